@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: prints each benchmark's table with the machine it ran on and writes the
+ * numbers as JSON under bench/results/. Never part of `npm test`.
+ *
+ *   npm run bench                        all sizes (10k and 100k items)
+ *   npm run bench -- --items 10000       one size
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './machine.js';
+import { benchSearch, type SearchBenchResult } from './search.js';
+
+const { values } = parseArgs({
+  options: {
+    items: { type: 'string', multiple: true },
+    queries: { type: 'string', default: '20' },
+  },
+});
+const sizes = (values.items ?? ['10000', '100000']).map(Number);
+const queries = Number(values.queries);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(queries) || queries < 1) {
+  console.error('usage: npm run bench -- [--items N ...] [--queries N]');
+  process.exit(2);
+}
+
+const machine = machineInfo();
+const log = (line: string): void => console.log(line);
+log(`Semblance benchmarks on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}`);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semblance-bench-'));
+const results: SearchBenchResult[] = [];
+try {
+  for (const items of sizes) {
+    log(`\nSearch, ${items} items (k = 20, ${queries} queries per row)`);
+    const result = await benchSearch({ items, dir, queries, log });
+    results.push(result);
+    log(`  insert: ${fmt(result.insert.itemsPerSecond, 0)} items/s (${fmt(result.insert.vectorsPerSecond, 0)} vectors/s)`);
+    log(`  index load (first query): ${fmt(result.indexLoadMs, 0)} ms, int8 index ${fmt(result.indexMegabytes, 1)} MB`);
+    log(`  sqlite-vec KNN alone, one 512-d space: p50 ${fmt(result.sqliteVecKnn512.p50, 1)} ms`);
+    log('  query                      fused p50   p95    plain-JS brute p50   p95   speed-up  candidates  exact');
+    for (const q of result.queries) {
+      log(
+        `  ${q.name.padEnd(26)} ${fmt(q.fused.p50, 1).padStart(7)} ${fmt(q.fused.p95, 1).padStart(6)}` +
+          `   ${fmt(q.bruteForceJs.p50, 1).padStart(15)} ${fmt(q.bruteForceJs.p95, 1).padStart(6)}` +
+          `   ${fmt(q.bruteForceJs.p50 / q.fused.p50, 1).padStart(6)}×  ${String(q.candidates).padStart(10)}  ${q.exact ? 'yes' : 'NO'}`,
+      );
+    }
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results');
+fs.mkdirSync(resultsDir, { recursive: true });
+const file = path.join(resultsDir, `search-${machine.date.replace(/[:.]/g, '-')}.json`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results }, null, 2)}\n`);
+log(`\nwrote ${path.relative(process.cwd(), file)}`);
+if (results.some((r) => r.queries.some((q) => !q.exact))) {
+  console.error('A fused result differed from the brute force: that is a bug.');
+  process.exitCode = 1;
+}
+
+function fmt(value: number, digits: number): string {
+  return value.toFixed(digits);
+}

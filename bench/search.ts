@@ -1,0 +1,228 @@
+import path from 'node:path';
+import type { Space, VectorTerm } from '../preload/contract.js';
+import { Engine } from '../main/engine/engine.js';
+import type { ItemWrite } from '../main/engine/store/store.js';
+import { percentile, timeIt } from './stats.js';
+
+export interface SearchBenchOptions {
+  items: number;
+  dir: string;
+  queries: number;
+  log: (line: string) => void;
+}
+
+const DIMS: Record<'clip' | 'visual' | 'text', number> = { clip: 512, visual: 512, text: 768 };
+const QUERY_SETS: { name: string; spaces: (keyof typeof DIMS)[] }[] = [
+  { name: '1 space (512-d)', spaces: ['clip'] },
+  { name: '1 space (768-d)', spaces: ['text'] },
+  { name: '2 spaces (512+512)', spaces: ['clip', 'visual'] },
+  { name: '3 spaces (512+512+768)', spaces: ['clip', 'visual', 'text'] },
+];
+
+/**
+ * Clustered vectors, like real embeddings: items scatter around a few hundred centres, so
+ * many items score close to each other near the top (the hard case for a prefilter).
+ */
+function makeGenerator(seed: number): (dims: number, centre: Float32Array | null) => Float32Array {
+  let state = seed;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let x = Math.imul(state ^ (state >>> 15), 1 | state);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  return (dims, centre) => {
+    const v = new Float32Array(dims);
+    for (let j = 0; j < dims; j++) v[j] = (centre ? (centre[j] as number) : 0) + random();
+    return v;
+  };
+}
+
+export interface SearchBenchResult {
+  items: number;
+  insert: { itemsPerSecond: number; vectorsPerSecond: number; seconds: number };
+  indexLoadMs: number;
+  indexMegabytes: number;
+  queries: {
+    name: string;
+    fused: { p50: number; p95: number };
+    bruteForceJs: { p50: number; p95: number };
+    candidates: number;
+    exact: boolean;
+  }[];
+  sqliteVecKnn512: { p50: number };
+}
+
+export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
+  const { items, log } = options;
+  const engine = Engine.open({ databaseFile: path.join(options.dir, `search-${items}.db`) });
+  try {
+    for (const space of Object.keys(DIMS) as (keyof typeof DIMS)[]) engine.store.setSpaceModel(space, `bench/${space}`, DIMS[space]);
+    const generate = makeGenerator(42);
+    const centres = new Map<Space, Float32Array[]>();
+    for (const space of Object.keys(DIMS) as (keyof typeof DIMS)[]) {
+      centres.set(space, Array.from({ length: 300 }, () => generate(DIMS[space], null)));
+    }
+    const member = (space: keyof typeof DIMS, i: number): Float32Array => {
+      const list = centres.get(space) as Float32Array[];
+      return generate(DIMS[space], list[(i * 7919) % list.length] as Float32Array);
+    };
+
+    // Insert: batches of 1000 items, each item with 3 vectors, one transaction per batch.
+    let insertSeconds = 0;
+    const batch = 1000;
+    for (let start = 0; start < items; start += batch) {
+      const writes: ItemWrite[] = [];
+      for (let i = start; i < Math.min(items, start + batch); i++) {
+        writes.push({
+          item: { kind: 'photo', path: `/bench/${i}.jpg` },
+          vectors: { clip: member('clip', i), visual: member('visual', i), text: member('text', i) },
+        });
+      }
+      insertSeconds += timeIt(() => engine.store.writeItems(writes)) / 1000;
+    }
+    const insert = {
+      itemsPerSecond: items / insertSeconds,
+      vectorsPerSecond: (3 * items) / insertSeconds,
+      seconds: insertSeconds,
+    };
+    log(`  inserted ${items} items × 3 vectors in ${insertSeconds.toFixed(1)} s`);
+
+    // The index loads on first use; time that separately from warm queries.
+    const indexLoadMs = timeIt(() => {
+      for (const space of Object.keys(DIMS) as Space[]) engine.index.matrix(space);
+    });
+
+    // All fused queries first, in a process holding only what the app holds; then the
+    // baseline loads its float32 copy of every vector and answers the same queries.
+    const runs = [];
+    for (const set of QUERY_SETS) {
+      const queryTerms = Array.from({ length: options.queries }, (_, q): VectorTerm[] =>
+        set.spaces.map((space, t) => ({
+          space,
+          vector: Array.from(member(space, q * 131 + t)),
+          weight: [0.5, 0.3, 0.2][t] as number,
+        })),
+      );
+      const fused: number[] = [];
+      const found: number[][] = [];
+      let candidates = 0;
+      for (const terms of queryTerms) {
+        fused.push(
+          await timeAsync(async () => {
+            found.push((await engine.searchVectors({ terms, k: 20 })).results.map((r) => r.id));
+          }),
+        );
+        candidates += engine.lastSearch.candidates;
+      }
+      runs.push({ set, queryTerms, fused, found, candidates });
+    }
+    const baseline = await loadBaseline(engine);
+    const queries: SearchBenchResult['queries'] = runs.map(({ set, queryTerms, fused, found, candidates }) => {
+      const brute: number[] = [];
+      let exact = true;
+      queryTerms.forEach((terms, q) => {
+        let expected: number[] = [];
+        brute.push(timeIt(() => (expected = baseline(terms, 20))));
+        if (expected.join() !== found[q]?.join()) exact = false;
+      });
+      return {
+        name: set.name,
+        fused: { p50: percentile(fused, 50), p95: percentile(fused, 95) },
+        bruteForceJs: { p50: percentile(brute, 50), p95: percentile(brute, 95) },
+        candidates: Math.round(candidates / options.queries),
+        exact,
+      };
+    });
+
+    // sqlite-vec's own float32 brute force (KNN on one 512-d space), for reference.
+    const knn = engine.store.db.prepare('SELECT rowid, distance FROM vec_clip WHERE embedding MATCH ? AND k = 20');
+    const knnTimes: number[] = [];
+    for (let q = 0; q < Math.min(10, options.queries); q++) {
+      const blob = Buffer.from(member('clip', q).buffer);
+      knnTimes.push(timeIt(() => knn.all(blob)));
+    }
+    return {
+      items,
+      insert,
+      indexLoadMs,
+      indexMegabytes: engine.index.bytes / 2 ** 20,
+      queries,
+      sqliteVecKnn512: { p50: percentile(knnTimes, 50) },
+    };
+  } finally {
+    engine.close();
+  }
+}
+
+async function timeAsync(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/**
+ * The plain-JavaScript brute force the fused search is measured against: every vector as
+ * float32 in memory, every item scored into flat arrays, a running top-k. Same scores, same
+ * tie order.
+ */
+async function loadBaseline(engine: Engine): Promise<(terms: VectorTerm[], k: number) => number[]> {
+  const position = new Map<number, number>();
+  const ids: number[] = [];
+  const matrices = new Map<Space, { rows: Int32Array; data: Float32Array; dims: number }>();
+  for (const space of Object.keys(DIMS) as (keyof typeof DIMS)[]) {
+    const dims = DIMS[space];
+    const rows: number[] = [];
+    const chunks: Float32Array[] = [];
+    engine.store.forEachVector(space, (id, vector) => {
+      let p = position.get(id);
+      if (p === undefined) {
+        p = ids.push(id) - 1;
+        position.set(id, p);
+      }
+      rows.push(p);
+      chunks.push(vector);
+    });
+    const data = new Float32Array(rows.length * dims);
+    chunks.forEach((chunk, i) => data.set(chunk, i * dims));
+    matrices.set(space, { rows: Int32Array.from(rows), data, dims });
+  }
+  await Promise.resolve();
+  return (terms, k) => {
+    const numerator = new Float64Array(ids.length);
+    const weights = new Float64Array(ids.length);
+    for (const term of terms) {
+      const matrix = matrices.get(term.space);
+      if (!matrix) continue;
+      const norm = Math.sqrt(term.vector.reduce((s, x) => s + x * x, 0));
+      const query = Float32Array.from(term.vector, (x) => x / norm);
+      const { rows, data, dims } = matrix;
+      const w = term.weight;
+      const absW = Math.abs(w);
+      for (let r = 0; r < rows.length; r++) {
+        let dot = 0;
+        const offset = r * dims;
+        for (let j = 0; j < dims; j++) dot += (query[j] as number) * (data[offset + j] as number);
+        const p = rows[r] as number;
+        numerator[p] = (numerator[p] as number) + w * dot;
+        weights[p] = (weights[p] as number) + absW;
+      }
+    }
+    const top: { id: number; score: number }[] = [];
+    const better = (a: { id: number; score: number }, b: { id: number; score: number }): boolean =>
+      a.score > b.score || (a.score === b.score && a.id < b.id);
+    for (let p = 0; p < ids.length; p++) {
+      if (weights[p] === 0) continue;
+      const hit = { id: ids[p] as number, score: (numerator[p] as number) / (weights[p] as number) };
+      if (top.length === k && !better(hit, top[k - 1] as { id: number; score: number })) continue;
+      let i = Math.min(top.length, k - 1);
+      top[i] = hit;
+      while (i > 0 && better(hit, top[i - 1] as { id: number; score: number })) {
+        top[i] = top[i - 1] as { id: number; score: number };
+        top[i - 1] = hit;
+        i--;
+      }
+    }
+    return top.map((hit) => hit.id);
+  };
+}

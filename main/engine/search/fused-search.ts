@@ -1,0 +1,157 @@
+import {
+  DEFAULT_K,
+  MAX_K,
+  type Breakdown,
+  type SearchFilters,
+  type SearchHit,
+  type Space,
+  type VectorTerm,
+} from '../../../preload/contract.js';
+import { badInput } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { exactDot, toUnitVector } from '../vector/unit-vector.js';
+import { kthLargest } from './kth-largest.js';
+import type { VectorIndex } from './vector-index.js';
+
+export interface FusedQuery {
+  terms: readonly VectorTerm[];
+  k?: number;
+  filters?: SearchFilters;
+}
+
+interface UnitTerm {
+  space: Space;
+  unit: Float32Array;
+  weight: number;
+}
+
+/** How the last search went, for benchmarks and tests of the prefilter's effect. */
+export interface SearchStats {
+  scanned: number;
+  candidates: number;
+}
+
+/**
+ * Exact weighted multi-space search.
+ *
+ * score(item) = Σ_t w_t · cos(q_t, item_t) / Σ_t |w_t|, both sums over the terms whose space
+ * the item has a vector in. The top k (ties broken by item id) equal a brute-force
+ * computation over all items, by two passes:
+ *  1. prefilter: an int8 SIMD scan gives every item an approximate score and a proven error
+ *     bound (see quantize.ts); L = the k-th largest lower bound. An item whose upper bound
+ *     is below L is beaten by at least k items, so it cannot rank.
+ *  2. exact pass: the remaining candidates are scored from their stored float32 vectors in
+ *     float64, the same arithmetic as a brute-force scan, then sorted.
+ */
+export function fusedSearch(
+  store: Store,
+  index: VectorIndex,
+  query: FusedQuery,
+  stats?: SearchStats,
+): SearchHit[] {
+  const k = query.k ?? DEFAULT_K;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw badInput(`k must be a whole number from 1 to ${MAX_K}, got ${k}.`);
+  const terms = prepareTerms(store, query.terms);
+
+  const matrices = terms.map((term) => index.matrix(term.space));
+  const slots = index.slotCount;
+  const sum = new Float64Array(slots);
+  const bound = new Float64Array(slots);
+  const weights = new Float64Array(slots);
+  terms.forEach((term, t) => matrices[t]?.accumulate(term.unit, term.weight, sum, bound, weights));
+
+  const eligible = query.filters && hasFilters(query.filters) ? eligibleSlots(store, index, query.filters) : undefined;
+  const lower = new Float64Array(slots);
+  let count = 0;
+  for (let slot = 0; slot < slots; slot++) {
+    const w = weights[slot] as number;
+    if (w === 0 || (eligible && eligible[slot] === 0)) continue;
+    lower[count++] = ((sum[slot] as number) - (bound[slot] as number)) / w;
+  }
+  const threshold = count > k ? kthLargest(lower, count, k) : -Infinity;
+
+  const candidates: number[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const w = weights[slot] as number;
+    if (w === 0 || (eligible && eligible[slot] === 0)) continue;
+    if (((sum[slot] as number) + (bound[slot] as number)) / w >= threshold) candidates.push(index.itemAt(slot));
+  }
+  if (stats) {
+    stats.scanned = count;
+    stats.candidates = candidates.length;
+  }
+
+  const scored = exactScores(store, terms, candidates);
+  scored.sort((a, b) => b.score - a.score || a.id - b.id);
+  const top = scored.slice(0, k);
+  const rows = store.getItems(top.map((hit) => hit.id));
+  return top.flatMap(({ id, score, breakdown }) => {
+    const row = rows.get(id);
+    // A row can only be missing if another process deleted it between the two reads.
+    if (!row) return [];
+    return [{ id, kind: row.kind, path: row.path, title: row.title, status: row.status, score, breakdown }];
+  });
+}
+
+function prepareTerms(store: Store, terms: readonly VectorTerm[]): UnitTerm[] {
+  if (terms.length === 0) throw badInput('A search needs at least one term.');
+  const prepared: UnitTerm[] = [];
+  terms.forEach((term, i) => {
+    const what = `Term ${i + 1} (${term.space})`;
+    const model = store.spaceModel(term.space);
+    if (!model) throw badInput(`${what}: the ${term.space} space has no model and no vectors yet.`);
+    if (typeof term.weight !== 'number' || !Number.isFinite(term.weight)) {
+      throw badInput(`${what}: the weight must be a finite number, got ${String(term.weight)}.`);
+    }
+    const unit = toUnitVector(term.vector, model.dims, `${what} vector`);
+    // A zero weight contributes nothing to either sum of the score.
+    if (term.weight !== 0) prepared.push({ space: term.space, unit, weight: term.weight });
+  });
+  if (prepared.length === 0) throw badInput('Every term has weight 0, so nothing would be ranked.');
+  return prepared;
+}
+
+function hasFilters(filters: SearchFilters): boolean {
+  return Boolean(filters.kinds || filters.roots || filters.labels || filters.statuses);
+}
+
+function eligibleSlots(store: Store, index: VectorIndex, filters: SearchFilters): Uint8Array {
+  const mask = new Uint8Array(index.slotCount);
+  for (const id of store.filterItemIds(filters)) {
+    const slot = index.slotOf(id);
+    if (slot !== undefined) mask[slot] = 1;
+  }
+  return mask;
+}
+
+interface Scored {
+  id: number;
+  score: number;
+  breakdown: Breakdown;
+}
+
+function exactScores(store: Store, terms: readonly UnitTerm[], itemIds: readonly number[]): Scored[] {
+  const vectorsBySpace = new Map<Space, Map<number, Float32Array>>();
+  for (const { space } of terms) {
+    if (!vectorsBySpace.has(space)) vectorsBySpace.set(space, store.readVectors(space, itemIds));
+  }
+  const scored: Scored[] = [];
+  for (const id of itemIds) {
+    let weightSum = 0;
+    let numerator = 0;
+    const parts: [Space, number][] = [];
+    for (const term of terms) {
+      const vector = vectorsBySpace.get(term.space)?.get(id);
+      if (!vector) continue;
+      const part = term.weight * exactDot(term.unit, vector);
+      numerator += part;
+      weightSum += Math.abs(term.weight);
+      parts.push([term.space, part]);
+    }
+    if (weightSum === 0) continue;
+    const breakdown: Breakdown = {};
+    for (const [space, part] of parts) breakdown[space] = (breakdown[space] ?? 0) + part / weightSum;
+    scored.push({ id, score: numerator / weightSum, breakdown });
+  }
+  return scored;
+}

@@ -1,0 +1,115 @@
+import type { Database } from 'better-sqlite3';
+import { SPACES, type Space } from '../../../preload/contract.js';
+import { badInput } from '../errors.js';
+
+/**
+ * The vec0 table of each space, and the trigger that keeps it in step with item_vectors.
+ *
+ * sqlite-vec 0.1.x has no ON DELETE CASCADE, no INSERT OR REPLACE and fixed dimensions per
+ * table. So item_vectors is the bookkeeping table that foreign keys cascade into, and a
+ * trigger on it deletes the vec0 row: removing an item removes its vectors inside the same
+ * transaction, whoever removes it.
+ */
+export function vectorTable(space: Space): string {
+  // Names are interpolated into SQL, so only the fixed list is accepted.
+  if (!SPACES.includes(space)) throw badInput(`Unknown space "${String(space)}".`);
+  return `vec_${space}`;
+}
+
+/**
+ * Vectors per sqlite-vec chunk. A chunk is one blob, and SQLite reaches a byte inside a blob
+ * by walking its overflow pages from the start: with the default 1024 vectors (2-3 MB per
+ * chunk) one exact-pass lookup cost ~200 µs on a 100k library, with 64 it costs ~12 µs.
+ */
+const CHUNK_SIZE = 64;
+
+export function createVectorTable(db: Database, space: Space, dims: number): void {
+  if (!Number.isInteger(dims) || dims <= 0) throw badInput(`Dimensions must be a positive integer, got ${dims}.`);
+  const table = vectorTable(space);
+  db.exec(`
+    CREATE VIRTUAL TABLE ${table} USING vec0(embedding float[${dims}] distance_metric=cosine, chunk_size=${CHUNK_SIZE});
+    CREATE TRIGGER ${table}_follow_item_vectors AFTER DELETE ON item_vectors
+      WHEN old.space = '${space}'
+      BEGIN DELETE FROM ${table} WHERE rowid = old.item_id; END;
+  `);
+}
+
+export function dropVectorTable(db: Database, space: Space): void {
+  const table = vectorTable(space);
+  // The trigger goes first: deleting item_vectors rows must not touch a table being dropped.
+  db.exec(`DROP TRIGGER IF EXISTS ${table}_follow_item_vectors; DROP TABLE IF EXISTS ${table};`);
+}
+
+export function vectorTableExists(db: Database, space: Space): boolean {
+  return (
+    db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(vectorTable(space)) !==
+    undefined
+  );
+}
+
+/** A float32 vector as the blob sqlite-vec stores. */
+export function toBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** A blob from sqlite-vec as an aligned float32 array of its own. */
+export function fromBlob(blob: Buffer): Float32Array {
+  const copy = new Float32Array(blob.byteLength / 4);
+  new Uint8Array(copy.buffer).set(blob);
+  return copy;
+}
+
+interface ChunkRow {
+  size: number;
+  validity: Buffer;
+  rowids: Buffer;
+  vectors: Buffer;
+}
+
+/**
+ * Reads every vector of a space straight from sqlite-vec 0.1.x's shadow tables:
+ * `<table>_chunks` (validity bitmap, int64 rowids) and `<table>_vector_chunks00` (float32
+ * vectors, `size` per chunk). Returns false, having read nothing, if the layout is not the
+ * expected one, so the caller can fall back to the public vec0 scan. A test checks both
+ * paths agree, so an upgrade of sqlite-vec cannot change results silently.
+ */
+export function readVectorChunks(
+  db: Database,
+  space: Space,
+  dims: number,
+  callback: (itemId: number, vector: Float32Array) => void,
+): boolean {
+  const table = vectorTable(space);
+  const columns = (name: string): string[] =>
+    (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[]).sort();
+  if (
+    columns(`${table}_chunks`).join() !== 'chunk_id,rowids,size,validity' ||
+    columns(`${table}_vector_chunks00`).join() !== 'rowid,vectors'
+  ) {
+    return false;
+  }
+  const from = `FROM ${table}_chunks c LEFT JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id`;
+  const malformed = db
+    .prepare(
+      `SELECT count(*) ${from} WHERE v.vectors IS NULL OR length(c.validity) * 8 < c.size
+         OR length(c.rowids) < c.size * 8 OR length(v.vectors) < c.size * ? * 4`,
+    )
+    .pluck()
+    .get(dims) as number;
+  if (malformed > 0) return false;
+  const chunks = db
+    .prepare(`SELECT c.size, c.validity, c.rowids, v.vectors ${from} ORDER BY c.chunk_id`)
+    .iterate() as IterableIterator<ChunkRow>;
+  for (const chunk of chunks) {
+    // Chunk blobs are large, so Node gives each its own aligned memory: view it, no copy.
+    const blob = chunk.vectors;
+    const vectors =
+      blob.byteOffset % 4 === 0 ? new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4) : fromBlob(blob);
+    for (let i = 0; i < chunk.size; i++) {
+      if (((chunk.validity[i >> 3] as number) & (1 << (i & 7))) === 0) continue;
+      const itemId = Number(chunk.rowids.readBigInt64LE(i * 8));
+      callback(itemId, vectors.subarray(i * dims, (i + 1) * dims));
+    }
+  }
+  return true;
+}

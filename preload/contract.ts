@@ -1,0 +1,141 @@
+/**
+ * The FinderApi: the one API behind every front door (CLI, HTTP server, Electron IPC).
+ *
+ * This file holds types and payload schemas only. It is compiled on its own with no Node,
+ * DOM or Electron types (tsconfig.contract.json), so the renderer, the preload and the
+ * main process can all import it without dragging a runtime along.
+ */
+import { z } from 'zod';
+
+/** Embedding spaces, in the order they are shown to users. */
+export const SPACES = ['clip', 'visual', 'text', 'colour'] as const;
+export type Space = (typeof SPACES)[number];
+
+export const ITEM_KINDS = ['photo', 'product'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export const ITEM_STATUSES = ['ok', 'error', 'offline'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+/** Largest k a search may ask for; the UI pages beyond that with filters, not with k. */
+export const MAX_K = 1000;
+export const DEFAULT_K = 20;
+/** Longest vector a payload may carry: far above any model we ship, well below abuse. */
+export const MAX_DIMS = 8192;
+/** A query mixes at most this many terms (several per space are allowed). */
+export const MAX_TERMS = 32;
+
+export const SpaceSchema = z.enum(SPACES);
+export const ItemKindSchema = z.enum(ITEM_KINDS);
+export const ItemStatusSchema = z.enum(ITEM_STATUSES);
+
+export const VectorTermSchema = z.strictObject({
+  space: SpaceSchema,
+  vector: z.array(z.number()).min(1).max(MAX_DIMS),
+  weight: z.number(),
+});
+export type VectorTerm = z.infer<typeof VectorTermSchema>;
+
+export const SearchFiltersSchema = z.strictObject({
+  kinds: z.array(ItemKindSchema).min(1).optional(),
+  roots: z.array(z.number().int().positive()).min(1).optional(),
+  labels: z.array(z.string().min(1)).min(1).optional(),
+  statuses: z.array(ItemStatusSchema).min(1).optional(),
+});
+export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
+
+export const KSchema = z.number().int().min(1).max(MAX_K);
+
+export const SearchVectorsRequestSchema = z.strictObject({
+  terms: z.array(VectorTermSchema).min(1).max(MAX_TERMS),
+  k: KSchema.optional(),
+  filters: SearchFiltersSchema.optional(),
+});
+export type SearchVectorsRequest = z.input<typeof SearchVectorsRequestSchema>;
+
+export const EmptyRequestSchema = z.strictObject({});
+
+/** Per-space contribution to a score; the values add up to the score. */
+export type Breakdown = Partial<Record<Space, number>>;
+
+export interface SearchHit {
+  id: number;
+  kind: ItemKind;
+  /** Absolute file path for photos; null for products without an image. */
+  path: string | null;
+  title: string | null;
+  status: ItemStatus;
+  score: number;
+  breakdown: Breakdown;
+}
+
+export interface SearchResponse {
+  results: SearchHit[];
+}
+
+export interface SpaceStatus {
+  space: Space;
+  /** The model whose vectors this space holds now; null until a model is set. */
+  model: string | null;
+  dims: number | null;
+  /** Vectors made by the current model (searchable). */
+  vectors: number;
+  /** Vectors made by an earlier model: kept out of search until re-embedded. */
+  stale: number;
+}
+
+export interface RootStatus {
+  id: number;
+  path: string;
+  online: boolean;
+  items: number;
+}
+
+export interface ItemError {
+  id: number;
+  path: string | null;
+  reason: string;
+}
+
+export interface StatusResponse {
+  version: string;
+  database: {
+    path: string;
+    schemaVersion: number;
+    sizeBytes: number;
+  };
+  roots: RootStatus[];
+  items: {
+    total: number;
+    byKind: Record<ItemKind, number>;
+    byStatus: Record<ItemStatus, number>;
+  };
+  spaces: SpaceStatus[];
+  /** The most recent errors (at most 100); `items.byStatus.error` has the full count. */
+  errors: ItemError[];
+}
+
+/** Every method, its payload schema; the IPC router and HTTP server validate with these. */
+export const REQUEST_SCHEMAS = {
+  status: EmptyRequestSchema,
+  searchVectors: SearchVectorsRequestSchema,
+} as const;
+
+export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
+
+export interface FinderApi {
+  status(): Promise<StatusResponse>;
+  /** Exact weighted search over stored vectors (callers bring their own query vectors). */
+  searchVectors(request: SearchVectorsRequest): Promise<SearchResponse>;
+}
+
+export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What crosses every front door: never a thrown error, always one of these. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
