@@ -55,13 +55,10 @@ export function fusedSearch(
 
   const matrices = terms.map((term) => index.matrix(term.space));
   const slots = index.slotCount;
-  const sum = new Float64Array(slots);
-  const bound = new Float64Array(slots);
-  const weights = new Float64Array(slots);
+  const [sum, bound, weights, lower] = index.scratch(4) as [Float64Array, Float64Array, Float64Array, Float64Array];
   terms.forEach((term, t) => matrices[t]?.accumulate(term.unit, term.weight, sum, bound, weights));
 
   const eligible = query.filters && hasFilters(query.filters) ? eligibleSlots(store, index, query.filters) : undefined;
-  const lower = new Float64Array(slots);
   let count = 0;
   for (let slot = 0; slot < slots; slot++) {
     const w = weights[slot] as number;

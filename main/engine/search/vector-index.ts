@@ -19,6 +19,7 @@ export class VectorIndex {
   private nextSlot = 0;
   private dataVersion: number;
   private readonly unsubscribe: () => void;
+  private scratchArrays: Float64Array[] = [];
 
   constructor(store: Store) {
     this.store = store;
@@ -65,6 +66,20 @@ export class VectorIndex {
       matrix = loaded;
     }
     return matrix;
+  }
+
+  /**
+   * Per-slot work arrays for one search, zeroed, reused between searches so a query does not
+   * allocate (and later collect) megabytes. Valid until the next call.
+   */
+  scratch(count: number): Float64Array[] {
+    const slots = this.nextSlot;
+    if (this.scratchArrays.length !== count || (this.scratchArrays[0]?.length ?? 0) < slots) {
+      const length = Math.max(1024, slots + (slots >> 2));
+      this.scratchArrays = Array.from({ length: count }, () => new Float64Array(length));
+    }
+    for (const array of this.scratchArrays) array.fill(0, 0, slots);
+    return this.scratchArrays;
   }
 
   /** Bytes held by the loaded spaces. */
