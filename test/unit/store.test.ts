@@ -80,7 +80,7 @@ test('removing an item removes its vectors in every space and its labels', (t) =
   assert.equal(engine.store.db.pragma('integrity_check', { simple: true }), 'ok');
 });
 
-test('a new model of the same size makes old vectors stale; a new size drops them', (t) => {
+test('a new model makes old vectors stale, never mixed with its own; a new size drops them', (t) => {
   const engine = tempEngine(t);
   const { store } = engine;
   store.setSpaceModel('clip', 'model-a', 2);
@@ -95,9 +95,12 @@ test('a new model of the same size makes old vectors stale; a new size drops the
   assert.deepEqual(store.spaces()[0], { space: 'clip', model: 'model-b', dims: 2, vectors: 1, stale: 0 });
 
   assert.deepEqual(store.setSpaceModel('clip', 'model-c', 5), { changed: true, droppedVectors: 1 });
-  assert.deepEqual(store.spaces()[0], { space: 'clip', model: 'model-c', dims: 5, vectors: 0, stale: 0 });
+  assert.deepEqual(store.spaces()[0], { space: 'clip', model: 'model-c', dims: 5, vectors: 0, stale: 1 });
   assert.equal(countRows(engine, 'SELECT count(*) FROM vec_clip'), 0);
   badInput(() => store.writeItem({ item: { kind: 'photo', path: '/a' }, vectors: { clip: [1, 0] } }), /expected 5 numbers/);
+  store.writeItem({ item: { kind: 'photo', path: '/a' }, vectors: { clip: [1, 0, 0, 0, 0] } });
+  assert.deepEqual(store.spaces()[0], { space: 'clip', model: 'model-c', dims: 5, vectors: 1, stale: 0 });
+  assert.deepEqual([...(store.readVectors('clip', [id]).get(id) ?? [])], [1, 0, 0, 0, 0]);
 });
 
 test('filters select by kind, root, label and status', (t) => {
@@ -148,4 +151,31 @@ test("reading sqlite-vec's chunks directly gives exactly what the public vec0 sc
     [...viaChunks].sort((a, b) => a[0] - b[0]),
     [...viaScan].sort((a, b) => a[0] - b[0]),
   );
+});
+
+test('space left by removals is given back, and every remaining vector is kept as it was', (t) => {
+  const engine = tempEngine(t);
+  const { store } = engine;
+  store.setSpaceModel('visual', 'test/visual', 6);
+  const ids = store.writeItems(
+    Array.from({ length: 10_000 }, (_, i) => ({
+      item: { kind: 'photo' as const, path: `/p/${i}` },
+      vectors: { visual: [i, 1, -i % 13, Math.cos(i), 2, (i * 31) % 17] },
+    })),
+  );
+  const kept = ids.filter((_, i) => i % 4 === 0);
+  const before = store.readVectors('visual', kept);
+  const chunks = (): number => countRows(engine, 'SELECT count(*) FROM vec_visual_chunks');
+  assert.equal(chunks(), Math.ceil(10_000 / 64));
+
+  // Every chunk keeps a quarter of its vectors, so sqlite-vec alone would free none.
+  store.removeItems(ids.filter((_, i) => i % 4 !== 0));
+  assert.equal(chunks(), Math.ceil(2_500 / 64));
+  assert.deepEqual(store.readVectors('visual', kept), before);
+  assert.equal(store.spaces()[1]?.vectors, 2_500);
+  assert.equal(engine.store.db.pragma('integrity_check', { simple: true }), 'ok');
+
+  // The trigger was recreated with the table: removing an item still removes its vector.
+  store.removeItems(kept.slice(0, 10));
+  assert.equal(countRows(engine, 'SELECT count(*) FROM vec_visual'), 2_490);
 });

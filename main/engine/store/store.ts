@@ -20,10 +20,15 @@ import {
   dropVectorTable,
   fromBlob,
   readVectorChunks,
+  rebuildVectorTable,
   toBlob,
+  vectorSlots,
   vectorTable,
   vectorTableExists,
 } from './vector-tables.js';
+
+/** Empty vector slots worth a rebuild of a space's table (and more than the live ones). */
+const COMPACT_MIN_WASTE = 4096;
 
 export interface ItemInput {
   kind: ItemKind;
@@ -119,8 +124,9 @@ export class Store {
 
   /**
    * Declares which model fills a space. A different model makes the space's existing
-   * vectors stale (kept, but out of search until re-embedded) so two models' vectors are
-   * never mixed; different dimensions need a new vec0 table, so those vectors are dropped.
+   * vectors stale (out of search, counted as stale until re-embedded), so two models'
+   * vectors are never mixed. A model with other dimensions needs a new vec0 table: the old
+   * vectors are dropped then, and their items still count as stale.
    */
   setSpaceModel(space: Space, modelId: string, dims: number): { changed: boolean; droppedVectors: number } {
     vectorTable(space);
@@ -136,8 +142,8 @@ export class Store {
       .transaction(() => {
         const now = Date.now();
         if (!current || current.dims !== dims || !vectorTableExists(this.db, space)) {
+          droppedVectors = this.db.prepare('SELECT count(*) FROM item_vectors WHERE space = ?').pluck().get(space) as number;
           dropVectorTable(this.db, space);
-          droppedVectors = this.db.prepare('DELETE FROM item_vectors WHERE space = ?').run(space).changes;
           createVectorTable(this.db, space, dims);
         }
         this.db
@@ -265,14 +271,27 @@ export class Store {
     return Number(result.lastInsertRowid);
   }
 
-  /** Removes items with their vectors and labels (the schema cascades). */
+  /**
+   * Removes items with their vectors and labels (the schema cascades). When removals have
+   * left a space's vector table more than half empty, it is rebuilt to give the room back.
+   */
   removeItems(itemIds: readonly number[]): number {
     if (itemIds.length === 0) return 0;
     const removed = this.db
       .transaction(() => itemIds.reduce((n, id) => n + this.stmt('DELETE FROM items WHERE id = ?').run(id).changes, 0))
       .immediate();
     this.emit({ type: 'removed', itemIds: [...itemIds] });
+    for (const { space, dims } of this.spaceModels.values()) {
+      const { slots, live } = vectorSlots(this.db, space);
+      if (slots - live > Math.max(COMPACT_MIN_WASTE, live)) this.compactVectors(space, dims);
+    }
     return removed;
+  }
+
+  /** Rebuilds one space's vector table with its live vectors only (same ids, same values). */
+  compactVectors(space: Space, dims: number): void {
+    this.db.transaction(() => rebuildVectorTable(this.db, space, dims)).immediate();
+    this.statements.clear(); // statements on the old vec0 table are invalid now
   }
 
   getItems(itemIds: readonly number[]): Map<number, ItemRow> {

@@ -47,6 +47,37 @@ export function vectorTableExists(db: Database, space: Space): boolean {
   );
 }
 
+/** Vector slots the table's chunks hold, and how many of them hold a live vector. */
+export function vectorSlots(db: Database, space: Space): { slots: number; live: number } {
+  const table = vectorTable(space);
+  return db
+    .prepare(
+      `SELECT (SELECT coalesce(sum(size), 0) FROM ${table}_chunks) AS slots,
+              (SELECT count(*) FROM ${table}_rowids) AS live`,
+    )
+    .get() as { slots: number; live: number };
+}
+
+/**
+ * Rebuilds a space's vec0 table with only its live vectors. sqlite-vec frees a chunk only
+ * when all its vectors are gone and never refills holes, so a library with churn would
+ * otherwise keep growing. Runs inside the caller's transaction.
+ */
+export function rebuildVectorTable(db: Database, space: Space, dims: number): void {
+  const table = vectorTable(space);
+  db.exec(`
+    CREATE TEMP TABLE semblance_vectors_kept (id INTEGER PRIMARY KEY, embedding BLOB NOT NULL);
+    INSERT INTO temp.semblance_vectors_kept (id, embedding) SELECT rowid, embedding FROM ${table};
+  `);
+  try {
+    dropVectorTable(db, space);
+    createVectorTable(db, space, dims);
+    db.exec(`INSERT INTO ${table} (rowid, embedding) SELECT id, embedding FROM temp.semblance_vectors_kept ORDER BY id`);
+  } finally {
+    db.exec('DROP TABLE temp.semblance_vectors_kept');
+  }
+}
+
 /** A float32 vector as the blob sqlite-vec stores. */
 export function toBlob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
