@@ -109,8 +109,8 @@ export class VectorIndex {
         this.dropSpace(change.space);
         break;
     }
-    // Our own commits move data_version too; they are mirrored already.
-    this.dataVersion = this.store.dataVersion();
+    // data_version is left alone: it moves only for other connections' commits, and one
+    // of those may have landed since the last look.
   }
 
   private dropSpace(space: Space): void {
