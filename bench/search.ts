@@ -151,7 +151,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       sqliteVecKnn512: { p50: percentile(knnTimes, 50) },
     };
   } finally {
-    engine.close();
+    await engine.close();
   }
 }
 

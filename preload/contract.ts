@@ -115,10 +115,47 @@ export interface StatusResponse {
   errors: ItemError[];
 }
 
+export const MODEL_SPACES = ['clip', 'visual', 'text'] as const;
+export type ModelSpaceName = (typeof MODEL_SPACES)[number];
+export const DTYPES = ['fp32', 'q8'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+export const SetModelRequestSchema = z.strictObject({
+  space: z.enum(MODEL_SPACES),
+  /** A hub id ("Xenova/resnet-18") or a local folder; null returns to the default. */
+  model: z.string().min(1).max(1000).nullable(),
+  dtype: z.enum(DTYPES).optional(),
+});
+export type SetModelRequest = z.infer<typeof SetModelRequestSchema>;
+
+export interface ModelStatus {
+  space: Space;
+  /** Hub id or folder of the model; for colour, the name of the built-in descriptor. */
+  model: string;
+  role: string;
+  dtype: Dtype | null;
+  /** Vector length; null when the files are absent and the model is not a known default. */
+  dims: number | null;
+  source: 'default' | 'setting' | 'environment' | 'built-in';
+  /** Where the files are (or would be put); null for the built-in colour descriptor. */
+  folder: string | null;
+  present: boolean;
+  missing: string[];
+  sizeBytes: number;
+}
+
+export interface ModelsResponse {
+  modelsDir: string;
+  offline: boolean;
+  models: ModelStatus[];
+}
+
 /** Every method, its payload schema; the IPC router and HTTP server validate with these. */
 export const REQUEST_SCHEMAS = {
   status: EmptyRequestSchema,
   searchVectors: SearchVectorsRequestSchema,
+  models: EmptyRequestSchema,
+  setModel: SetModelRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -127,6 +164,10 @@ export interface FinderApi {
   status(): Promise<StatusResponse>;
   /** Exact weighted search over stored vectors (callers bring their own query vectors). */
   searchVectors(request: SearchVectorsRequest): Promise<SearchResponse>;
+  /** Each space's model: which, where its files are, whether they are present. */
+  models(): Promise<ModelsResponse>;
+  /** Chooses the model (and dtype) of a space; saved with the library. */
+  setModel(request: SetModelRequest): Promise<ModelsResponse>;
 }
 
 export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;

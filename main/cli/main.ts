@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     } catch (error) {
       result = { ok: false, error: toApiError(error) };
     } finally {
-      engine?.close();
+      await engine?.close();
     }
     if (result.ok) {
       io.stdout(options.json ? `${JSON.stringify(result.value, null, 2)}\n` : human(result.value));

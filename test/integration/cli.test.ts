@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StatusResponse } from '../../preload/contract.js';
 import { Engine } from '../../main/engine/engine.js';
+import { LATEST_SCHEMA_VERSION } from '../../main/engine/store/migrations.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -26,7 +27,7 @@ test('status --json on a fresh database: one JSON document, empty library, exit 
   assert.equal(code, 0, stderr);
   const status = JSON.parse(stdout) as StatusResponse;
   assert.equal(status.database.path, db);
-  assert.equal(status.database.schemaVersion, 1);
+  assert.equal(status.database.schemaVersion, LATEST_SCHEMA_VERSION);
   assert.deepEqual(status.items, { total: 0, byKind: { photo: 0, product: 0 }, byStatus: { ok: 0, error: 0, offline: 0 } });
   assert.deepEqual(
     status.spaces.map((s) => [s.space, s.model, s.vectors]),
@@ -40,7 +41,7 @@ test('status --json on a fresh database: one JSON document, empty library, exit 
   assert.ok(fs.existsSync(db));
 });
 
-test('status on an existing database reports its items, spaces, folders and errors', (t) => {
+test('status on an existing database reports its items, spaces, folders and errors', async (t) => {
   const db = path.join(tempDir(t), 'library.db');
   const engine = Engine.open({ databaseFile: db });
   engine.store.setSpaceModel('visual', 'Xenova/resnet-18', 4);
@@ -49,7 +50,7 @@ test('status on an existing database reports its items, spaces, folders and erro
   engine.store.writeItem({
     item: { kind: 'photo', path: '/home/me/Pictures/b.jpg', rootId, status: 'error', error: 'truncated JPEG' },
   });
-  engine.close();
+  await engine.close();
 
   const json = semblance(['--db', db, '--json', 'status']);
   assert.equal(json.code, 0, json.stderr);

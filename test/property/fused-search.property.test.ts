@@ -130,7 +130,7 @@ test('fused top-k equals a brute-force computation over all items, ties and filt
         const second = await engine.searchVectors(query);
         sameResults(second.results, bruteForceSearch(engine.store.db, s.terms, s.k, s.filters));
       } finally {
-        engine.close();
+        await engine.close();
       }
     }),
     { numRuns: 150 },
@@ -172,7 +172,7 @@ test('exact results with realistic vectors, while the prefilter prunes most item
           `prefilter kept ${engine.lastSearch.candidates} of ${engine.lastSearch.scanned}`,
         );
       } finally {
-        engine.close();
+        await engine.close();
       }
     }),
     { numRuns: 20 },
@@ -190,12 +190,12 @@ test('writes by another connection are seen by the next search', async (t) => {
 
   const other = Engine.open({ databaseFile: file });
   const b = other.store.writeItem({ item: { kind: 'photo', path: '/b' }, vectors: { clip: [0, 1] } });
-  other.close();
+  await other.close();
   assert.deepEqual((await engine.searchVectors({ terms })).results.map((r) => r.id), [b, a]);
 
   const third = Engine.open({ databaseFile: file });
   third.store.removeItems([a]);
-  third.close();
+  await third.close();
   assert.deepEqual((await engine.searchVectors({ terms })).results.map((r) => r.id), [b]);
 });
 

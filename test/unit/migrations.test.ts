@@ -41,3 +41,16 @@ test('migration 1 creates the library tables with their constraints', (t) => {
   assert.equal(db.prepare('SELECT count(*) FROM item_vectors').pluck().get(), 0);
   assert.equal(db.prepare('SELECT count(*) FROM labels').pluck().get(), 0);
 });
+
+test('migration 2 adds settings holding JSON values, on top of a version-1 database', (t) => {
+  const file = path.join(tempDir(t), 'library.db');
+  openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) }).close();
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
+  t.after(() => db.close());
+  assert.equal(db.pragma('user_version', { simple: true }), 2);
+  db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('models', '{\"clip\":{}}', 0)").run();
+  assert.throws(
+    () => db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('bad', 'not json', 0)").run(),
+    /CHECK constraint failed/,
+  );
+});

@@ -398,6 +398,20 @@ export class Store {
       .immediate();
   }
 
+  // ---- settings -----------------------------------------------------------------------
+
+  getSetting<T>(key: string): T | undefined {
+    const value = this.stmt('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.stmt(
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ).run(key, JSON.stringify(value), Date.now());
+  }
+
   // ---- status -------------------------------------------------------------------------
 
   schemaVersion(): number {

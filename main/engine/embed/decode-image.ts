@@ -1,0 +1,65 @@
+import sharp from 'sharp';
+import { SemblanceError } from '../errors.js';
+
+/** Larger images are refused before decoding: a 20000×20000 PNG would need 1.2 GB of RAM. */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
+export interface DecodedImage {
+  /** 8-bit sRGB, 3 channels, row-major, EXIF orientation applied, alpha flattened on white. */
+  pixels: Buffer;
+  width: number;
+  height: number;
+  /** The image as stored, after orientation: what the library shows as its dimensions. */
+  original: { width: number; height: number; format: string };
+}
+
+/**
+ * Decodes an image once, already shrunk so its shorter side is `shortSide` (never enlarged).
+ * libvips shrinks JPEGs while decoding (shrink-on-load), so a 12 MP photo costs a fraction of
+ * a full decode. Every model input and the colour descriptor are derived from this result.
+ */
+export async function decodeImage(input: string | Buffer, shortSide: number, name = describe(input)): Promise<DecodedImage> {
+  try {
+    const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const };
+    const metadata = await sharp(input, options).metadata();
+    if (!metadata.width || !metadata.height) throw new Error('the file has no image dimensions');
+    const turned = (metadata.orientation ?? 1) >= 5;
+    const original = {
+      width: turned ? metadata.height : metadata.width,
+      height: turned ? metadata.width : metadata.height,
+      format: metadata.format ?? 'unknown',
+    };
+    const { data, info } = await sharp(input, options)
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .resize({ width: shortSide, height: shortSide, fit: 'outside', withoutEnlargement: true })
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
+    return { pixels: data, width: info.width, height: info.height, original };
+  } catch (error) {
+    throw new SemblanceError('bad-input', `${name}: ${explain(error)}`, { cause: error });
+  }
+}
+
+/** sharp's and libvips's messages, in words a person can act on. */
+export function explain(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return `the image is larger than ${MAX_INPUT_PIXELS / 1e6} megapixels, so it is not decoded (a safeguard against decompression bombs)`;
+  }
+  if (/unsupported image format|Input buffer contains unsupported/i.test(message)) return 'not an image format Semblance can read';
+  if (/Input file is missing|ENOENT/i.test(message)) return 'the file is gone';
+  if (/EACCES|permission denied/i.test(message)) return 'permission denied';
+  if (/empty|zero-length|Input buffer is empty/i.test(message)) return 'the file is empty';
+  if (/premature end|truncated|unexpected end|Corrupt|corrupt|bad huffman|not enough data|read error/i.test(message)) {
+    return `the image is damaged or incomplete (${message.split('\n')[0]})`;
+  }
+  return `cannot decode the image (${message.split('\n')[0]})`;
+}
+
+function describe(input: string | Buffer): string {
+  return typeof input === 'string' ? input : `image of ${input.byteLength} bytes`;
+}

@@ -1,0 +1,128 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Space } from '../../../preload/contract.js';
+import { SemblanceError } from '../errors.js';
+import type { DownloadProgress } from '../models/load-models.js';
+import type { ModelConfig } from '../models/registry.js';
+import type { ImageEmbedding, ImageSpace, TextSpace } from './embedders.js';
+import type { WorkerReply, WorkerRequest } from './pool-protocol.js';
+
+export interface EmbedPoolOptions {
+  config: ModelConfig;
+  /** Worker threads (default: cores − 1, at least 1). */
+  size?: number;
+  /** onnxruntime threads per worker (default: cores / workers, at least 1). */
+  threads?: number;
+  /** Images per request to a worker: one batched inference each. */
+  batchSize?: number;
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Job = { request: WorkerRequest; pending: Pending };
+
+/**
+ * A pool of embedding worker threads. Requests queue; an idle worker takes the next one.
+ * Image lists are cut into batches so several workers share a large request and each
+ * worker runs batched inference.
+ */
+export class EmbedPool {
+  readonly size: number;
+  readonly threads: number;
+  readonly batchSize: number;
+  private readonly workers: { worker: Worker; busy: Pending | null; id: number }[] = [];
+  private readonly queue: Job[] = [];
+  private readonly waiting = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: EmbedPoolOptions) {
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    this.size = Math.max(1, options.size ?? cores - 1);
+    this.threads = Math.max(1, options.threads ?? Math.floor(cores / this.size));
+    this.batchSize = Math.max(1, options.batchSize ?? 8);
+    const url = new URL('./embed-worker.js', import.meta.url);
+    for (let i = 0; i < this.size; i++) {
+      const worker = new Worker(url, { workerData: { config: options.config, threads: this.threads } });
+      const slot = { worker, busy: null as Pending | null, id: i };
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.kind === 'progress') {
+          options.onProgress?.(reply.progress);
+          return;
+        }
+        const pending = this.waiting.get(reply.id);
+        this.waiting.delete(reply.id);
+        slot.busy = null;
+        // An idle pool must not keep the process alive; a busy one must.
+        worker.unref();
+        if (pending) {
+          if (reply.ok) pending.resolve(reply.value);
+          else pending.reject(new SemblanceError(reply.error.code, reply.error.message));
+        }
+        this.pump();
+      });
+      worker.on('error', (error) => {
+        slot.busy?.reject(new SemblanceError('internal', `An embedding worker failed: ${error.message}`));
+        slot.busy = null;
+        worker.unref();
+      });
+      worker.unref();
+      this.workers.push(slot);
+    }
+  }
+
+  async embedImages(inputs: readonly (string | Buffer)[], spaces: readonly ImageSpace[]): Promise<ImageEmbedding[]> {
+    const batches: Promise<ImageEmbedding[]>[] = [];
+    for (let start = 0; start < inputs.length; start += this.batchSize) {
+      const slice = inputs.slice(start, start + this.batchSize).map((input) => (typeof input === 'string' ? input : new Uint8Array(input)));
+      batches.push(this.send({ kind: 'images', id: 0, inputs: slice, spaces: [...spaces] }) as Promise<ImageEmbedding[]>);
+    }
+    return (await Promise.all(batches)).flat();
+  }
+
+  embedTexts(texts: readonly string[], space: TextSpace): Promise<Float32Array[]> {
+    return this.send({ kind: 'texts', id: 0, texts: [...texts], space }) as Promise<Float32Array[]>;
+  }
+
+  dims(space: Space): Promise<number> {
+    return this.send({ kind: 'dims', id: 0, space }) as Promise<number>;
+  }
+
+  /** Releases the models in every worker, then ends the threads. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(
+      this.workers.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            const id = this.nextId++;
+            this.waiting.set(id, { resolve: () => resolve(), reject: () => resolve() });
+            slot.worker.ref();
+            slot.worker.postMessage({ kind: 'close', id } satisfies WorkerRequest);
+          }),
+      ),
+    );
+    await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
+    for (const job of this.queue.splice(0)) job.pending.reject(new SemblanceError('internal', 'The embedding pool was closed.'));
+  }
+
+  private send(request: WorkerRequest): Promise<unknown> {
+    if (this.closed) return Promise.reject(new SemblanceError('internal', 'The embedding pool is closed.'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request: { ...request, id: this.nextId++ }, pending: { resolve, reject } });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.workers) {
+      if (slot.busy || this.queue.length === 0) continue;
+      const job = this.queue.shift() as Job;
+      slot.busy = job.pending;
+      this.waiting.set(job.request.id, job.pending);
+      slot.worker.ref();
+      slot.worker.postMessage(job.request);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * An embedding worker thread: holds one Embedders (one model session per space, created once)
+ * and answers the pool's requests, so decoding and inference never block the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toApiError } from '../errors.js';
+import type { ModelConfig } from '../models/registry.js';
+import { Embedders } from './embedders.js';
+import type { WorkerReply, WorkerRequest } from './pool-protocol.js';
+
+const { config, threads } = workerData as { config: ModelConfig; threads: number };
+const port = parentPort;
+if (!port) throw new Error('embed-worker must run in a worker thread');
+
+const embedders = new Embedders({
+  config,
+  threads,
+  onProgress: (progress) => port.postMessage({ kind: 'progress', progress } satisfies WorkerReply),
+});
+
+port.on('message', (request: WorkerRequest) => {
+  void handle(request).then(
+    ({ reply, transfer }) => port.postMessage(reply, transfer),
+    (error: unknown) => port.postMessage({ kind: 'result', id: request.id, ok: false, error: toApiError(error) } satisfies WorkerReply),
+  );
+});
+
+async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; transfer: ArrayBuffer[] }> {
+  switch (request.kind) {
+    case 'images': {
+      const inputs = request.inputs.map((input) => (typeof input === 'string' ? input : Buffer.from(input)));
+      const results = await embedders.embedImages(inputs, request.spaces);
+      const transfer = results.flatMap((r) => (r.ok ? Object.values(r.vectors).map((v) => v.buffer as ArrayBuffer) : []));
+      return { reply: { kind: 'result', id: request.id, ok: true, value: results }, transfer };
+    }
+    case 'texts': {
+      const vectors = await embedders.embedTexts(request.texts, request.space);
+      return { reply: { kind: 'result', id: request.id, ok: true, value: vectors }, transfer: vectors.map((v) => v.buffer as ArrayBuffer) };
+    }
+    case 'dims':
+      return { reply: { kind: 'result', id: request.id, ok: true, value: await embedders.dims(request.space) }, transfer: [] };
+    case 'close':
+      await embedders.dispose();
+      return { reply: { kind: 'result', id: request.id, ok: true, value: null }, transfer: [] };
+  }
+}

@@ -1,0 +1,15 @@
+import type { ApiError, Space } from '../../../preload/contract.js';
+import type { DownloadProgress } from '../models/load-models.js';
+import type { ImageSpace, TextSpace } from './embedders.js';
+
+/** Messages between the embedding pool and its worker threads. */
+export type WorkerRequest =
+  | { kind: 'images'; id: number; inputs: (string | Uint8Array)[]; spaces: ImageSpace[] }
+  | { kind: 'texts'; id: number; texts: string[]; space: TextSpace }
+  | { kind: 'dims'; id: number; space: Space }
+  | { kind: 'close'; id: number };
+
+export type WorkerReply =
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: ApiError }
+  | { kind: 'progress'; progress: DownloadProgress };

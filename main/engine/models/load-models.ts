@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AutoModel,
+  AutoTokenizer,
+  CLIPTextModelWithProjection,
+  CLIPVisionModelWithProjection,
+  LogLevel,
+  env as transformersEnv,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
+import { SemblanceError } from '../errors.js';
+import { checkModelFiles, modelFolder, requiredFiles } from './model-files.js';
+import type { ModelConfig, ModelSpace, ModelSpec } from './registry.js';
+
+export interface DownloadProgress {
+  space: ModelSpace;
+  model: string;
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+export interface LoadOptions {
+  /** onnxruntime intra-op threads per session. */
+  threads: number;
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+/** The preprocessing a model's preprocessor_config.json asks for (the fields we follow). */
+export interface ImageProcessorConfig {
+  image_processor_type?: string;
+  do_resize?: boolean;
+  size?: { shortest_edge?: number; height?: number; width?: number } | number;
+  resample?: number;
+  crop_pct?: number;
+  do_center_crop?: boolean;
+  crop_size?: { height: number; width: number } | number;
+  do_rescale?: boolean;
+  rescale_factor?: number;
+  do_normalize?: boolean;
+  image_mean?: number[] | number;
+  image_std?: number[] | number;
+}
+
+export interface LoadedClip {
+  space: 'clip';
+  tokenizer: PreTrainedTokenizer;
+  textModel: PreTrainedModel;
+  visionModel: PreTrainedModel;
+  processor: ImageProcessorConfig;
+}
+export interface LoadedVisual {
+  space: 'visual';
+  model: PreTrainedModel;
+  processor: ImageProcessorConfig;
+}
+export interface LoadedText {
+  space: 'text';
+  tokenizer: PreTrainedTokenizer;
+  model: PreTrainedModel;
+}
+export type LoadedModel = LoadedClip | LoadedVisual | LoadedText;
+
+/**
+ * Points transformers.js at Semblance's models folder: local folders are read from
+ * `<modelsDir>/<hub id>/`, and downloads are cached into the same place, so a model
+ * downloaded once (or copied there by hand) works offline from then on.
+ */
+export function configureTransformers(config: ModelConfig): void {
+  transformersEnv.localModelPath = `${config.modelsDir}${path.sep}`;
+  transformersEnv.cacheDir = config.modelsDir;
+  transformersEnv.allowLocalModels = true;
+  transformersEnv.useFSCache = true;
+  transformersEnv.allowRemoteModels = !config.offline;
+  if (config.remoteHost) transformersEnv.remoteHost = config.remoteHost.endsWith('/') ? config.remoteHost : `${config.remoteHost}/`;
+  transformersEnv.logLevel = LogLevel.ERROR;
+}
+
+/**
+ * Loads the model of one space: from its folder when the files are there, else from the hub
+ * (unless offline) with progress events. A model that cannot be had is a clear error that
+ * names the model, the space and the folder to put its files in; transformers.js's own
+ * message for a missing local file is checked for first, because it is cryptic.
+ */
+export async function loadModel(spec: ModelSpec, config: ModelConfig, options: LoadOptions): Promise<LoadedModel> {
+  configureTransformers(config);
+  const presence = checkModelFiles(spec, config);
+  if (!presence.present && (spec.local || config.offline)) throw missingModel(spec, config, presence.missing);
+
+  const from = spec.id;
+  const pretrained = {
+    dtype: spec.dtype,
+    local_files_only: config.offline || spec.local,
+    session_options: sessionOptions(options.threads),
+    progress_callback: (event: unknown) => reportProgress(spec, event, options.onProgress),
+  };
+  try {
+    switch (spec.space) {
+      case 'clip': {
+        const [tokenizer, textModel, visionModel] = await Promise.all([
+          AutoTokenizer.from_pretrained(from, pretrained),
+          CLIPTextModelWithProjection.from_pretrained(from, pretrained),
+          CLIPVisionModelWithProjection.from_pretrained(from, pretrained),
+        ]);
+        return { space: 'clip', tokenizer, textModel, visionModel, processor: await readProcessor(spec, config) };
+      }
+      case 'visual': {
+        const model = await AutoModel.from_pretrained(from, pretrained);
+        return { space: 'visual', model, processor: await readProcessor(spec, config) };
+      }
+      case 'text': {
+        const [tokenizer, model] = await Promise.all([
+          AutoTokenizer.from_pretrained(from, pretrained),
+          AutoModel.from_pretrained(from, pretrained),
+        ]);
+        return { space: 'text', tokenizer, model };
+      }
+    }
+  } catch (error) {
+    if (error instanceof SemblanceError) throw error;
+    const after = checkModelFiles(spec, config);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!after.present) throw missingModel(spec, config, after.missing, reason);
+    throw new SemblanceError('internal', `Could not load the ${spec.space} model ${spec.id}: ${reason}`, { cause: error });
+  }
+}
+
+/** onnxruntime sessions: a fixed thread count, and no busy-waiting threads when idle. */
+function sessionOptions(threads: number): Record<string, unknown> {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
+async function readProcessor(spec: ModelSpec, config: ModelConfig): Promise<ImageProcessorConfig> {
+  const file = path.join(modelFolder(spec, config), 'preprocessor_config.json');
+  return JSON.parse(await fs.promises.readFile(file, 'utf8')) as ImageProcessorConfig;
+}
+
+function reportProgress(spec: ModelSpec, event: unknown, onProgress: LoadOptions['onProgress']): void {
+  if (!onProgress || typeof event !== 'object' || event === null) return;
+  const e = event as { status?: string; file?: string; loaded?: number; total?: number };
+  if (e.status === 'progress' && typeof e.file === 'string') {
+    onProgress({ space: spec.space, model: spec.id, file: e.file, loaded: e.loaded ?? 0, total: e.total ?? 0 });
+  }
+}
+
+const ENV_NAME: Record<ModelSpace, string> = {
+  clip: 'SEMBLANCE_MODEL_CLIP',
+  visual: 'SEMBLANCE_MODEL_VISUAL',
+  text: 'SEMBLANCE_MODEL_TEXT',
+};
+
+export function missingModel(spec: ModelSpec, config: ModelConfig, missing: string[], reason?: string): SemblanceError {
+  const folder = modelFolder(spec, config);
+  const why = spec.local
+    ? `The ${spec.space} model folder ${folder} is incomplete`
+    : config.offline
+      ? `The ${spec.space} model ${spec.id} is not on this computer, and Semblance is offline (SEMBLANCE_OFFLINE)`
+      : `The ${spec.space} model ${spec.id} is not on this computer and could not be downloaded${reason ? ` (${firstLine(reason)})` : ''}`;
+  return new SemblanceError(
+    'not-found',
+    `${why}. Missing: ${missing.join(', ')}. Put the model's files (${requiredFiles(spec.space, spec.dtype).join(', ')}) ` +
+      `into ${folder}, or set ${ENV_NAME[spec.space]} to a folder that has them.`,
+  );
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.slice(0, 200) ?? text;
+}

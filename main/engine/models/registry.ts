@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { badInput } from '../errors.js';
+import { defaultDataDir } from '../paths.js';
+
+import { DTYPES, MODEL_SPACES, type Dtype, type ModelSpaceName } from '../../../preload/contract.js';
+
+/** The spaces that a neural model fills; `colour` is computed from pixels. */
+export { DTYPES, MODEL_SPACES, type Dtype };
+export type ModelSpace = ModelSpaceName;
+
+export interface ModelDefault {
+  id: string;
+  dims: number;
+  /** What the space is for, in the words `semblance models` shows. */
+  role: string;
+}
+
+export const DEFAULT_MODELS: Record<ModelSpace, ModelDefault> = {
+  clip: { id: 'Xenova/clip-vit-base-patch32', dims: 512, role: 'words and images in one space (CLIP ViT-B/32)' },
+  visual: { id: 'Xenova/resnet-18', dims: 512, role: 'look-alike images (ResNet-18 pooled features)' },
+  text: { id: 'Xenova/distilbert-base-nli-mean-tokens', dims: 768, role: 'text similarity (DistilBERT, mean pooling)' },
+};
+
+/** Per-space model choice; anything left out takes its environment variable, then the default. */
+export type ModelSettings = Partial<Record<ModelSpace, { model?: string; dtype?: Dtype }>>;
+
+export interface ModelSpec {
+  space: ModelSpace;
+  /** A hub id ("Xenova/resnet-18") or an absolute path to a local model folder. */
+  id: string;
+  /** True when `id` is a folder on this computer rather than a hub id. */
+  local: boolean;
+  dtype: Dtype;
+  /** Where the choice came from, for `semblance models`. */
+  source: 'default' | 'setting' | 'environment';
+}
+
+export interface ModelConfig {
+  /** Folder of model folders: `<modelsDir>/<hub id>/...`; downloads are cached here too. */
+  modelsDir: string;
+  /** Never reach the network: a model that is not on disk is an error. */
+  offline: boolean;
+  /** Where models are downloaded from, when not the Hugging Face hub. */
+  remoteHost: string | null;
+  specs: Record<ModelSpace, ModelSpec>;
+}
+
+const ENV_MODEL: Record<ModelSpace, string> = {
+  clip: 'SEMBLANCE_MODEL_CLIP',
+  visual: 'SEMBLANCE_MODEL_VISUAL',
+  text: 'SEMBLANCE_MODEL_TEXT',
+};
+const ENV_DTYPE: Record<ModelSpace, string> = {
+  clip: 'SEMBLANCE_DTYPE_CLIP',
+  visual: 'SEMBLANCE_DTYPE_VISUAL',
+  text: 'SEMBLANCE_DTYPE_TEXT',
+};
+
+/**
+ * Which model fills each space, where model files live and whether the network may be used.
+ *
+ * Precedence, per space: SEMBLANCE_MODEL_<SPACE> (a hub id or a folder), then the saved
+ * setting, then the default. dtype: SEMBLANCE_DTYPE_<SPACE>, SEMBLANCE_DTYPE, the setting,
+ * the model folder's own `transformers.js_config.dtype`, then fp32.
+ */
+export function resolveModelConfig(env: NodeJS.ProcessEnv = process.env, settings: ModelSettings = {}): ModelConfig {
+  const modelsDir = path.resolve(env['SEMBLANCE_MODELS_DIR'] || path.join(defaultDataDir(env), 'models'));
+  const offline = ['1', 'true', 'yes'].includes((env['SEMBLANCE_OFFLINE'] ?? '').toLowerCase());
+  const specs = Object.fromEntries(
+    MODEL_SPACES.map((space) => {
+      const fromSetting = settings[space]?.model;
+      const fromEnv = env[ENV_MODEL[space]];
+      const chosen = fromEnv || fromSetting || DEFAULT_MODELS[space].id;
+      const source = fromEnv ? 'environment' : fromSetting ? 'setting' : 'default';
+      const local = looksLikePath(chosen);
+      const id = local ? path.resolve(chosen) : chosen;
+      const dtypeText = env[ENV_DTYPE[space]] || env['SEMBLANCE_DTYPE'] || settings[space]?.dtype;
+      const dtype = dtypeText !== undefined && dtypeText !== '' ? parseDtype(dtypeText, space) : folderDtype(local ? id : path.join(modelsDir, id));
+      return [space, { space, id, local, dtype, source } satisfies ModelSpec];
+    }),
+  ) as Record<ModelSpace, ModelSpec>;
+  // A mirror of the Hugging Face hub (same URL layout), e.g. inside a company network.
+  const remoteHost = env['SEMBLANCE_MODEL_HOST'] || env['HF_ENDPOINT'] || null;
+  return { modelsDir, offline, remoteHost, specs };
+}
+
+/** Hub ids look like "owner/name"; anything absolute, relative or existing is a folder. */
+function looksLikePath(id: string): boolean {
+  return path.isAbsolute(id) || id.startsWith('./') || id.startsWith('../') || fs.existsSync(id);
+}
+
+function parseDtype(text: string, space: ModelSpace): Dtype {
+  if ((DTYPES as readonly string[]).includes(text)) return text as Dtype;
+  throw badInput(`The dtype of the ${space} model must be one of ${DTYPES.join(', ')}, got "${text}".`);
+}
+
+/** A model folder may say which variant it ships (config.json `transformers.js_config.dtype`). */
+function folderDtype(folder: string): Dtype {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(folder, 'config.json'), 'utf8')) as {
+      'transformers.js_config'?: { dtype?: unknown };
+    };
+    const dtype = config['transformers.js_config']?.dtype;
+    if (typeof dtype === 'string' && (DTYPES as readonly string[]).includes(dtype)) return dtype as Dtype;
+  } catch {
+    // No folder or no config yet: the default applies.
+  }
+  return 'fp32';
+}
+
+/** The key stored with a space's vectors: a different model or dtype means different vectors. */
+export function modelKey(spec: ModelSpec): string {
+  return `${spec.id}@${spec.dtype}`;
+}
