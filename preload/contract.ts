@@ -128,6 +128,12 @@ export const SetModelRequestSchema = z.strictObject({
 });
 export type SetModelRequest = z.infer<typeof SetModelRequestSchema>;
 
+export const DownloadModelsRequestSchema = z.strictObject({
+  /** The spaces whose models to fetch now; all model spaces when left out. */
+  spaces: z.array(z.enum(MODEL_SPACES)).min(1).optional(),
+});
+export type DownloadModelsRequest = z.infer<typeof DownloadModelsRequestSchema>;
+
 export interface ModelStatus {
   space: Space;
   /** Hub id or folder of the model; for colour, the name of the built-in descriptor. */
@@ -156,6 +162,7 @@ export const REQUEST_SCHEMAS = {
   searchVectors: SearchVectorsRequestSchema,
   models: EmptyRequestSchema,
   setModel: SetModelRequestSchema,
+  downloadModels: DownloadModelsRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -168,6 +175,8 @@ export interface FinderApi {
   models(): Promise<ModelsResponse>;
   /** Chooses the model (and dtype) of a space; saved with the library. */
   setModel(request: SetModelRequest): Promise<ModelsResponse>;
+  /** Fetches (or finds) and loads models now, so that later work can run offline. */
+  downloadModels(request: DownloadModelsRequest): Promise<ModelsResponse>;
 }
 
 export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;

@@ -1,14 +1,20 @@
+import type { DownloadProgress } from '../engine/models/load-models.js';
+import { downloadProgressBar } from './download-progress.js';
+
 /** Where the CLI writes; tests pass their own to capture output without spawning. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** A progress display for model downloads (stderr), if this output has one. */
+  progress?: () => { update: (progress: DownloadProgress) => void; stop: () => void };
 }
 
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  progress: () => downloadProgressBar(process.stderr),
 };
 
 /** Exit codes scripts can rely on. */

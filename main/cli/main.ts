@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import type { ApiResult, FinderApi } from '../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, type ApiResult, type FinderApi } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import { Engine } from '../engine/engine.js';
 import { toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
+import { formatModels } from './format-models.js';
 import { formatStatus } from './format-status.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
@@ -37,12 +38,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const options = program.opts<GlobalOptions>();
     let result: ApiResult<T>;
     let engine: Engine | undefined;
+    const progress = io.progress?.();
     try {
-      engine = Engine.open({ databaseFile: options.db ?? defaultDatabaseFile(io.env) });
+      engine = Engine.open({
+        databaseFile: options.db ?? defaultDatabaseFile(io.env),
+        env: io.env,
+        ...(progress ? { onModelProgress: progress.update } : {}),
+      });
       result = await use(engine, dispatch);
     } catch (error) {
       result = { ok: false, error: toApiError(error) };
     } finally {
+      progress?.stop();
       await engine?.close();
     }
     if (result.ok) {
@@ -58,6 +65,33 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command('status')
     .description('show the library: database, items per status, spaces and their models, folders, errors')
     .action(() => call((api, send) => send(api, 'status', {}), formatStatus));
+
+  const models = program
+    .command('models')
+    .description('the model of each space: which, where its files are, whether they are here');
+  models
+    .command('list', { isDefault: true })
+    .description('list each space with its model, dtype, dimensions and files (the default)')
+    .action(() => call((api, send) => send(api, 'models', {}), formatModels));
+  models
+    .command('set')
+    .description('choose the model of a space: a hub id or a local folder ("default" to go back)')
+    .argument('<space>', `one of ${MODEL_SPACES.join(', ')}`)
+    .argument('<model>', 'hub id (Xenova/resnet-18), model folder, or "default"')
+    .option('--dtype <dtype>', `weights to load: ${DTYPES.join(' or ')}`)
+    .action((space: string, model: string, opts: { dtype?: string }) =>
+      call(
+        (api, send) => send(api, 'setModel', { space, model: model === 'default' ? null : model, ...(opts.dtype ? { dtype: opts.dtype } : {}) }),
+        formatModels,
+      ),
+    );
+  models
+    .command('download')
+    .description('fetch and load models now (all, or the given spaces), so Semblance works offline afterwards')
+    .argument('[spaces...]', `any of ${MODEL_SPACES.join(', ')}`)
+    .action((spaces: string[]) =>
+      call((api, send) => send(api, 'downloadModels', spaces.length > 0 ? { spaces } : {}), formatModels),
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

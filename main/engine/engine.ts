@@ -1,11 +1,13 @@
 import path from 'node:path';
-import type {
-  FinderApi,
-  ModelsResponse,
-  SearchResponse,
-  SearchVectorsRequest,
-  SetModelRequest,
-  StatusResponse,
+import {
+  MODEL_SPACES,
+  type DownloadModelsRequest,
+  type FinderApi,
+  type ModelsResponse,
+  type SearchResponse,
+  type SearchVectorsRequest,
+  type SetModelRequest,
+  type StatusResponse,
 } from '../../preload/contract.js';
 import { EmbedPool, type EmbedPoolOptions } from './embed/embed-pool.js';
 import type { DownloadProgress } from './models/load-models.js';
@@ -97,6 +99,13 @@ export class Engine implements FinderApi {
 
   models(): Promise<ModelsResponse> {
     return Promise.resolve(describeModels(this.modelConfig()));
+  }
+
+  /** Loads each model once through the embedding workers: the same path indexing uses. */
+  async downloadModels(request: DownloadModelsRequest): Promise<ModelsResponse> {
+    const pool = this.embedder();
+    for (const space of request.spaces ?? MODEL_SPACES) await pool.dims(space);
+    return this.models();
   }
 
   async setModel(request: SetModelRequest): Promise<ModelsResponse> {

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import {
+  AutoImageProcessor,
   AutoModel,
   AutoTokenizer,
   CLIPTextModelWithProjection,
@@ -99,16 +99,17 @@ export async function loadModel(spec: ModelSpec, config: ModelConfig, options: L
   try {
     switch (spec.space) {
       case 'clip': {
-        const [tokenizer, textModel, visionModel] = await Promise.all([
+        const [tokenizer, textModel, visionModel, processor] = await Promise.all([
           AutoTokenizer.from_pretrained(from, pretrained),
           CLIPTextModelWithProjection.from_pretrained(from, pretrained),
           CLIPVisionModelWithProjection.from_pretrained(from, pretrained),
+          readProcessor(from, pretrained),
         ]);
-        return { space: 'clip', tokenizer, textModel, visionModel, processor: await readProcessor(spec, config) };
+        return { space: 'clip', tokenizer, textModel, visionModel, processor };
       }
       case 'visual': {
-        const model = await AutoModel.from_pretrained(from, pretrained);
-        return { space: 'visual', model, processor: await readProcessor(spec, config) };
+        const [model, processor] = await Promise.all([AutoModel.from_pretrained(from, pretrained), readProcessor(from, pretrained)]);
+        return { space: 'visual', model, processor };
       }
       case 'text': {
         const [tokenizer, model] = await Promise.all([
@@ -136,9 +137,10 @@ function sessionOptions(threads: number): Record<string, unknown> {
   };
 }
 
-async function readProcessor(spec: ModelSpec, config: ModelConfig): Promise<ImageProcessorConfig> {
-  const file = path.join(modelFolder(spec, config), 'preprocessor_config.json');
-  return JSON.parse(await fs.promises.readFile(file, 'utf8')) as ImageProcessorConfig;
+/** The preprocessor config, fetched (and cached) by transformers.js like every other file. */
+async function readProcessor(from: string, pretrained: Record<string, unknown>): Promise<ImageProcessorConfig> {
+  const processor = (await AutoImageProcessor.from_pretrained(from, pretrained)) as unknown as { config: ImageProcessorConfig };
+  return processor.config;
 }
 
 function reportProgress(spec: ModelSpec, event: unknown, onProgress: LoadOptions['onProgress']): void {
@@ -162,10 +164,12 @@ export function missingModel(spec: ModelSpec, config: ModelConfig, missing: stri
     : config.offline
       ? `The ${spec.space} model ${spec.id} is not on this computer, and Semblance is offline (SEMBLANCE_OFFLINE)`
       : `The ${spec.space} model ${spec.id} is not on this computer and could not be downloaded${reason ? ` (${firstLine(reason)})` : ''}`;
+  const required = requiredFiles(spec.space, spec.dtype);
+  const lacking = missing.length < required.length ? ` (missing: ${missing.join(', ')})` : '';
   return new SemblanceError(
     'not-found',
-    `${why}. Missing: ${missing.join(', ')}. Put the model's files (${requiredFiles(spec.space, spec.dtype).join(', ')}) ` +
-      `into ${folder}, or set ${ENV_NAME[spec.space]} to a folder that has them.`,
+    `${why}${lacking}. Put the model's files (${required.join(', ')}) into ${folder}, ` +
+      `or set ${ENV_NAME[spec.space]} to a folder that has them.`,
   );
 }
 

@@ -17,9 +17,9 @@ export interface ModelDefault {
 }
 
 export const DEFAULT_MODELS: Record<ModelSpace, ModelDefault> = {
-  clip: { id: 'Xenova/clip-vit-base-patch32', dims: 512, role: 'words and images in one space (CLIP ViT-B/32)' },
-  visual: { id: 'Xenova/resnet-18', dims: 512, role: 'look-alike images (ResNet-18 pooled features)' },
-  text: { id: 'Xenova/distilbert-base-nli-mean-tokens', dims: 768, role: 'text similarity (DistilBERT, mean pooling)' },
+  clip: { id: 'Xenova/clip-vit-base-patch32', dims: 512, role: 'words and images in one space (default: CLIP ViT-B/32)' },
+  visual: { id: 'Xenova/resnet-18', dims: 512, role: 'look-alike images (default: ResNet-18 pooled features)' },
+  text: { id: 'Xenova/distilbert-base-nli-mean-tokens', dims: 768, role: 'text similarity (default: DistilBERT sentence model, mean pooling)' },
 };
 
 /** Per-space model choice; anything left out takes its environment variable, then the default. */
