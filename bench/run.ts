@@ -2,8 +2,9 @@
  * `npm run bench`: prints each benchmark's table with the machine it ran on and writes the
  * numbers as JSON under bench/results/. Never part of `npm test`.
  *
- *   npm run bench                        all sizes (10k and 100k items)
- *   npm run bench -- --items 10000       one size
+ *   npm run bench                        everything: search at 10k and 100k items, embedding
+ *   npm run bench -- --only search --items 10000
+ *   npm run bench -- --only embed --photos 100
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,14 +12,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
+import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
 import { benchSearch, type SearchBenchResult } from './search.js';
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string' },
     items: { type: 'string', multiple: true },
     queries: { type: 'string', default: '20' },
+    photos: { type: 'string', default: '200' },
   },
 });
+const only = values.only;
+if (only !== undefined && only !== 'search' && only !== 'embed') {
+  console.error('usage: npm run bench -- [--only search|embed] [--items N ...] [--queries N] [--photos N]');
+  process.exit(2);
+}
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
 const queries = Number(values.queries);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(queries) || queries < 1) {
@@ -32,8 +41,19 @@ log(`Semblance benchmarks on ${machine.cpu}, ${machine.cores} cores, ${machine.m
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semblance-bench-'));
 const results: SearchBenchResult[] = [];
+let embed: EmbedBenchResult | null = null;
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
-  for (const items of sizes) {
+  if (only !== 'search') {
+    const dirs = defaultEmbedDirs(repo);
+    if (!fs.existsSync(dirs.photosDir) || !fs.existsSync(dirs.clipFiles)) {
+      log(`\nEmbedding: skipped (needs ${dirs.photosDir} and npm run models:test)`);
+    } else {
+      log(`\nEmbedding (${values.photos} photos of ${dirs.photosDir})`);
+      embed = await benchEmbed({ dir, ...dirs, photos: Number(values.photos), log });
+    }
+  }
+  for (const items of only === 'embed' ? [] : sizes) {
     log(`\nSearch, ${items} items (k = 20, ${queries} queries per row)`);
     const result = await benchSearch({ items, dir, queries, log });
     results.push(result);
@@ -53,10 +73,10 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results');
+const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
-const file = path.join(resultsDir, `search-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results }, null, 2)}\n`);
+const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -104,7 +104,7 @@ export class Engine implements FinderApi {
   /** Loads each model once through the embedding workers: the same path indexing uses. */
   async downloadModels(request: DownloadModelsRequest): Promise<ModelsResponse> {
     const pool = this.embedder();
-    for (const space of request.spaces ?? MODEL_SPACES) await pool.dims(space);
+    for (const space of request.spaces ?? MODEL_SPACES) await pool.prepare(space);
     return this.models();
   }
 

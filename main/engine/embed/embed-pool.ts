@@ -19,6 +19,9 @@ export interface EmbedPoolOptions {
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** Requests a worker holds at once. */
+const MAX_IN_FLIGHT = 2;
 type Job = { request: WorkerRequest; pending: Pending };
 
 /**
@@ -30,7 +33,7 @@ export class EmbedPool {
   readonly size: number;
   readonly threads: number;
   readonly batchSize: number;
-  private readonly workers: { worker: Worker; busy: Pending | null; id: number }[] = [];
+  private readonly workers: { worker: Worker; inFlight: Map<number, Pending> }[] = [];
   private readonly queue: Job[] = [];
   private readonly waiting = new Map<number, Pending>();
   private nextId = 1;
@@ -44,7 +47,7 @@ export class EmbedPool {
     const url = new URL('./embed-worker.js', import.meta.url);
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(url, { workerData: { config: options.config, threads: this.threads } });
-      const slot = { worker, busy: null as Pending | null, id: i };
+      const slot = { worker, inFlight: new Map<number, Pending>() };
       worker.on('message', (reply: WorkerReply) => {
         if (reply.kind === 'progress') {
           options.onProgress?.(reply.progress);
@@ -52,9 +55,9 @@ export class EmbedPool {
         }
         const pending = this.waiting.get(reply.id);
         this.waiting.delete(reply.id);
-        slot.busy = null;
+        slot.inFlight.delete(reply.id);
         // An idle pool must not keep the process alive; a busy one must.
-        worker.unref();
+        if (slot.inFlight.size === 0) worker.unref();
         if (pending) {
           if (reply.ok) pending.resolve(reply.value);
           else pending.reject(new SemblanceError(reply.error.code, reply.error.message));
@@ -62,8 +65,8 @@ export class EmbedPool {
         this.pump();
       });
       worker.on('error', (error) => {
-        slot.busy?.reject(new SemblanceError('internal', `An embedding worker failed: ${error.message}`));
-        slot.busy = null;
+        for (const pending of slot.inFlight.values()) pending.reject(new SemblanceError('internal', `An embedding worker failed: ${error.message}`));
+        slot.inFlight.clear();
         worker.unref();
       });
       worker.unref();
@@ -84,8 +87,9 @@ export class EmbedPool {
     return this.send({ kind: 'texts', id: 0, texts: [...texts], space }) as Promise<Float32Array[]>;
   }
 
-  dims(space: Space): Promise<number> {
-    return this.send({ kind: 'dims', id: 0, space }) as Promise<number>;
+  /** Loads (downloading if needed) a space's whole model in a worker; resolves to its dims. */
+  prepare(space: Space): Promise<number> {
+    return this.send({ kind: 'prepare', id: 0, space }) as Promise<number>;
   }
 
   /** Releases the models in every worker, then ends the threads. */
@@ -115,14 +119,20 @@ export class EmbedPool {
     });
   }
 
+  /**
+   * Hands queued jobs to workers, up to two each: while one batch is in inference (on
+   * onnxruntime's threads) the worker decodes the next, so the two stages overlap.
+   */
   private pump(): void {
-    for (const slot of this.workers) {
-      if (slot.busy || this.queue.length === 0) continue;
-      const job = this.queue.shift() as Job;
-      slot.busy = job.pending;
-      this.waiting.set(job.request.id, job.pending);
-      slot.worker.ref();
-      slot.worker.postMessage(job.request);
+    for (let round = 0; round < MAX_IN_FLIGHT; round++) {
+      for (const slot of this.workers) {
+        if (slot.inFlight.size > round || this.queue.length === 0) continue;
+        const job = this.queue.shift() as Job;
+        slot.inFlight.set(job.request.id, job.pending);
+        this.waiting.set(job.request.id, job.pending);
+        slot.worker.ref();
+        slot.worker.postMessage(job.request);
+      }
     }
   }
 }

@@ -37,8 +37,8 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
       const vectors = await embedders.embedTexts(request.texts, request.space);
       return { reply: { kind: 'result', id: request.id, ok: true, value: vectors }, transfer: vectors.map((v) => v.buffer as ArrayBuffer) };
     }
-    case 'dims':
-      return { reply: { kind: 'result', id: request.id, ok: true, value: await embedders.dims(request.space) }, transfer: [] };
+    case 'prepare':
+      return { reply: { kind: 'result', id: request.id, ok: true, value: await embedders.prepare(request.space) }, transfer: [] };
     case 'close':
       await embedders.dispose();
       return { reply: { kind: 'result', id: request.id, ok: true, value: null }, transfer: [] };

@@ -2,8 +2,17 @@ import { Tensor } from '@huggingface/transformers';
 import sharp from 'sharp';
 import type { Space } from '../../../preload/contract.js';
 import { SemblanceError, toApiError } from '../errors.js';
-import { loadModel, type DownloadProgress, type LoadedModel } from '../models/load-models.js';
-import type { ModelConfig, ModelSpace } from '../models/registry.js';
+import {
+  loadModel,
+  type DownloadProgress,
+  type LoadedImageModel,
+  type LoadedModel,
+  type LoadedTextModel,
+  type ModelPart,
+} from '../models/load-models.js';
+
+type LoadedPart<P extends ModelPart> = P extends 'clip-text' | 'text' ? LoadedTextModel : LoadedImageModel;
+import type { ModelConfig } from '../models/registry.js';
 import { COLOUR_DIMS, colourDescriptor } from './colour-descriptor.js';
 import { decodeImage, type DecodedImage } from './decode-image.js';
 import { modelInput, neededShortSide } from './model-input.js';
@@ -35,41 +44,44 @@ export interface EmbeddersOptions {
  */
 export class Embedders {
   private readonly options: EmbeddersOptions;
-  private readonly models = new Map<ModelSpace, Promise<LoadedModel>>();
+  private readonly models = new Map<ModelPart, Promise<LoadedModel>>();
 
   constructor(options: EmbeddersOptions) {
     this.options = options;
   }
 
-  /** The loaded model of a space; a failed load is forgotten so the next call retries. */
-  model<S extends ModelSpace>(space: S): Promise<Extract<LoadedModel, { space: S }>> {
-    let loading = this.models.get(space);
+  /** A loaded model part, created once; a failed load is forgotten so the next call retries. */
+  model<P extends ModelPart>(part: P): Promise<LoadedPart<P>> {
+    let loading = this.models.get(part);
     if (!loading) {
-      loading = loadModel(this.options.config.specs[space], this.options.config, this.options);
-      loading.catch(() => this.models.delete(space));
-      this.models.set(space, loading);
+      loading = loadModel(part, this.options.config, this.options);
+      loading.catch(() => this.models.delete(part));
+      this.models.set(part, loading);
     }
-    return loading as Promise<Extract<LoadedModel, { space: S }>>;
+    return loading as Promise<LoadedPart<P>>;
   }
 
-  /** Dimensions of a space's vectors, by embedding a probe (models may not say in config). */
-  async dims(space: Space): Promise<number> {
+  /**
+   * Loads every part of a space's model (downloading what is missing) and returns the length
+   * of its vectors, measured on a probe: configs do not always say.
+   */
+  async prepare(space: Space): Promise<number> {
     if (space === 'colour') return COLOUR_DIMS;
-    if (space === 'visual') {
-      const probe = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
-      const [result] = await this.embedImages([probe], ['visual']);
-      if (!result?.ok || !result.vectors.visual) throw new SemblanceError('internal', 'The visual model gave no vector for a probe image.');
-      return result.vectors.visual.length;
-    }
-    return ((await this.embedTexts(['probe'], space))[0] as Float32Array).length;
+    if (space === 'text') return ((await this.embedTexts(['probe'], 'text'))[0] as Float32Array).length;
+    const probe = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+    const [result] = await this.embedImages([probe], [space]);
+    const vector = result?.ok ? result.vectors[space] : undefined;
+    if (!vector) throw new SemblanceError('internal', `The ${space} model gave no vector for a probe image.`);
+    if (space === 'clip') await this.model('clip-text');
+    return vector.length;
   }
 
   async embedTexts(texts: readonly string[], space: TextSpace): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     if (space === 'clip') {
-      const { tokenizer, textModel } = await this.model('clip');
+      const { tokenizer, model } = await this.model('clip-text');
       const inputs = tokenizer([...texts], { padding: true, truncation: true, max_length: 77 });
-      const { text_embeds } = (await textModel(inputs)) as { text_embeds: Tensor };
+      const { text_embeds } = (await model(inputs)) as { text_embeds: Tensor };
       return rows(text_embeds).map(unit);
     }
     const { tokenizer, model } = await this.model('text');
@@ -84,7 +96,7 @@ export class Embedders {
    * throw: that is not the image's fault.
    */
   async embedImages(inputs: readonly (string | Buffer)[], spaces: readonly ImageSpace[]): Promise<ImageEmbedding[]> {
-    const clip = spaces.includes('clip') ? await this.model('clip') : undefined;
+    const clip = spaces.includes('clip') ? await this.model('clip-vision') : undefined;
     const visual = spaces.includes('visual') ? await this.model('visual') : undefined;
     const shortSide = Math.max(
       48,
@@ -99,7 +111,7 @@ export class Embedders {
     if (clip) {
       const pixels = await batchInput(good, (image) => modelInput(image, clip.processor));
       vectors.clip = await runBatches(pixels, async (batch) => {
-        const { image_embeds } = (await clip.visionModel({ pixel_values: batch })) as { image_embeds: Tensor };
+        const { image_embeds } = (await clip.model({ pixel_values: batch })) as { image_embeds: Tensor };
         return rows(image_embeds);
       });
     }
@@ -127,10 +139,7 @@ export class Embedders {
     const loaded = await Promise.allSettled(this.models.values());
     this.models.clear();
     for (const result of loaded) {
-      if (result.status !== 'fulfilled') continue;
-      const model = result.value;
-      const sessions = model.space === 'clip' ? [model.textModel, model.visionModel] : [model.model];
-      await Promise.all(sessions.map((s) => s.dispose()));
+      if (result.status === 'fulfilled') await result.value.model.dispose();
     }
   }
 }

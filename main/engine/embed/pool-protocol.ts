@@ -6,7 +6,7 @@ import type { ImageSpace, TextSpace } from './embedders.js';
 export type WorkerRequest =
   | { kind: 'images'; id: number; inputs: (string | Uint8Array)[]; spaces: ImageSpace[] }
   | { kind: 'texts'; id: number; texts: string[]; space: TextSpace }
-  | { kind: 'dims'; id: number; space: Space }
+  | { kind: 'prepare'; id: number; space: Space }
   | { kind: 'close'; id: number };
 
 export type WorkerReply =

@@ -44,24 +44,27 @@ export interface ImageProcessorConfig {
   image_std?: number[] | number;
 }
 
-export interface LoadedClip {
-  space: 'clip';
-  tokenizer: PreTrainedTokenizer;
-  textModel: PreTrainedModel;
-  visionModel: PreTrainedModel;
-  processor: ImageProcessorConfig;
-}
-export interface LoadedVisual {
-  space: 'visual';
-  model: PreTrainedModel;
-  processor: ImageProcessorConfig;
-}
-export interface LoadedText {
-  space: 'text';
+/** What one session serves: CLIP's two towers load separately (indexing needs only vision). */
+export type ModelPart = 'clip-text' | 'clip-vision' | 'visual' | 'text';
+
+export interface LoadedTextModel {
+  part: 'clip-text' | 'text';
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
 }
-export type LoadedModel = LoadedClip | LoadedVisual | LoadedText;
+export interface LoadedImageModel {
+  part: 'clip-vision' | 'visual';
+  model: PreTrainedModel;
+  processor: ImageProcessorConfig;
+}
+export type LoadedModel = LoadedTextModel | LoadedImageModel;
+
+export const SPACE_OF_PART: Record<ModelPart, ModelSpace> = {
+  'clip-text': 'clip',
+  'clip-vision': 'clip',
+  visual: 'visual',
+  text: 'text',
+};
 
 /**
  * Points transformers.js at Semblance's models folder: local folders are read from
@@ -79,12 +82,13 @@ export function configureTransformers(config: ModelConfig): void {
 }
 
 /**
- * Loads the model of one space: from its folder when the files are there, else from the hub
- * (unless offline) with progress events. A model that cannot be had is a clear error that
- * names the model, the space and the folder to put its files in; transformers.js's own
+ * Loads one part of a space's model: from its folder when the files are there, else from the
+ * hub (unless offline) with progress events. A model that cannot be had is a clear error
+ * that names the model, the space and the folder to put its files in; transformers.js's own
  * message for a missing local file is checked for first, because it is cryptic.
  */
-export async function loadModel(spec: ModelSpec, config: ModelConfig, options: LoadOptions): Promise<LoadedModel> {
+export async function loadModel(part: ModelPart, config: ModelConfig, options: LoadOptions): Promise<LoadedModel> {
+  const spec = config.specs[SPACE_OF_PART[part]];
   configureTransformers(config);
   const presence = checkModelFiles(spec, config);
   if (!presence.present && (spec.local || config.offline)) throw missingModel(spec, config, presence.missing);
@@ -97,26 +101,22 @@ export async function loadModel(spec: ModelSpec, config: ModelConfig, options: L
     progress_callback: (event: unknown) => reportProgress(spec, event, options.onProgress),
   };
   try {
-    switch (spec.space) {
-      case 'clip': {
-        const [tokenizer, textModel, visionModel, processor] = await Promise.all([
-          AutoTokenizer.from_pretrained(from, pretrained),
-          CLIPTextModelWithProjection.from_pretrained(from, pretrained),
-          CLIPVisionModelWithProjection.from_pretrained(from, pretrained),
-          readProcessor(from, pretrained),
-        ]);
-        return { space: 'clip', tokenizer, textModel, visionModel, processor };
-      }
-      case 'visual': {
-        const [model, processor] = await Promise.all([AutoModel.from_pretrained(from, pretrained), readProcessor(from, pretrained)]);
-        return { space: 'visual', model, processor };
-      }
+    switch (part) {
+      case 'clip-text':
       case 'text': {
         const [tokenizer, model] = await Promise.all([
           AutoTokenizer.from_pretrained(from, pretrained),
-          AutoModel.from_pretrained(from, pretrained),
+          part === 'clip-text' ? CLIPTextModelWithProjection.from_pretrained(from, pretrained) : AutoModel.from_pretrained(from, pretrained),
         ]);
-        return { space: 'text', tokenizer, model };
+        return { part, tokenizer, model };
+      }
+      case 'clip-vision':
+      case 'visual': {
+        const [model, processor] = await Promise.all([
+          part === 'clip-vision' ? CLIPVisionModelWithProjection.from_pretrained(from, pretrained) : AutoModel.from_pretrained(from, pretrained),
+          readProcessor(from, pretrained),
+        ]);
+        return { part, model, processor };
       }
     }
   } catch (error) {
@@ -133,6 +133,7 @@ function sessionOptions(threads: number): Record<string, unknown> {
   return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
+    enableCpuMemArena: process.env['SEMBLANCE_ORT_ARENA'] !== '0',
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
 }
