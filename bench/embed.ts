@@ -14,6 +14,7 @@ import { decodeImage } from '../main/engine/embed/decode-image.js';
 import type { PipelineMeasurement } from './embed-pipeline.js';
 import { GraphBuilder, FLOAT } from '../test/fixtures/models/onnx-graph.js';
 import { VISION_GFLOP, buildTextTower, buildVisionTower, type Precision } from './models/clip-vit-b32.js';
+import { RESNET18_GFLOP, buildDistilBert, buildResNet18 } from './models/resnet-distilbert.js';
 import { percentile } from './stats.js';
 
 export interface EmbedBenchOptions {
@@ -184,6 +185,24 @@ export async function benchEmbed(options: EmbedBenchOptions): Promise<EmbedBench
     log(
       `  CLIP ViT-B/32 ${precision}: ${ips.toFixed(1)} img/s (${gflops.toFixed(0)} GFLOP/s, ` +
         `${((100 * gflops) / calibration.gflops2Threads).toFixed(0)}% of the calibrated matmul); text query ${percentile(textTimes, 50).toFixed(1)} ms p50`,
+    );
+  }
+  {
+    const resnet = await ort.InferenceSession.create(buildResNet18(), SESSION(2));
+    const times = await timeRuns(4, () => resnet.run({ pixel_values: pixels }));
+    await resnet.release();
+    const ips = batch / (percentile(times, 50) / 1000);
+    const gflops = ips * RESNET18_GFLOP;
+    inference['resnet18-fp32'] = { imagesPerSecond: ips, gflops, efficiency: gflops / calibration.gflops2Threads };
+    const distilbert = await ort.InferenceSession.create(buildDistilBert(), SESSION(2));
+    const ids = new ort.Tensor('int64', BigInt64Array.from([101n, 1037n, 3899n, 2012n, 1996n, 3509n, 102n]), [1, 7]);
+    const mask = new ort.Tensor('int64', new BigInt64Array(7).fill(1n), [1, 7]);
+    const textTimes = await timeRuns(30, () => distilbert.run({ input_ids: ids, attention_mask: mask }));
+    await distilbert.release();
+    textQueryMs['distilbert-fp32 raw'] = { p50: percentile(textTimes, 50), p95: percentile(textTimes, 95) };
+    log(
+      `  ResNet-18 fp32 (random weights): ${ips.toFixed(0)} img/s (${gflops.toFixed(0)} GFLOP/s); ` +
+        `DistilBERT fp32 (random weights) sentence: ${percentile(textTimes, 50).toFixed(1)} ms p50`,
     );
   }
   if (options.mobilenetDir) {

@@ -34,7 +34,7 @@ export const VISION_GFLOP = (() => {
   return (layers * perLayer + patchEmbed + 2 * width * EMBED) / 1e9;
 })();
 
-class Weights {
+export class Weights {
   private state = 12345;
   /** Deterministic N(0, std) values; the numbers do not matter, only their cost. */
   normal(count: number, std = 0.02): Float32Array {
@@ -54,7 +54,7 @@ class Weights {
   }
 }
 
-class Tower {
+export class Tower {
   constructor(
     private readonly g: GraphBuilder,
     private readonly w: Weights,
