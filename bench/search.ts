@@ -90,7 +90,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
 
     // The index loads on first use; time that separately from warm queries.
     const indexLoadMs = timeIt(() => {
-      for (const space of Object.keys(DIMS) as Space[]) engine.index.matrix(space);
+      for (const space of Object.keys(DIMS) as Space[]) engine.vectorIndex.matrix(space);
     });
 
     // All fused queries first, in a process holding only what the app holds; then the
@@ -146,7 +146,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       items,
       insert,
       indexLoadMs,
-      indexMegabytes: engine.index.bytes / 2 ** 20,
+      indexMegabytes: engine.vectorIndex.bytes / 2 ** 20,
       queries,
       sqliteVecKnn512: { p50: percentile(knnTimes, 50) },
     };

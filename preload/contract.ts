@@ -113,6 +113,8 @@ export interface StatusResponse {
   spaces: SpaceStatus[];
   /** The most recent errors (at most 100); `items.byStatus.error` has the full count. */
   errors: ItemError[];
+  /** Which image file types this installation can decode (by extension, without the dot). */
+  formats: Record<string, boolean>;
 }
 
 export const MODEL_SPACES = ['clip', 'visual', 'text'] as const;
@@ -156,6 +158,61 @@ export interface ModelsResponse {
   models: ModelStatus[];
 }
 
+export const INDEX_STATES = ['running', 'paused', 'done', 'cancelled', 'failed'] as const;
+export type IndexState = (typeof INDEX_STATES)[number];
+
+export interface IndexCounts {
+  /** Image files found (or changed paths, for a watcher's update). */
+  found: number;
+  /** Embedded and written. */
+  done: number;
+  /** Unchanged since the last index (same size and time), not read again. */
+  skipped: number;
+  /** Could not be read or decoded: written as error rows with the reason. */
+  failed: number;
+  /** Moved or renamed files that kept their item and vectors. */
+  moved: number;
+  /** Copies of content already indexed: vectors copied, nothing embedded. */
+  copied: number;
+  /** Items removed because their files are gone (their folder present). */
+  removed: number;
+  /** Items marked offline because their folder is not there (nothing deleted). */
+  offline: number;
+}
+
+export interface IndexProgress {
+  state: IndexState;
+  counts: IndexCounts;
+  /** Files still to look at in this job. */
+  remaining: number;
+  current: string | null;
+  /** Files per second over the files that needed work. */
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export interface IndexSummary {
+  state: Exclude<IndexState, 'running' | 'paused'>;
+  counts: IndexCounts;
+  seconds: number;
+  /** Folders or files the scan could not read (their items are kept). */
+  problems: { path: string; reason: string }[];
+  /** Removals held back: more than 20% of a folder's files vanished at once. */
+  awaitingConfirmation: { root: string; count: number }[];
+  /** Why the job failed, when it did. */
+  error: string | null;
+}
+
+export const IndexRequestSchema = z.strictObject({
+  /** Folders to add (if new) and index; every library folder when left out. */
+  paths: z.array(z.string().min(1)).optional(),
+  /** Carry out removals held back by the 20% guard. */
+  confirmRemovals: z.boolean().optional(),
+});
+export type IndexRequest = z.infer<typeof IndexRequestSchema>;
+
+export const RemoveRootRequestSchema = z.strictObject({ path: z.string().min(1) });
+
 /** Every method, its payload schema; the IPC router and HTTP server validate with these. */
 export const REQUEST_SCHEMAS = {
   status: EmptyRequestSchema,
@@ -163,6 +220,8 @@ export const REQUEST_SCHEMAS = {
   models: EmptyRequestSchema,
   setModel: SetModelRequestSchema,
   downloadModels: DownloadModelsRequestSchema,
+  index: IndexRequestSchema,
+  removeRoot: RemoveRootRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -177,6 +236,10 @@ export interface FinderApi {
   setModel(request: SetModelRequest): Promise<ModelsResponse>;
   /** Fetches (or finds) and loads models now, so that later work can run offline. */
   downloadModels(request: DownloadModelsRequest): Promise<ModelsResponse>;
+  /** Adds folders (if new) and brings the library in step with the disk. */
+  index(request: IndexRequest): Promise<IndexSummary>;
+  /** Forgets a library folder and its items; the files are not touched. */
+  removeRoot(request: { path: string }): Promise<StatusResponse>;
 }
 
 export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;

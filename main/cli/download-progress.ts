@@ -24,6 +24,7 @@ export function downloadProgressBar(stream: NodeJS.WriteStream = process.stderr)
   const byFile = new Map<string, cliProgress.SingleBar>();
   return {
     update(progress) {
+      if (!stream.isTTY) return; // a log file gets the summary, not a drawing of bars
       const key = `${progress.model}/${progress.file}`;
       const payload = {
         space: progress.space.padEnd(6),

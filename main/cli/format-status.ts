@@ -18,6 +18,11 @@ export function formatStatus(status: StatusResponse): string {
     roots.length === 0 ? 'Folders   none yet' : 'Folders',
     ...roots.map((r) => `  ${r.path}: ${r.items} items${r.online ? '' : ' (offline)'}`),
   ];
+  const unsupported = Object.entries(status.formats).filter(([, ok]) => !ok).map(([ext]) => ext);
+  lines.push(
+    `Formats   ${Object.entries(status.formats).filter(([, ok]) => ok).map(([ext]) => ext).join(' ')}` +
+      (unsupported.length > 0 ? ` (this installation cannot decode: ${unsupported.join(' ')})` : ''),
+  );
   if (errors.length > 0) {
     lines.push(`Errors (latest ${errors.length})`);
     for (const e of errors) lines.push(`  ${e.path ?? `item ${e.id}`}: ${e.reason}`);

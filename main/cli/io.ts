@@ -1,5 +1,7 @@
 import type { DownloadProgress } from '../engine/models/load-models.js';
+import type { IndexProgress } from '../../preload/contract.js';
 import { downloadProgressBar } from './download-progress.js';
+import { indexProgressBar } from './index-progress.js';
 
 /** Where the CLI writes; tests pass their own to capture output without spawning. */
 export interface CliIo {
@@ -8,6 +10,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** A progress display for model downloads (stderr), if this output has one. */
   progress?: () => { update: (progress: DownloadProgress) => void; stop: () => void };
+  /** A progress display for indexing (stderr). */
+  indexProgress?: () => { update: (progress: IndexProgress) => void; stop: () => void };
 }
 
 export const processIo: CliIo = {
@@ -15,6 +19,7 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   progress: () => downloadProgressBar(process.stderr),
+  indexProgress: () => indexProgressBar(process.stderr),
 };
 
 /** Exit codes scripts can rely on. */

@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MODEL_SPACES, type ApiResult, type FinderApi } from '../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, type ApiResult, type FinderApi, type IndexSummary } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
+import type { ImageSpace } from '../engine/embed/embedders.js';
 import { Engine } from '../engine/engine.js';
-import { toApiError } from '../engine/errors.js';
+import { badInput, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
 import { formatModels } from './format-models.js';
 import { formatStatus } from './format-status.js';
+import { formatIndexSummary } from './index-progress.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 interface GlobalOptions {
@@ -30,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .showHelpAfterError('(run semblance --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
+  let spaces: ImageSpace[] | undefined;
+
   /** Opens the engine, makes one API call through dispatch, prints, closes. */
   const call = async <T>(
     use: (api: FinderApi, send: typeof dispatch) => Promise<ApiResult<T>>,
@@ -39,21 +43,32 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     let result: ApiResult<T>;
     let engine: Engine | undefined;
     const progress = io.progress?.();
+    const indexing = io.indexProgress?.();
+    // Ctrl-C (or a service manager's TERM) cancels an indexing job: what is done stays done.
+    const stop = (): void => engine?.currentJob()?.cancel();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
       engine = Engine.open({
         databaseFile: options.db ?? defaultDatabaseFile(io.env),
         env: io.env,
         ...(progress ? { onModelProgress: progress.update } : {}),
+        ...(indexing ? { onIndexProgress: indexing.update } : {}),
+        ...(spaces ? { photoSpaces: spaces } : {}),
       });
       result = await use(engine, dispatch);
     } catch (error) {
       result = { ok: false, error: toApiError(error) };
     } finally {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
       progress?.stop();
+      indexing?.stop();
       await engine?.close();
     }
     if (result.ok) {
-      io.stdout(options.json ? `${JSON.stringify(result.value, null, 2)}\n` : human(result.value));
+      if (result.value === null) io.stderr(human(result.value));
+      else io.stdout(options.json ? `${JSON.stringify(result.value, null, 2)}\n` : human(result.value));
+      const failed = (result.value as { state?: string } | null)?.state;
+      if (failed === 'failed') exitCode = EXIT.failure;
       return;
     }
     io.stderr(`semblance: ${result.error.message}\n`);
@@ -65,6 +80,51 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command('status')
     .description('show the library: database, items per status, spaces and their models, folders, errors')
     .action(() => call((api, send) => send(api, 'status', {}), formatStatus));
+
+  program
+    .command('index')
+    .description('add folders to the library (if new) and index them: new, changed, moved and deleted photos')
+    .argument('[folders...]', 'folders to index (default: every library folder)')
+    .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour)')
+    .option('--confirm-removals', 'remove items of vanished files even when more than 20% of a folder vanished')
+    .action((folders: string[], opts: { spaces?: string; confirmRemovals?: boolean }) => {
+      if (opts.spaces) spaces = parseSpaces(opts.spaces);
+      return call(
+        (api, send) => send(api, 'index', { ...(folders.length > 0 ? { paths: folders } : {}), ...(opts.confirmRemovals ? { confirmRemovals: true } : {}) }),
+        formatIndexSummary,
+      );
+    });
+
+  program
+    .command('watch')
+    .description('index folders, then keep the library in step with them until stopped (Ctrl-C)')
+    .argument('<folders...>')
+    .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour)')
+    .option('--reconcile <minutes>', 'full re-check of the folders this often, for changes watching missed', '30')
+    .action((folders: string[], opts: { spaces?: string; reconcile: string }) => {
+      if (opts.spaces) spaces = parseSpaces(opts.spaces);
+      const minutes = Number(opts.reconcile);
+      if (!(minutes > 0)) throw badInput(`--reconcile takes a number of minutes, got "${opts.reconcile}".`);
+      const json = program.opts<GlobalOptions>().json;
+      const report = (summary: IndexSummary): void =>
+        json ? io.stdout(`${JSON.stringify(summary)}\n`) : io.stderr(formatIndexSummary(summary));
+      return call(async (api) => {
+        const engine = api as Engine;
+        const stopped = new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+        const session = await engine.watch(folders, { onApplied: report, onError: (e) => io.stderr(`semblance: ${e.message}\n`) }, minutes);
+        report(session.initial);
+        io.stderr(`Watching ${folders.join(', ')}; Ctrl-C stops.\n`);
+        await stopped;
+        await session.close();
+        return { ok: true as const, value: null };
+      }, () => 'Stopped watching.\n');
+    });
+
+  program
+    .command('remove-folder')
+    .description('forget a library folder and its items (the files are not touched)')
+    .argument('<folder>')
+    .action((folder: string) => call((api, send) => send(api, 'removeRoot', { path: folder }), formatStatus));
 
   const models = program
     .command('models')
@@ -100,8 +160,20 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // --help and --version exit 0; a missing command, unknown option or bad argument is usage.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.stderr(`semblance: ${toApiError(error).message}\n`);
-    return EXIT.failure;
+    const apiError = toApiError(error);
+    io.stderr(`semblance: ${apiError.message}\n`);
+    return apiError.code === 'bad-input' ? EXIT.usage : EXIT.failure;
   }
   return exitCode;
+}
+
+const IMAGE_SPACES: readonly ImageSpace[] = ['clip', 'visual', 'colour'];
+
+function parseSpaces(list: string): ImageSpace[] {
+  const spaces = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = spaces.filter((s) => !(IMAGE_SPACES as readonly string[]).includes(s));
+  if (unknown.length > 0 || spaces.length === 0) {
+    throw badInput(`--spaces takes a comma-separated list of ${IMAGE_SPACES.join(', ')}; got "${list}".`);
+  }
+  return spaces as ImageSpace[];
 }

@@ -3,16 +3,26 @@ import {
   MODEL_SPACES,
   type DownloadModelsRequest,
   type FinderApi,
+  type IndexProgress,
+  type IndexRequest,
+  type IndexSummary,
   type ModelsResponse,
   type SearchResponse,
   type SearchVectorsRequest,
   type SetModelRequest,
   type StatusResponse,
 } from '../../preload/contract.js';
+import fs from 'node:fs';
+import { COLOUR_MODEL_ID } from './embed/colour-descriptor.js';
 import { EmbedPool, type EmbedPoolOptions } from './embed/embed-pool.js';
+import type { ImageSpace } from './embed/embedders.js';
+import { badInput, notFound } from './errors.js';
+import { decodableFormats } from './library/formats.js';
+import { FolderWatcher } from './library/folder-watcher.js';
+import { IndexJob, type IndexTarget } from './library/index-job.js';
 import type { DownloadProgress } from './models/load-models.js';
 import { describeModels } from './models/model-status.js';
-import { resolveModelConfig, type ModelConfig, type ModelSettings } from './models/registry.js';
+import { modelKey, resolveModelConfig, type ModelConfig, type ModelSettings } from './models/registry.js';
 import { fusedSearch, type SearchStats } from './search/fused-search.js';
 import { VectorIndex } from './search/vector-index.js';
 import { Store } from './store/store.js';
@@ -27,9 +37,14 @@ export interface EngineOptions {
   pool?: Pick<EmbedPoolOptions, 'size' | 'threads' | 'batchSize'>;
   /** Model download progress, for a progress bar or the UI. */
   onModelProgress?: (progress: DownloadProgress) => void;
+  /** Indexing progress, for a progress bar or the UI. */
+  onIndexProgress?: (progress: IndexProgress) => void;
+  /** The spaces photos are embedded into (default: clip, visual, colour). */
+  photoSpaces?: ImageSpace[];
 }
 
 const MODEL_SETTINGS = 'models';
+const DEFAULT_PHOTO_SPACES: ImageSpace[] = ['clip', 'visual', 'colour'];
 
 /**
  * The product behind every front door. The CLI, the HTTP server and the Electron IPC router
@@ -38,15 +53,17 @@ const MODEL_SETTINGS = 'models';
  */
 export class Engine implements FinderApi {
   readonly store: Store;
-  readonly index: VectorIndex;
+  readonly vectorIndex: VectorIndex;
   /** Prefilter figures of the last search, for benchmarks. */
   readonly lastSearch: SearchStats = { scanned: 0, candidates: 0 };
   private readonly options: EngineOptions;
   private pool: EmbedPool | undefined;
+  private job: IndexJob | undefined;
+  private jobs: Promise<void> = Promise.resolve();
 
   private constructor(store: Store, options: EngineOptions) {
     this.store = store;
-    this.index = new VectorIndex(store);
+    this.vectorIndex = new VectorIndex(store);
     this.options = options;
   }
 
@@ -56,10 +73,12 @@ export class Engine implements FinderApi {
 
   /** Ends the embedding workers (releasing their models), then closes the database. */
   async close(): Promise<void> {
+    this.job?.cancel();
+    await this.jobs;
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();
-    this.index.close();
+    this.vectorIndex.close();
     this.store.close();
   }
 
@@ -90,11 +109,12 @@ export class Engine implements FinderApi {
       items: store.countItems(),
       spaces: store.spaces(),
       errors: store.recentErrors(),
+      formats: decodableFormats(),
     });
   }
 
   searchVectors(request: SearchVectorsRequest): Promise<SearchResponse> {
-    return Promise.resolve({ results: fusedSearch(this.store, this.index, request, this.lastSearch) });
+    return Promise.resolve({ results: fusedSearch(this.store, this.vectorIndex, request, this.lastSearch) });
   }
 
   models(): Promise<ModelsResponse> {
@@ -106,6 +126,112 @@ export class Engine implements FinderApi {
     const pool = this.embedder();
     for (const space of request.spaces ?? MODEL_SPACES) await pool.prepare(space);
     return this.models();
+  }
+
+  /** The indexing job running now, if any: the UI pauses, resumes and cancels it. */
+  currentJob(): IndexJob | undefined {
+    return this.job;
+  }
+
+  async index(request: IndexRequest): Promise<IndexSummary> {
+    if (this.job) throw badInput('An indexing job is running already; wait for it, or cancel it.');
+    const given = request.paths?.map((p) => path.resolve(p));
+    for (const folder of given ?? []) {
+      const known = this.store.rootByPath(folder);
+      if (!known && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+        throw badInput(`${folder} is not a folder.`);
+      }
+    }
+    const roots = given ?? this.store.roots().map((root) => root.path);
+    if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');
+    return this.runJob(
+      roots.map((root) => ({ root })),
+      request.confirmRemovals ?? false,
+    );
+  }
+
+  /**
+   * Indexes folders, then keeps them in step: a watcher hands over what changes, and a full
+   * reconcile runs every `reconcileMinutes` to catch what watching missed (watch limits, a
+   * drive remounted). Jobs run one after another.
+   */
+  async watch(
+    paths: string[],
+    handlers: { onApplied?: (summary: IndexSummary) => void; onError?: (error: Error) => void } = {},
+    reconcileMinutes = 30,
+  ): Promise<{ initial: IndexSummary; close: () => Promise<void> }> {
+    const initial = await this.index({ paths });
+    const roots = paths.map((p) => path.resolve(p));
+    const watcher = new FolderWatcher({
+      roots,
+      onChanges: async (root, changed, deleted) => handlers.onApplied?.(await this.runJob([{ root, changed, deleted }], false)),
+      ...(handlers.onError ? { onError: handlers.onError } : {}),
+    });
+    await watcher.start();
+    const reconcile = setInterval(() => {
+      this.runJob(
+        roots.map((root) => ({ root })),
+        false,
+      ).then(handlers.onApplied, handlers.onError);
+    }, reconcileMinutes * 60_000);
+    reconcile.unref();
+    return {
+      initial,
+      close: async () => {
+        clearInterval(reconcile);
+        await watcher.close();
+        this.job?.cancel();
+        await this.jobs;
+      },
+    };
+  }
+
+  /** Runs an indexing job after any job before it: one writer, one job at a time. */
+  private runJob(targets: IndexTarget[], confirmRemovals: boolean): Promise<IndexSummary> {
+    const run = async (): Promise<IndexSummary> => {
+      const spaces = this.options.photoSpaces ?? DEFAULT_PHOTO_SPACES;
+      await this.prepareSpaces(spaces);
+      const job = new IndexJob(
+        {
+          store: this.store,
+          pool: this.embedder(),
+          spaces,
+          thumbnailsDir: path.join(path.dirname(this.store.file), 'thumbnails'),
+          confirmRemovals,
+        },
+        targets,
+      );
+      if (this.options.onIndexProgress) job.onProgress(this.options.onIndexProgress);
+      this.job = job;
+      try {
+        return await job.run();
+      } finally {
+        this.job = undefined;
+      }
+    };
+    const result = this.jobs.then(run, run);
+    this.jobs = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /** Loads each space's model and records which model (and size) fills the space. */
+  private async prepareSpaces(spaces: readonly ImageSpace[]): Promise<void> {
+    const config = this.modelConfig();
+    const pool = this.embedder();
+    for (const space of spaces) {
+      const dims = await pool.prepare(space);
+      this.store.setSpaceModel(space, space === 'colour' ? COLOUR_MODEL_ID : modelKey(config.specs[space]), dims);
+    }
+  }
+
+  removeRoot(request: { path: string }): Promise<StatusResponse> {
+    const root = this.store.rootByPath(path.resolve(request.path));
+    if (!root) throw notFound(`${request.path} is not a library folder.`);
+    this.store.removeRoot(root.id);
+    return this.status();
   }
 
   async setModel(request: SetModelRequest): Promise<ModelsResponse> {

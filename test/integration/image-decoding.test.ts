@@ -78,11 +78,11 @@ test('bad files each get a reason or a correct embedding, and never stop the oth
   const reason = (r: ImageEmbedding | undefined): string => (r && !r.ok ? r.reason : 'no error');
 
   assert.ok(results[0]?.ok, 'the good photo among them is embedded');
-  assert.match(reason(byName['truncated']), /truncated\.jpg: the image is damaged or incomplete/);
-  assert.match(reason(byName['empty']), /empty\.jpg: (the file is empty|not an image format Semblance can read)/);
-  assert.match(reason(byName['huge']), /huge\.png: the image is larger than 100 megapixels/);
-  assert.match(reason(byName['text']), /notes\.jpg: not an image format Semblance can read/);
-  assert.match(reason(byName['gone']), /deleted-before-decode\.jpg: the file is gone/);
+  assert.match(reason(byName['truncated']), /^the image is damaged or incomplete/);
+  assert.match(reason(byName['empty']), /^(the file is empty|not an image format Semblance can read)/);
+  assert.match(reason(byName['huge']), /^the image is larger than 100 megapixels/);
+  assert.match(reason(byName['text']), /^not an image format Semblance can read/);
+  assert.match(reason(byName['gone']), /^the file is gone/);
 
   // A PNG named .jpg is read by its content: the same vectors as under its real name.
   const renamed = byName['pngNamedJpg'];

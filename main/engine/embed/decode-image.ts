@@ -1,3 +1,4 @@
+import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { SemblanceError } from '../errors.js';
 
@@ -10,7 +11,7 @@ export interface DecodedImage {
   width: number;
   height: number;
   /** The image as stored, after orientation: what the library shows as its dimensions. */
-  original: { width: number; height: number; format: string };
+  original: { width: number; height: number; format: string; takenAt: number | null };
 }
 
 /**
@@ -28,6 +29,7 @@ export async function decodeImage(input: string | Buffer, shortSide: number, nam
       width: turned ? metadata.height : metadata.width,
       height: turned ? metadata.width : metadata.height,
       format: metadata.format ?? 'unknown',
+      takenAt: metadata.exif ? takenAt(metadata.exif) : null,
     };
     const { data, info } = await sharp(input, options)
       .rotate()
@@ -41,6 +43,20 @@ export async function decodeImage(input: string | Buffer, shortSide: number, nam
     return { pixels: data, width: info.width, height: info.height, original };
   } catch (error) {
     throw new SemblanceError('bad-input', `${name}: ${explain(error)}`, { cause: error });
+  }
+}
+
+/**
+ * When the photo was taken, from EXIF DateTimeOriginal (exif-reader reads it as local time
+ * without a zone, as cameras write it). Broken EXIF is ignored: the file time serves then.
+ */
+function takenAt(exif: Buffer): number | null {
+  try {
+    const date = exifReader(exif).Photo?.DateTimeOriginal;
+    const time = date instanceof Date ? date.getTime() : Number.NaN;
+    return Number.isFinite(time) ? time : null;
+  } catch {
+    return null;
   }
 }
 

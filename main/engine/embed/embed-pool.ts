@@ -4,7 +4,7 @@ import type { Space } from '../../../preload/contract.js';
 import { SemblanceError } from '../errors.js';
 import type { DownloadProgress } from '../models/load-models.js';
 import type { ModelConfig } from '../models/registry.js';
-import type { ImageEmbedding, ImageSpace, TextSpace } from './embedders.js';
+import type { EmbedImageOptions, ImageEmbedding, ImageSpace, TextSpace } from './embedders.js';
 import type { WorkerReply, WorkerRequest } from './pool-protocol.js';
 
 export interface EmbedPoolOptions {
@@ -74,11 +74,14 @@ export class EmbedPool {
     }
   }
 
-  async embedImages(inputs: readonly (string | Buffer)[], spaces: readonly ImageSpace[]): Promise<ImageEmbedding[]> {
+  async embedImages(inputs: readonly (string | Buffer)[], spaces: readonly ImageSpace[], options: EmbedImageOptions = {}): Promise<ImageEmbedding[]> {
     const batches: Promise<ImageEmbedding[]>[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const slice = inputs.slice(start, start + this.batchSize).map((input) => (typeof input === 'string' ? input : new Uint8Array(input)));
-      batches.push(this.send({ kind: 'images', id: 0, inputs: slice, spaces: [...spaces] }) as Promise<ImageEmbedding[]>);
+      const thumbnails = options.thumbnails?.slice(start, start + this.batchSize);
+      batches.push(
+        this.send({ kind: 'images', id: 0, inputs: slice, spaces: [...spaces], ...(thumbnails ? { thumbnails } : {}) }) as Promise<ImageEmbedding[]>,
+      );
     }
     return (await Promise.all(batches)).flat();
   }

@@ -29,7 +29,7 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
   switch (request.kind) {
     case 'images': {
       const inputs = request.inputs.map((input) => (typeof input === 'string' ? input : Buffer.from(input)));
-      const results = await embedders.embedImages(inputs, request.spaces);
+      const results = await embedders.embedImages(inputs, request.spaces, request.thumbnails ? { thumbnails: request.thumbnails } : {});
       const transfer = results.flatMap((r) => (r.ok ? Object.values(r.vectors).map((v) => v.buffer as ArrayBuffer) : []));
       return { reply: { kind: 'result', id: request.id, ok: true, value: results }, transfer };
     }

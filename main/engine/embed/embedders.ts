@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { Tensor } from '@huggingface/transformers';
 import sharp from 'sharp';
 import type { Space } from '../../../preload/contract.js';
-import { SemblanceError, toApiError } from '../errors.js';
+import { SemblanceError } from '../errors.js';
 import {
   loadModel,
   type DownloadProgress,
@@ -14,7 +17,7 @@ import {
 type LoadedPart<P extends ModelPart> = P extends 'clip-text' | 'text' ? LoadedTextModel : LoadedImageModel;
 import type { ModelConfig } from '../models/registry.js';
 import { COLOUR_DIMS, colourDescriptor } from './colour-descriptor.js';
-import { decodeImage, type DecodedImage } from './decode-image.js';
+import { decodeImage, explain, type DecodedImage } from './decode-image.js';
 import { modelInput, neededShortSide } from './model-input.js';
 
 export type ImageSpace = 'clip' | 'visual' | 'colour';
@@ -27,8 +30,30 @@ export type ImageEmbedding =
       width: number;
       height: number;
       format: string;
+      /** EXIF DateTimeOriginal in ms, when the photo has one. */
+      takenAt: number | null;
     }
   | { ok: false; reason: string };
+
+export interface EmbedImageOptions {
+  /** Per input, where to write its thumbnail (WebP, at most 320 px), or null for none. */
+  thumbnails?: readonly (string | null)[];
+}
+
+/** Longest side of a thumbnail. */
+export const THUMBNAIL_SIZE = 320;
+
+/** Writes a thumbnail from the one decode, atomically: a reader never sees half a file. */
+async function writeThumbnail(image: DecodedImage, target: string): Promise<void> {
+  if (fs.existsSync(target)) return; // keyed by content hash: already made
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.${threadId}.partial`;
+  await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toFile(partial);
+  await fs.promises.rename(partial, target);
+}
 
 export interface EmbeddersOptions {
   config: ModelConfig;
@@ -95,18 +120,32 @@ export class Embedders {
    * `{ok: false, reason}`; it never fails the others. A model that cannot be loaded does
    * throw: that is not the image's fault.
    */
-  async embedImages(inputs: readonly (string | Buffer)[], spaces: readonly ImageSpace[]): Promise<ImageEmbedding[]> {
+  async embedImages(
+    inputs: readonly (string | Buffer)[],
+    spaces: readonly ImageSpace[],
+    options: EmbedImageOptions = {},
+  ): Promise<ImageEmbedding[]> {
     const clip = spaces.includes('clip') ? await this.model('clip-vision') : undefined;
     const visual = spaces.includes('visual') ? await this.model('visual') : undefined;
+    const thumbnails = options.thumbnails;
     const shortSide = Math.max(
-      48,
+      thumbnails ? THUMBNAIL_SIZE : 48,
       clip ? neededShortSide(clip.processor) : 0,
       visual ? neededShortSide(visual.processor) : 0,
     );
     const decoded = await Promise.all(
-      inputs.map((input) => decodeImage(input, shortSide).catch((error: unknown) => toApiError(error).message)),
+      // The reason alone: results are positional, so the caller knows which input it was.
+      inputs.map((input) => decodeImage(input, shortSide).catch((error: unknown) => explain(error instanceof Error && error.cause ? error.cause : error))),
     );
     const good = decoded.filter((d): d is DecodedImage => typeof d !== 'string');
+    if (thumbnails) {
+      await Promise.all(
+        decoded.map((d, i) => {
+          const target = thumbnails[i];
+          return typeof d === 'string' || !target ? undefined : writeThumbnail(d, target);
+        }),
+      );
+    }
     const vectors: Partial<Record<ImageSpace, Float32Array[]>> = {};
     if (clip) {
       const pixels = await batchInput(good, (image) => modelInput(image, clip.processor));
@@ -130,7 +169,14 @@ export class Embedders {
         const v = vectors[space]?.[i];
         if (v) out[space] = unit(v);
       }
-      return { ok: true, vectors: out, width: d.original.width, height: d.original.height, format: d.original.format };
+      return {
+        ok: true,
+        vectors: out,
+        width: d.original.width,
+        height: d.original.height,
+        format: d.original.format,
+        takenAt: d.original.takenAt,
+      };
     });
   }
 

@@ -4,7 +4,7 @@ import type { ImageSpace, TextSpace } from './embedders.js';
 
 /** Messages between the embedding pool and its worker threads. */
 export type WorkerRequest =
-  | { kind: 'images'; id: number; inputs: (string | Uint8Array)[]; spaces: ImageSpace[] }
+  | { kind: 'images'; id: number; inputs: (string | Uint8Array)[]; spaces: ImageSpace[]; thumbnails?: (string | null)[] }
   | { kind: 'texts'; id: number; texts: string[]; space: TextSpace }
   | { kind: 'prepare'; id: number; space: Space }
   | { kind: 'close'; id: number };

@@ -98,7 +98,8 @@ export async function loadModel(part: ModelPart, config: ModelConfig, options: L
     dtype: spec.dtype,
     local_files_only: config.offline || spec.local,
     session_options: sessionOptions(options.threads),
-    progress_callback: (event: unknown) => reportProgress(spec, event, options.onProgress),
+    // Progress is for downloads: files already on disk load too fast to need a bar.
+    progress_callback: (event: unknown) => (presence.present ? undefined : reportProgress(spec, event, options.onProgress)),
   };
   try {
     switch (part) {

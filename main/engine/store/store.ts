@@ -27,6 +27,12 @@ import {
   vectorTableExists,
 } from './vector-tables.js';
 
+/** Library items with the number of their current vectors among the spaces in @spaces. */
+const LIBRARY_ITEMS = `SELECT i.id, i.path, i.size, i.mtime_ms AS mtimeMs, i.content_hash AS contentHash, i.status,
+    (SELECT count(*) FROM item_vectors iv JOIN spaces s ON s.name = iv.space AND s.generation = iv.generation
+     WHERE iv.item_id = i.id AND iv.space IN (SELECT value FROM json_each(@spaces))) AS fresh
+  FROM items i`;
+
 /** Empty vector slots worth a rebuild of a space's table (and more than the live ones). */
 const COMPACT_MIN_WASTE = 4096;
 
@@ -60,6 +66,17 @@ export interface SpaceModel {
   modelId: string;
   dims: number;
   generation: number;
+}
+
+export interface LibraryItem {
+  id: number;
+  path: string | null;
+  size: number | null;
+  mtimeMs: number | null;
+  contentHash: string | null;
+  status: ItemStatus;
+  /** Has current vectors in every space asked about. */
+  complete: boolean;
 }
 
 export interface ItemRow {
@@ -191,6 +208,10 @@ export class Store {
       .transaction(() =>
         prepared.map(({ item, vectors }) => {
           const id = this.upsertItemRow(item);
+          if (item.status === 'error') {
+            // An item that cannot be read has no valid vectors: old ones would mislead search.
+            if (this.stmt('DELETE FROM item_vectors WHERE item_id = ?').run(id).changes > 0) changes.push({ type: 'removed', itemIds: [id] });
+          }
           for (const [space, unit] of vectors) {
             const model = this.spaceModels.get(space) as SpaceModel;
             this.stmt('DELETE FROM item_vectors WHERE item_id = ? AND space = ?').run(id, space);
@@ -367,6 +388,68 @@ export class Store {
       [number, Buffer]
     >;
     for (const [rowid, blob] of rows) callback(rowid, fromBlob(blob));
+  }
+
+  // ---- library ------------------------------------------------------------------------
+
+  /** The items of a library folder, with whether each has current vectors in all `spaces`. */
+  rootItems(rootId: number, spaces: readonly Space[]): LibraryItem[] {
+    return this.libraryItems(`${LIBRARY_ITEMS} WHERE i.root_id = @value`, rootId, spaces);
+  }
+
+  /** Items of this content that have current vectors in all `spaces` (to move or copy). */
+  completeItemsWithHash(hash: string, spaces: readonly Space[]): LibraryItem[] {
+    return this.libraryItems(`${LIBRARY_ITEMS} WHERE i.content_hash = @value AND i.status <> 'error'`, hash, spaces).filter(
+      (item) => item.complete,
+    );
+  }
+
+  private libraryItems(sql: string, value: unknown, spaces: readonly Space[]): LibraryItem[] {
+    const rows = this.stmt(sql).all({ spaces: JSON.stringify(spaces), value }) as (Omit<LibraryItem, 'complete'> & { fresh: number })[];
+    return rows.map(({ fresh, ...item }) => ({ ...item, complete: fresh === spaces.length }));
+  }
+
+  /**
+   * A library folder came or went. Gone: its items turn offline (kept, vectors and all).
+   * Back: they turn ok again; the next scan re-checks each file by size and time.
+   */
+  setRootOnline(rootId: number, online: boolean): number {
+    return this.db
+      .transaction(() => {
+        this.stmt('UPDATE roots SET online = ? WHERE id = ?').run(online ? 1 : 0, rootId);
+        const [from, to] = online ? ['offline', 'ok'] : ['ok', 'offline'];
+        return this.stmt('UPDATE items SET status = ?, updated_at = ? WHERE root_id = ? AND status = ?').run(to, Date.now(), rootId, from)
+          .changes;
+      })
+      .immediate();
+  }
+
+  /** A file was moved or renamed: its item (id, vectors, labels) follows it. */
+  moveItem(itemId: number, to: { path: string; rootId: number; size: number; mtimeMs: number }): void {
+    this.stmt('UPDATE items SET path = ?, root_id = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?').run(
+      to.path,
+      to.rootId,
+      to.size,
+      to.mtimeMs,
+      Date.now(),
+      itemId,
+    );
+  }
+
+  /** Same content, new size or time on disk (a touch, a copy back): nothing to re-embed. */
+  touchItem(itemId: number, size: number, mtimeMs: number): void {
+    this.stmt('UPDATE items SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, itemId);
+  }
+
+  rootByPath(rootPath: string): RootStatus | undefined {
+    return this.roots().find((root) => root.path === rootPath);
+  }
+
+  /** Forgets a library folder and its items (the files on disk are not touched). */
+  removeRoot(rootId: number): number {
+    const ids = this.stmt('SELECT id FROM items WHERE root_id = ?').pluck().all(rootId) as number[];
+    this.removeItems(ids);
+    return this.stmt('DELETE FROM roots WHERE id = ?').run(rootId).changes;
   }
 
   // ---- roots and labels ---------------------------------------------------------------

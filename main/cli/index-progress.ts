@@ -1,0 +1,51 @@
+import cliProgress from 'cli-progress';
+import type { IndexProgress, IndexSummary } from '../../preload/contract.js';
+
+/** The indexing progress bar on stderr: files, rate and ETA (cli-progress; silent off a terminal). */
+export function indexProgressBar(stream: NodeJS.WriteStream = process.stderr): { update: (p: IndexProgress) => void; stop: () => void } {
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    update(p) {
+      if (!stream.isTTY) return; // a log file gets the summary, not a drawing of bars
+      const total = p.counts.found;
+      const handled = total - p.remaining;
+      const payload = { rate: p.rate.toFixed(1), failed: p.counts.failed };
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format: ' indexing [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted} | {failed} failed',
+            hideCursor: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(Math.max(total, 1), handled, payload);
+      }
+      bar.setTotal(Math.max(total, 1));
+      bar.update(handled, payload);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+export function formatIndexSummary(summary: IndexSummary): string {
+  const c = summary.counts;
+  const lines = [
+    `Indexing ${summary.state} in ${summary.seconds.toFixed(1)} s: ${c.found} files found, ${c.done} embedded, ` +
+      `${c.skipped} unchanged, ${c.moved} moved, ${c.copied} copies, ${c.failed} failed, ${c.removed} removed` +
+      (c.offline > 0 ? `, ${c.offline} offline` : ''),
+  ];
+  if (summary.error) lines.push(`Error: ${summary.error}`);
+  for (const a of summary.awaitingConfirmation) {
+    lines.push(
+      `${a.count} files of ${a.root} are gone: more than 20% of the folder at once, so nothing was removed. ` +
+        'If they were deleted on purpose, run the index again with --confirm-removals.',
+    );
+  }
+  for (const p of summary.problems.slice(0, 20)) lines.push(`Could not read ${p.path}: ${p.reason}`);
+  if (c.failed > 0) lines.push('`semblance status` lists the files that failed, with the reasons.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,350 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IndexCounts, IndexProgress, IndexState, IndexSummary, Space } from '../../../preload/contract.js';
+import type { EmbedPool } from '../embed/embed-pool.js';
+import type { ImageEmbedding, ImageSpace } from '../embed/embedders.js';
+import { toApiError } from '../errors.js';
+import type { ItemWrite, LibraryItem, Store } from '../store/store.js';
+import { contentHash } from './content-hash.js';
+import { reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
+
+export interface IndexJobOptions {
+  store: Store;
+  pool: EmbedPool;
+  /** The spaces photos are embedded into; their models are set up in the store already. */
+  spaces: ImageSpace[];
+  thumbnailsDir: string;
+  /** Carry out removals even when more than `removalGuard` of a folder's files vanished. */
+  confirmRemovals?: boolean;
+  removalGuard?: number;
+  /** Files hashed and embedded per batch (one transaction each). */
+  batchSize?: number;
+}
+
+/** What one job looks at: a whole folder, or the paths a watcher saw change in it. */
+export type IndexTarget = { root: string } | { root: string; changed: string[]; deleted: string[] };
+
+interface Work {
+  rootId: number;
+  file: ScannedFile;
+  known: LibraryItem | undefined;
+}
+
+/**
+ * Brings the library in step with the disk for some folders: new and changed files are
+ * hashed and embedded, moved files keep their items, copies share vectors, vanished files
+ * are removed (only when their folder is present, and at most 20% of a folder at once
+ * without confirmation), and a missing folder turns its items offline.
+ *
+ * Observable (progress events), pausable and cancellable; it always ends as done, cancelled
+ * or failed, with a summary. Every batch is one transaction, so a killed process loses at
+ * most the batches in flight, and the next run skips everything committed.
+ */
+export class IndexJob {
+  private readonly options: Required<Omit<IndexJobOptions, 'confirmRemovals'>> & { confirmRemovals: boolean };
+  private readonly targets: IndexTarget[];
+  private readonly listeners = new Set<(progress: IndexProgress) => void>();
+  private readonly counts: IndexCounts = { found: 0, done: 0, skipped: 0, failed: 0, moved: 0, copied: 0, removed: 0, offline: 0 };
+  private readonly problems: ScanProblem[] = [];
+  private readonly awaiting: { root: string; count: number }[] = [];
+  private state: IndexState = 'running';
+  private current: string | null = null;
+  private pending = 0;
+  private worked = 0;
+  private workStarted = 0;
+  private resumeGate: { promise: Promise<void>; open: () => void } | null = null;
+  /** Content being embedded in this job, by hash. */
+  private readonly embedding = new Map<string, Promise<ImageEmbedding>>();
+  private cancelled = false;
+
+  constructor(options: IndexJobOptions, targets: IndexTarget[]) {
+    this.options = { removalGuard: 0.2, batchSize: 16, confirmRemovals: false, ...options };
+    this.targets = targets;
+  }
+
+  onProgress(listener: (progress: IndexProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  pause(): void {
+    if (this.state !== 'running' || this.resumeGate) return;
+    let open = (): void => {};
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.resumeGate = { promise, open };
+    this.state = 'paused';
+    this.emit();
+  }
+
+  resume(): void {
+    const gate = this.resumeGate;
+    if (!gate) return;
+    this.resumeGate = null;
+    this.state = 'running';
+    gate.open();
+    this.emit();
+  }
+
+  /** Stops after the batches in flight are written; the job ends as cancelled. */
+  cancel(): void {
+    this.cancelled = true;
+    this.resume();
+  }
+
+  progress(): IndexProgress {
+    const elapsed = this.workStarted ? (performance.now() - this.workStarted) / 1000 : 0;
+    const rate = elapsed > 0 ? this.worked / elapsed : 0;
+    return {
+      state: this.state,
+      counts: { ...this.counts },
+      remaining: this.pending,
+      current: this.current,
+      rate,
+      etaSeconds: rate > 0 ? this.pending / rate : null,
+    };
+  }
+
+  async run(): Promise<IndexSummary> {
+    const started = performance.now();
+    let error: string | null = null;
+    try {
+      for (const target of this.targets) {
+        if (this.cancelled) break;
+        await this.indexTarget(target);
+      }
+    } catch (failure) {
+      error = toApiError(failure).message;
+    }
+    this.current = null;
+    this.pending = 0;
+    this.state = error ? 'failed' : this.cancelled ? 'cancelled' : 'done';
+    this.emit();
+    return {
+      state: this.state as IndexSummary['state'],
+      counts: { ...this.counts },
+      seconds: (performance.now() - started) / 1000,
+      problems: [...this.problems],
+      awaitingConfirmation: [...this.awaiting],
+      error,
+    };
+  }
+
+  private async indexTarget(target: IndexTarget): Promise<void> {
+    const { store, spaces } = this.options;
+    const root = path.resolve(target.root);
+    const rootId = store.addRoot(root);
+    if (!(await isReadableFolder(root))) {
+      // Unplugged drive, unmounted share, renamed folder: keep everything, mark it offline.
+      this.counts.offline += store.setRootOnline(rootId, false);
+      this.emit();
+      return;
+    }
+    store.setRootOnline(rootId, true);
+
+    const known = new Map(store.rootItems(rootId, spaces).flatMap((item) => (item.path ? [[item.path, item] as const] : [])));
+    let files: ScannedFile[];
+    let vanished: LibraryItem[];
+    let problems: ScanProblem[];
+    if ('changed' in target) {
+      files = (await Promise.all(target.changed.map(statFile))).filter((f): f is ScannedFile => f !== null);
+      const gone = new Set([...target.deleted, ...target.changed.filter((p) => !files.some((f) => f.path === p))]);
+      vanished = [...known.values()].filter((item) => item.path && [...gone].some((g) => item.path === g || item.path?.startsWith(g + path.sep)));
+      problems = [];
+    } else {
+      ({ files, problems } = await scanFolder(root, () => this.cancelled));
+      const seen = new Set(files.map((f) => f.path));
+      // A folder that could not be read keeps its items: unreadable is not deleted.
+      const shielded = problems.map((p) => p.path + path.sep);
+      vanished = [...known.values()].filter(
+        (item) => item.path && !seen.has(item.path) && !shielded.some((dir) => item.path?.startsWith(dir)) && !problems.some((p) => p.path === item.path),
+      );
+    }
+    this.problems.push(...problems);
+    this.counts.found += files.length;
+
+    const work: Work[] = [];
+    for (const file of files) {
+      const item = known.get(file.path);
+      if (item && item.size === file.size && item.mtimeMs === file.mtimeMs && (item.complete || item.status === 'error')) {
+        this.counts.skipped++; // unchanged: not even read
+      } else {
+        work.push({ rootId, file, known: item });
+      }
+    }
+    this.pending += work.length;
+    this.emit();
+
+    const moves = new Moves(vanished);
+    await this.processWork(work, moves);
+    if (this.cancelled) return;
+
+    // What vanished and did not turn up elsewhere is removed, unless too much vanished at once.
+    const stillGone = vanished.filter((item) => !moves.moved.has(item.id));
+    if (stillGone.length === 0) return;
+    const folderSize = known.size;
+    if (!this.options.confirmRemovals && stillGone.length > this.options.removalGuard * folderSize && stillGone.length > 1) {
+      this.awaiting.push({ root, count: stillGone.length });
+    } else {
+      this.counts.removed += store.removeItems(stillGone.map((item) => item.id));
+    }
+    this.emit();
+  }
+
+  /** Hash and embed in batches, keeping a few in flight so hashing, decoding and inference overlap. */
+  private async processWork(work: Work[], moves: Moves): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    const limit = Math.max(2, this.options.pool.size * 2);
+    this.workStarted ||= performance.now();
+    for (let start = 0; start < work.length; start += this.options.batchSize) {
+      if (this.resumeGate) await this.resumeGate.promise;
+      if (this.cancelled) break;
+      const batch = this.processBatch(work.slice(start, start + this.options.batchSize), moves);
+      inFlight.add(batch);
+      void batch.finally(() => inFlight.delete(batch));
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async processBatch(batch: Work[], moves: Moves): Promise<void> {
+    const { store, spaces, pool } = this.options;
+    this.current = batch[0]?.file.path ?? null;
+    const hashed = await Promise.all(
+      batch.map(async (work) => {
+        try {
+          return { work, hash: await contentHash(work.file.path), error: null };
+        } catch (error) {
+          return { work, hash: null, error: reasonOf(error, 'cannot read the file') };
+        }
+      }),
+    );
+
+    const writes: ItemWrite[] = [];
+    const toEmbed: { work: Work; hash: string }[] = [];
+    for (const { work, hash, error } of hashed) {
+      const { file, rootId, known } = work;
+      if (!hash) {
+        writes.push(errorRow(work, null, error ?? 'cannot read the file'));
+        continue;
+      }
+      if (known?.contentHash === hash && known.complete) {
+        store.touchItem(known.id, file.size, file.mtimeMs);
+        this.counts.skipped++;
+        continue;
+      }
+      const movedFrom = known ? undefined : moves.take(hash);
+      if (movedFrom) {
+        store.moveItem(movedFrom.id, { path: file.path, rootId, size: file.size, mtimeMs: file.mtimeMs });
+        this.counts.moved++;
+        continue;
+      }
+      const twin = store.completeItemsWithHash(hash, spaces).find((item) => item.id !== known?.id);
+      if (twin) {
+        const vectors = Object.fromEntries(spaces.map((space) => [space, store.readVectors(space, [twin.id]).get(twin.id)]));
+        writes.push({ item: photoItem(work, hash), vectors: vectors as Partial<Record<Space, Float32Array>> });
+        continue;
+      }
+      toEmbed.push({ work, hash });
+    }
+
+    // Identical files in this job are embedded once: later ones wait for the first's vectors.
+    const firstOfHash = new Set<string>();
+    const fresh = toEmbed.filter(({ hash }) => !this.embedding.has(hash) && !firstOfHash.has(hash) && firstOfHash.add(hash));
+    const results = fresh.length
+      ? pool.embedImages(
+          fresh.map(({ work }) => work.file.path),
+          spaces,
+          { thumbnails: fresh.map(({ hash }) => this.thumbnailPath(hash)) },
+        )
+      : Promise.resolve([]);
+    fresh.forEach(({ hash }, i) => this.embedding.set(hash, results.then((all) => all[i] as ImageEmbedding)));
+    let embedded = 0;
+    for (const { work, hash } of toEmbed) {
+      const owner = fresh.some((f) => f.work === work);
+      const result = (await this.embedding.get(hash)) as ImageEmbedding;
+      if (!result.ok) {
+        writes.push(errorRow(work, hash, result.reason));
+        continue;
+      }
+      writes.push({
+        item: { ...photoItem(work, hash), width: result.width, height: result.height, takenAt: result.takenAt },
+        vectors: result.vectors,
+      });
+      if (owner) embedded++;
+    }
+    if (writes.length > 0) store.writeItems(writes);
+    const failed = writes.filter((write) => write.item.status === 'error').length;
+    const copied = writes.length - failed - embedded;
+    this.counts.failed += failed;
+    this.counts.done += embedded;
+    this.counts.copied += copied;
+    this.worked += batch.length;
+    this.pending -= batch.length;
+    this.emit();
+  }
+
+  private thumbnailPath(hash: string): string {
+    return path.join(this.options.thumbnailsDir, hash.slice(0, 2), `${hash}.webp`);
+  }
+
+  private emit(): void {
+    const progress = this.progress();
+    for (const listener of this.listeners) listener(progress);
+  }
+}
+
+/** Vanished items by content, so a file found elsewhere in the same job is a move. */
+class Moves {
+  readonly moved = new Set<number>();
+  private readonly byHash = new Map<string, LibraryItem[]>();
+
+  constructor(vanished: readonly LibraryItem[]) {
+    for (const item of vanished) {
+      if (item.contentHash && item.complete) this.byHash.set(item.contentHash, [...(this.byHash.get(item.contentHash) ?? []), item]);
+    }
+  }
+
+  take(hash: string): LibraryItem | undefined {
+    const item = this.byHash.get(hash)?.shift();
+    if (item) this.moved.add(item.id);
+    return item;
+  }
+}
+
+function photoItem(work: Work, hash: string): ItemWrite['item'] {
+  return {
+    kind: 'photo',
+    path: work.file.path,
+    rootId: work.rootId,
+    contentHash: hash,
+    size: work.file.size,
+    mtimeMs: work.file.mtimeMs,
+    title: path.basename(work.file.path),
+    status: 'ok',
+    error: null,
+  };
+}
+
+function errorRow(work: Work, hash: string | null, reason: string): ItemWrite {
+  return { item: { ...photoItem(work, hash ?? ''), contentHash: hash, status: 'error', error: reason } };
+}
+
+async function isReadableFolder(folder: string): Promise<boolean> {
+  try {
+    const stat = await fs.promises.stat(folder);
+    if (!stat.isDirectory()) return false;
+    await fs.promises.access(folder, fs.constants.R_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function statFile(file: string): Promise<ScannedFile | null> {
+  try {
+    const stat = await fs.promises.stat(file);
+    return stat.isFile() ? { path: file, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) } : null;
+  } catch {
+    return null;
+  }
+}
