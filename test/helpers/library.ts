@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { Engine } from '../../main/engine/engine.js';
+import { testModelEnv } from './test-models.js';
+
+/** An engine on a fresh database with the models built from code, one small worker. */
+export function libraryEngine(t: { after(fn: () => unknown): void }, dir: string): Engine {
+  const engine = Engine.open({
+    databaseFile: path.join(dir, 'data', 'library.db'),
+    env: testModelEnv(path.join(dir, 'models')),
+    pool: { size: 1, threads: 1 },
+  });
+  t.after(() => engine.close());
+  return engine;
+}
+
+/** Writes `count` distinct small photo-like JPEGs (a colour gradient each) into `folder`. */
+export async function writePhotos(folder: string, count: number, prefix = 'photo', seed = 0, size = { width: 96, height: 72 }): Promise<string[]> {
+  fs.mkdirSync(folder, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = seed + i;
+    const { width, height } = size;
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let p = 0; p < width * height; p++) {
+      pixels[p * 3] = (n * 53 + (p % width) * 2) % 256;
+      pixels[p * 3 + 1] = (n * 97 + Math.floor(p / width) * 3) % 256;
+      pixels[p * 3 + 2] = (n * 31 + p) % 256;
+    }
+    const file = path.join(folder, `${prefix}-${String(n).padStart(4, '0')}.jpg`);
+    await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+
+export interface ItemSnapshot {
+  id: number;
+  updatedAt: number;
+  status: string;
+}
+
+/** path → (id, updated_at, status) of every item: what a re-index must not disturb. */
+export function snapshot(engine: Engine): Map<string, ItemSnapshot> {
+  const rows = engine.store.db.prepare('SELECT id, path, updated_at AS updatedAt, status FROM items').all() as (ItemSnapshot & {
+    path: string;
+  })[];
+  return new Map(rows.map(({ path: p, ...rest }) => [p, rest]));
+}
+
+/** The invariants of a healthy library database. */
+export function checkIntegrity(engine: Engine): { integrity: string; orphanVectors: number; itemsMissingVectors: number } {
+  const { db } = engine.store;
+  const orphanVectors = ['clip', 'visual', 'colour'].reduce((n, space) => {
+    const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = ?").get(`vec_${space}`);
+    if (!exists) return n;
+    const ids = db.prepare(`SELECT rowid FROM vec_${space}`).pluck().all() as number[];
+    const check = db.prepare("SELECT 1 FROM item_vectors WHERE item_id = ? AND space = ?");
+    return n + ids.filter((id) => !check.get(id, space)).length;
+  }, 0);
+  const itemsMissingVectors = db
+    .prepare(
+      `SELECT count(*) FROM items i WHERE i.status = 'ok'
+       AND (SELECT count(*) FROM item_vectors iv WHERE iv.item_id = i.id) < (SELECT count(*) FROM spaces)`,
+    )
+    .pluck()
+    .get() as number;
+  return { integrity: db.pragma('integrity_check', { simple: true }) as string, orphanVectors, itemsMissingVectors };
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { scanFolder } from '../../main/engine/library/scan-folder.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { checkIntegrity, libraryEngine, snapshot, writePhotos } from '../helpers/library.js';
+import { DEBIAN_PHOTOS } from '../helpers/test-models.js';
+
+test('a first index embeds every photo with a thumbnail; a second one reads nothing', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(photos, 20);
+  await writePhotos(path.join(photos, 'holiday', '2024'), 5, 'beach', 100);
+  fs.writeFileSync(path.join(photos, '.DS_Store'), 'mac clutter');
+  fs.writeFileSync(path.join(photos, '._photo-0000.jpg'), 'resource fork');
+  fs.writeFileSync(path.join(photos, 'Thumbs.db'), 'windows clutter');
+  fs.writeFileSync(path.join(photos, 'notes.txt'), 'not a photo');
+  const engine = libraryEngine(t, dir);
+
+  const first = await engine.index({ paths: [photos] });
+  assert.equal(first.state, 'done');
+  assert.deepEqual([first.counts.found, first.counts.done, first.counts.failed], [25, 25, 0]);
+  const thumbs = fs.readdirSync(path.join(dir, 'data', 'thumbnails'), { recursive: true }).filter((f) => String(f).endsWith('.webp'));
+  assert.equal(thumbs.length, 25);
+  const thumb = await sharp(path.join(dir, 'data', 'thumbnails', String(thumbs[0]))).metadata();
+  assert.ok((thumb.width ?? 0) <= 320 && (thumb.height ?? 0) <= 320 && thumb.format === 'webp');
+
+  const before = snapshot(engine);
+  const second = await engine.index({});
+  assert.deepEqual([second.counts.found, second.counts.skipped, second.counts.done], [25, 25, 0]);
+  assert.deepEqual(snapshot(engine), before, 'nothing rewritten');
+  assert.deepEqual(checkIntegrity(engine), { integrity: 'ok', orphanVectors: 0, itemsMissingVectors: 0 });
+});
+
+test('a moved or renamed file keeps its item, vectors and labels; a copy shares vectors; a change re-embeds', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  const [a, b] = await writePhotos(photos, 3);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [photos] });
+  const idOf = (file: string): number => engine.store.db.prepare('SELECT id FROM items WHERE path = ?').pluck().get(file) as number;
+  const aId = idOf(a as string);
+  engine.store.setLabels(aId, '', [{ label: 'favourite', confidence: 1 }]);
+  const aVectors = engine.store.readVectors('clip', [aId]).get(aId);
+
+  fs.mkdirSync(path.join(photos, 'sorted'));
+  const moved = path.join(photos, 'sorted', 'renamed.jpg');
+  fs.renameSync(a as string, moved);
+  fs.copyFileSync(b as string, path.join(photos, 'copy-of-b.jpg'));
+  const summary = await engine.index({});
+  assert.deepEqual([summary.counts.moved, summary.counts.copied, summary.counts.done, summary.counts.removed], [1, 1, 0, 0]);
+  assert.equal(idOf(moved), aId);
+  assert.deepEqual(engine.store.readVectors('clip', [aId]).get(aId), aVectors);
+  assert.equal(engine.store.db.prepare('SELECT label FROM labels WHERE item_id = ?').pluck().get(aId), 'favourite');
+  const copyId = idOf(path.join(photos, 'copy-of-b.jpg'));
+  assert.deepEqual(engine.store.readVectors('visual', [copyId]).get(copyId), engine.store.readVectors('visual', [idOf(b as string)]).get(idOf(b as string)));
+
+  // The same path with new content: the same item, new vectors.
+  await sharp(path.join(DEBIAN_PHOTOS, 'coffee.png')).jpeg().toFile(`${moved}.tmp`);
+  fs.renameSync(`${moved}.tmp`, moved);
+  const changed = await engine.index({});
+  assert.equal(changed.counts.done, 1);
+  assert.equal(idOf(moved), aId);
+  assert.notDeepEqual(engine.store.readVectors('clip', [aId]).get(aId), aVectors);
+  assert.deepEqual(checkIntegrity(engine), { integrity: 'ok', orphanVectors: 0, itemsMissingVectors: 0 });
+});
+
+test('an unplugged folder turns offline with nothing deleted, and comes back without re-embedding', async (t) => {
+  const dir = tempDir(t);
+  const drive = path.join(dir, 'USB-DRIVE');
+  await writePhotos(drive, 12);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [drive] });
+  const vectorsBefore = engine.store.readVectors('clip', engine.store.filterItemIds({}));
+  const before = snapshot(engine);
+
+  fs.renameSync(drive, path.join(dir, 'elsewhere'));
+  const away = await engine.index({});
+  assert.deepEqual([away.counts.offline, away.counts.removed], [12, 0]);
+  assert.deepEqual(engine.store.countItems().byStatus, { ok: 0, error: 0, offline: 12 });
+  assert.equal((await engine.status()).roots[0]?.online, false);
+
+  fs.renameSync(path.join(dir, 'elsewhere'), drive);
+  const back = await engine.index({});
+  assert.deepEqual([back.counts.skipped, back.counts.done, back.counts.removed], [12, 0, 0]);
+  assert.deepEqual(engine.store.countItems().byStatus, { ok: 12, error: 0, offline: 0 });
+  assert.deepEqual(engine.store.readVectors('clip', engine.store.filterItemIds({})), vectorsBefore);
+  assert.deepEqual([...snapshot(engine).values()].map((s) => s.id), [...before.values()].map((s) => s.id));
+});
+
+test('when more than 20% of a folder vanishes at once, removals wait for confirmation', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  const files = await writePhotos(photos, 10);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [photos] });
+
+  fs.rmSync(files[0] as string); // 10%: removed right away
+  assert.equal((await engine.index({})).counts.removed, 1);
+
+  for (const file of files.slice(1, 4)) fs.rmSync(file); // 3 of 9: a third
+  const held = await engine.index({});
+  assert.equal(held.counts.removed, 0);
+  assert.deepEqual(held.awaitingConfirmation, [{ root: photos, count: 3 }]);
+  assert.equal(engine.store.countItems().total, 9);
+
+  const confirmed = await engine.index({ confirmRemovals: true });
+  assert.equal(confirmed.counts.removed, 3);
+  assert.equal(engine.store.countItems().total, 6);
+  assert.deepEqual(checkIntegrity(engine), { integrity: 'ok', orphanVectors: 0, itemsMissingVectors: 0 });
+});
+
+test('scanning follows symbolic links without looping and skips hidden and system files', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(path.join(photos, 'a'), 2);
+  fs.symlinkSync(photos, path.join(photos, 'a', 'loop')); // a folder that contains itself
+  fs.symlinkSync(path.join(photos, 'missing'), path.join(photos, 'dangling.jpg'));
+  fs.mkdirSync(path.join(photos, '.git'));
+  await writePhotos(path.join(photos, '.git'), 1);
+  const { files, problems } = await scanFolder(photos);
+  assert.deepEqual(files.map((f) => path.relative(photos, f.path)).sort(), ['a/photo-0000.jpg', 'a/photo-0001.jpg']);
+  assert.deepEqual(problems, []);
+});
+
+test('an unreadable folder is reported and keeps its items', async (t) => {
+  if (process.getuid?.() === 0) {
+    t.skip('running as root: permissions cannot make a folder unreadable to this process');
+    return;
+  }
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(path.join(photos, 'private'), 3);
+  await writePhotos(photos, 2, 'public', 100);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [photos] });
+  fs.chmodSync(path.join(photos, 'private'), 0o000);
+  t.after(() => fs.chmodSync(path.join(photos, 'private'), 0o755));
+  const summary = await engine.index({});
+  assert.match(summary.problems[0]?.reason ?? '', /permission denied/);
+  assert.equal(summary.counts.removed, 0);
+  assert.equal(engine.store.countItems().total, 5);
+});
+
+test('a folder of 200 broken files gives 200 error rows with reasons, and no crash', async (t) => {
+  const dir = tempDir(t);
+  const bad = path.join(dir, 'broken');
+  fs.mkdirSync(bad);
+  const jpeg = await sharp(path.join(DEBIAN_PHOTOS, 'coffee.png')).jpeg().toBuffer();
+  const png = fs.readFileSync(path.join(DEBIAN_PHOTOS, 'horse.png'));
+  for (let i = 0; i < 200; i++) {
+    const kind = i % 5;
+    const name = path.join(bad, `bad-${i}.${kind === 3 ? 'png' : 'jpg'}`);
+    if (kind === 0) fs.writeFileSync(name, ''); // empty
+    else if (kind === 1) fs.writeFileSync(name, jpeg.subarray(0, 200 + i * 7)); // truncated
+    else if (kind === 2) fs.writeFileSync(name, `this is not an image ${i}`); // text
+    else if (kind === 3) fs.writeFileSync(name, Buffer.concat([png.subarray(0, 33), Buffer.alloc(100 + i, 0xff)])); // PNG header, garbage
+    else fs.writeFileSync(name, Buffer.from(Array.from({ length: 500 + i }, (_, j) => (j * 131 + i) % 256))); // noise
+  }
+  await writePhotos(bad, 2, 'good', 500);
+  const engine = libraryEngine(t, dir);
+  const summary = await engine.index({ paths: [bad] });
+  assert.equal(summary.state, 'done');
+  assert.deepEqual([summary.counts.found, summary.counts.failed, summary.counts.done], [202, 200, 2]);
+  const errors = engine.store.db.prepare("SELECT error FROM items WHERE status = 'error'").pluck().all() as string[];
+  assert.equal(errors.length, 200);
+  assert.ok(errors.every((reason) => /damaged|not an image format|empty|cannot decode/.test(reason)), errors.find((r) => !/damaged|not an image|empty|cannot decode/.test(r)));
+  // Broken files that did not change are not retried on the next index.
+  const again = await engine.index({});
+  assert.deepEqual([again.counts.skipped, again.counts.failed], [202, 0]);
+});
