@@ -13,19 +13,22 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
+import { benchLibrary } from './library.js';
+import type { LibraryMeasurement } from './library-run.js';
 import { benchSearch, type SearchBenchResult } from './search.js';
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
+    clip: { type: 'string' },
     items: { type: 'string', multiple: true },
     queries: { type: 'string', default: '20' },
     photos: { type: 'string', default: '200' },
   },
 });
 const only = values.only;
-if (only !== undefined && only !== 'search' && only !== 'embed') {
-  console.error('usage: npm run bench -- [--only search|embed] [--items N ...] [--queries N] [--photos N]');
+if (only !== undefined && only !== 'search' && only !== 'embed' && only !== 'library') {
+  console.error('usage: npm run bench -- [--only search|embed|library] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -42,9 +45,13 @@ log(`Semblance benchmarks on ${machine.cpu}, ${machine.cores} cores, ${machine.m
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semblance-bench-'));
 const results: SearchBenchResult[] = [];
 let embed: EmbedBenchResult | null = null;
+let library: LibraryMeasurement | null = null;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
-  if (only !== 'search') {
+  if (only === undefined || only === 'library') {
+    library = benchLibrary(repo, dir, values.clip, log);
+  }
+  if (only === undefined || only === 'embed') {
     const dirs = defaultEmbedDirs(repo);
     if (!fs.existsSync(dirs.photosDir) || !fs.existsSync(dirs.clipFiles)) {
       log(`\nEmbedding: skipped (needs ${dirs.photosDir} and npm run models:test)`);
@@ -53,7 +60,7 @@ try {
       embed = await benchEmbed({ dir, ...dirs, photos: Number(values.photos), log });
     }
   }
-  for (const items of only === 'embed' ? [] : sizes) {
+  for (const items of only === undefined || only === 'search' ? sizes : []) {
     log(`\nSearch, ${items} items (k = 20, ${queries} queries per row)`);
     const result = await benchSearch({ items, dir, queries, log });
     results.push(result);
@@ -76,7 +83,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -123,7 +123,10 @@ test('orientation, alpha, grey, CMYK and 16-bit images decode to what they show'
   // CMYK without a profile converts to a slightly different red (211, 16, 15): still red.
   assert.ok(dot(colour(srgb), colour(cmyk)) > 0.7, 'CMYK red is close to sRGB red (0.80 measured)');
   assert.ok(dot(colour(cmyk), swatchDescriptor('red')) > dot(colour(cmyk), swatchDescriptor('blue')) + 0.3, 'CMYK red is red');
-  assert.ok(dot(colour(srgb), colour(sixteenBit)) > 0.99, '16-bit red is red');
+  assert.ok(dot(colour(srgb), colour(sixteenBit)) > 0.97, '16-bit red is red (0.988 measured)');
+  const { decodeImage } = await import('../../main/engine/embed/decode-image.js');
+  const pixels = (await decodeImage(inputs.sixteenBit, 100)).pixels;
+  assert.deepEqual([...pixels.subarray(0, 3)].map((v, c) => Math.abs(v - [210, 30, 40][c]!) <= 1), [true, true, true], `16-bit decodes to 8-bit: ${[...pixels.subarray(0, 3)]}`);
   assert.ok(dot(colour(srgb), colour(grey)) < 0.2, 'grey is not red');
   assert.ok(dot(colour(alpha), swatchDescriptor('white')) > dot(colour(alpha), swatchDescriptor('black')) + 0.5, 'alpha on white');
   assert.deepEqual([rotated?.width, rotated?.height], [200, 300]);

@@ -50,7 +50,7 @@ async function writeThumbnail(image: DecodedImage, target: string): Promise<void
   const partial = `${target}.${process.pid}.${threadId}.partial`;
   await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80 })
+    .webp({ quality: 80, effort: 1 })
     .toFile(partial);
   await fs.promises.rename(partial, target);
 }

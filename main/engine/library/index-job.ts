@@ -193,7 +193,7 @@ export class IndexJob {
   /** Hash and embed in batches, keeping a few in flight so hashing, decoding and inference overlap. */
   private async processWork(work: Work[], moves: Moves): Promise<void> {
     const inFlight = new Set<Promise<void>>();
-    const limit = Math.max(2, this.options.pool.size * 2);
+    const limit = Math.max(4, this.options.pool.size * 4);
     this.workStarted ||= performance.now();
     for (let start = 0; start < work.length; start += this.options.batchSize) {
       if (this.resumeGate) await this.resumeGate.promise;
