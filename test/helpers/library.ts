@@ -15,7 +15,7 @@ export function libraryEngine(t: { after(fn: () => unknown): void }, dir: string
   return engine;
 }
 
-/** Writes `count` distinct small photo-like JPEGs (a colour gradient each) into `folder`. */
+/** Writes `count` (up to 256) distinct small photo-like JPEGs (a colour gradient each) into `folder`. */
 export async function writePhotos(folder: string, count: number, prefix = 'photo', seed = 0, size = { width: 96, height: 72 }): Promise<string[]> {
   fs.mkdirSync(folder, { recursive: true });
   const files: string[] = [];

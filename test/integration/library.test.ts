@@ -171,3 +171,44 @@ test('a folder of 200 broken files gives 200 error rows with reasons, and no cra
   const again = await engine.index({});
   assert.deepEqual([again.counts.skipped, again.counts.failed], [202, 0]);
 });
+
+test('an index job can be paused, resumed and cancelled, and reports progress with an ETA', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(photos, 250, 'photo', 0, { width: 200, height: 150 });
+  const progress: { state: string; handled: number; eta: number | null }[] = [];
+  const { Engine } = await import('../../main/engine/engine.js');
+  const { testModelEnv } = await import('../helpers/test-models.js');
+  const engine = Engine.open({
+    databaseFile: path.join(dir, 'data', 'library.db'),
+    env: testModelEnv(path.join(dir, 'models')),
+    pool: { size: 1, threads: 1, batchSize: 4 },
+    onIndexProgress: (p) => progress.push({ state: p.state, handled: p.counts.done + p.counts.failed, eta: p.etaSeconds }),
+  });
+  t.after(() => engine.close());
+  const running = engine.index({ paths: [photos] });
+  while (!progress.some((p) => p.handled > 0)) await new Promise((resolve) => setTimeout(resolve, 5));
+  engine.currentJob()?.pause();
+  // Batches already in flight finish; then nothing more is written while paused.
+  let whilePaused = -1;
+  while (whilePaused !== engine.store.countItems().total) {
+    whilePaused = engine.store.countItems().total;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(engine.store.countItems().total, whilePaused, 'nothing is written while paused');
+  assert.ok(whilePaused < 250, 'paused before the end');
+  assert.ok(progress.some((p) => p.state === 'paused'));
+  engine.currentJob()?.resume();
+  while (engine.store.countItems().total < whilePaused + 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  engine.currentJob()?.cancel();
+  const summary = await running;
+  assert.equal(summary.state, 'cancelled');
+  const written = engine.store.countItems().total;
+  assert.ok(written > whilePaused && written < 250, `${written} written before cancelling`);
+  assert.equal(summary.counts.done, written);
+  assert.ok(progress.some((p) => p.eta !== null && p.eta > 0), 'an ETA while running');
+  // The next run finishes the rest without redoing anything.
+  const rest = await engine.index({});
+  assert.deepEqual([rest.counts.skipped, rest.counts.done], [written, 250 - written]);
+});
