@@ -33,6 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   let spaces: ImageSpace[] | undefined;
+  let onInterrupt: (() => void) | undefined;
 
   /** Opens the engine, makes one API call through dispatch, prints, closes. */
   const call = async <T>(
@@ -44,8 +45,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     let engine: Engine | undefined;
     const progress = io.progress?.();
     const indexing = io.indexProgress?.();
-    // Ctrl-C (or a service manager's TERM) cancels an indexing job: what is done stays done.
-    const stop = (): void => engine?.currentJob()?.cancel();
+    // Ctrl-C (or a service manager's TERM) cancels an indexing job, whose finished batches
+    // stay written; `watch` stops itself; anything else just ends.
+    const stop = (): void => {
+      const job = engine?.currentJob();
+      if (onInterrupt) onInterrupt();
+      else if (job) job.cancel();
+      else process.exit(130);
+    };
     process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
       engine = Engine.open({
@@ -110,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         json ? io.stdout(`${JSON.stringify(summary)}\n`) : io.stderr(formatIndexSummary(summary));
       return call(async (api) => {
         const engine = api as Engine;
-        const stopped = new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+        const stopped = new Promise<void>((resolve) => (onInterrupt = resolve));
         const session = await engine.watch(folders, { onApplied: report, onError: (e) => io.stderr(`semblance: ${e.message}\n`) }, minutes);
         report(session.initial);
         io.stderr(`Watching ${folders.join(', ')}; Ctrl-C stops.\n`);
