@@ -41,6 +41,11 @@ export const SearchFiltersSchema = z.strictObject({
   roots: z.array(z.number().int().positive()).min(1).optional(),
   labels: z.array(z.string().min(1)).min(1).optional(),
   statuses: z.array(ItemStatusSchema).min(1).optional(),
+  /** Items whose path lies inside any of these folders. */
+  folders: z.array(z.string().min(1)).min(1).optional(),
+  /** Taken (EXIF date, else file time) at or after / at or before, in ms since the epoch. */
+  after: z.number().optional(),
+  before: z.number().optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
@@ -71,6 +76,79 @@ export interface SearchHit {
 
 export interface SearchResponse {
   results: SearchHit[];
+}
+
+export const SearchRequestSchema = z.strictObject({
+  /** The query language: words, +x, -x, 2:x, "phrases", like:<id|file>, in:, label:, kind:, after:, before: */
+  query: z.string().max(2000),
+  k: KSchema.optional(),
+  /** Order of the results above the relevance cut-off: by score (default) or newest first. */
+  sort: z.enum(['score', 'date']).optional(),
+});
+export type SearchRequest = z.input<typeof SearchRequestSchema>;
+
+export interface RankedResponse {
+  results: SearchHit[];
+  /** Where relevance stops: results[0..cutoff.index) are relevant; null when no clear break. */
+  cutoff: { index: number; score: number; gap: number } | null;
+  warnings: string[];
+}
+
+export interface TextSearchResponse extends RankedResponse {
+  query: string;
+}
+
+export const SimilarRequestSchema = z.strictObject({
+  /** Item ids or image files (files outside the library are embedded on the fly). */
+  targets: z.array(z.string().min(1)).min(1).max(50),
+  /** Weights per space; default clip 0.5, visual 0.3, colour 0.2. */
+  weights: z.partialRecord(z.enum(['clip', 'visual', 'colour', 'text']), z.number()).optional(),
+  k: KSchema.optional(),
+});
+export type SimilarRequest = z.input<typeof SimilarRequestSchema>;
+
+export interface SimilarResponse {
+  queries: (RankedResponse & { target: string; id: number | null })[];
+}
+
+export const ClassifyRequestSchema = z.strictObject({
+  target: z.string().min(1),
+  labels: z.array(z.string().trim().min(1)).min(1).max(1000),
+  /** Prompt template; {} is replaced by the label. Default "a photo of a {}". */
+  template: z.string().includes('{}').optional(),
+});
+export type ClassifyRequest = z.input<typeof ClassifyRequestSchema>;
+
+export interface ClassifyResponse {
+  target: string;
+  /** Softmax over the labels of 100 × cosine (CLIP's logit scale), highest first; they sum to 1. */
+  labels: { label: string; probability: number }[];
+}
+
+export const ApplyLabelsRequestSchema = z.strictObject({
+  /** The label set's name; applying a set again replaces what it gave before. */
+  name: z.string().trim().min(1).max(100),
+  labels: z.array(z.string().trim().min(1)).min(2).max(1000),
+  template: z.string().includes('{}').optional(),
+  /** Smallest probability that makes a tag (default 0.5). */
+  threshold: z.number().min(0).max(1).optional(),
+});
+export type ApplyLabelsRequest = z.input<typeof ApplyLabelsRequestSchema>;
+
+export interface ApplyLabelsResponse {
+  name: string;
+  items: number;
+  tagged: Record<string, number>;
+}
+
+export const CompareRequestSchema = z.strictObject({ a: z.string().min(1).max(2000), b: z.string().min(1).max(2000) });
+
+export interface CompareResponse {
+  a: string;
+  b: string;
+  /** Cosine similarity in each space that has a text model. */
+  text: number;
+  clip: number;
 }
 
 export interface SpaceStatus {
@@ -222,6 +300,11 @@ export const REQUEST_SCHEMAS = {
   downloadModels: DownloadModelsRequestSchema,
   index: IndexRequestSchema,
   removeRoot: RemoveRootRequestSchema,
+  search: SearchRequestSchema,
+  similar: SimilarRequestSchema,
+  classify: ClassifyRequestSchema,
+  applyLabels: ApplyLabelsRequestSchema,
+  compare: CompareRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -240,6 +323,16 @@ export interface FinderApi {
   index(request: IndexRequest): Promise<IndexSummary>;
   /** Forgets a library folder and its items; the files are not touched. */
   removeRoot(request: { path: string }): Promise<StatusResponse>;
+  /** Search by words (the query language), with a relevance cut-off. */
+  search(request: SearchRequest): Promise<TextSearchResponse>;
+  /** Look-alikes of items or files, per space or weighted; the query item itself left out. */
+  similar(request: SimilarRequest): Promise<SimilarResponse>;
+  /** Zero-shot labels of one image: probabilities over the given labels. */
+  classify(request: ClassifyRequest): Promise<ClassifyResponse>;
+  /** Tags the whole library with a label set, with confidence. */
+  applyLabels(request: ApplyLabelsRequest): Promise<ApplyLabelsResponse>;
+  /** How similar two texts are, in each text space. */
+  compare(request: { a: string; b: string }): Promise<CompareResponse>;
 }
 
 export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;

@@ -9,6 +9,7 @@ import { VERSION } from '../engine/version.js';
 import { formatModels } from './format-models.js';
 import { formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
+import { formatApplyLabels, formatClassify, formatCompare, formatSearch, formatSimilar } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 interface GlobalOptions {
@@ -103,6 +104,68 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     });
 
   program
+    .command('search')
+    .description('search by words: "dog at the beach -people +sunset 2:red like:IMG_1.jpg in:~/Pictures label:cat after:2024-01-01"')
+    .argument('<query>')
+    .option('--k <n>', 'number of results', '20')
+    .option('--sort <order>', 'score (default) or date: newest first among the relevant results', 'score')
+    .action((query: string, opts: { k: string; sort: string }) =>
+      call((api, send) => send(api, 'search', { query, k: Number(opts.k), sort: opts.sort }), formatSearch),
+    );
+
+  program
+    .command('similar')
+    .description('look-alikes of library items or image files (one result list per target)')
+    .argument('<targets...>', 'item ids or image files')
+    .option('--space <space...>', 'compare in these spaces only (clip: meaning, visual: look, colour: colours)')
+    .option('--weights <list>', 'weights per space, as clip=0.5,visual=0.3,colour=0.2 (negative ones push away)')
+    .option('--k <n>', 'number of results per target', '20')
+    .action((targets: string[], opts: { space?: string[]; weights?: string; k: string }) =>
+      call(
+        (api, send) =>
+          send(api, 'similar', {
+            targets,
+            k: Number(opts.k),
+            ...(opts.weights ? { weights: parseWeights(opts.weights) } : opts.space ? { weights: Object.fromEntries(opts.space.map((s) => [s, 1])) } : {}),
+          }),
+        formatSimilar,
+      ),
+    );
+
+  program
+    .command('classify')
+    .description('zero-shot labels of one image: probabilities over your labels')
+    .argument('<target>', 'item id or image file')
+    .requiredOption('--labels <list>', 'comma-separated labels, as "cat,dog"')
+    .option('--template <text>', 'prompt for each label; {} is the label', 'a photo of a {}')
+    .action((target: string, opts: { labels: string; template: string }) =>
+      call((api, send) => send(api, 'classify', { target, labels: splitList(opts.labels), template: opts.template }), formatClassify),
+    );
+
+  program
+    .command('compare')
+    .description('how similar two texts are, in the text and clip spaces')
+    .argument('<a>')
+    .argument('<b>')
+    .action((a: string, b: string) => call((api, send) => send(api, 'compare', { a, b }), formatCompare));
+
+  program
+    .command('labels')
+    .description('label sets applied to the whole library as tags')
+    .command('apply')
+    .description('tag every photo with the labels of a set it matches (run again to update the set)')
+    .argument('<name>', 'name of the label set, as "pets"')
+    .requiredOption('--labels <list>', 'comma-separated labels, as "cat,dog,other"')
+    .option('--threshold <p>', 'smallest probability that makes a tag', '0.5')
+    .option('--template <text>', 'prompt for each label; {} is the label', 'a photo of a {}')
+    .action((name: string, opts: { labels: string; threshold: string; template: string }) =>
+      call(
+        (api, send) => send(api, 'applyLabels', { name, labels: splitList(opts.labels), threshold: Number(opts.threshold), template: opts.template }),
+        formatApplyLabels,
+      ),
+    );
+
+  program
     .command('watch')
     .description('index folders, then keep the library in step with them until stopped (Ctrl-C)')
     .argument('<folders...>')
@@ -183,4 +246,20 @@ function parseSpaces(list: string): ImageSpace[] {
     throw badInput(`--spaces takes a comma-separated list of ${IMAGE_SPACES.join(', ')}; got "${list}".`);
   }
   return spaces as ImageSpace[];
+}
+
+function splitList(list: string): string[] {
+  return list.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** "clip=0.5,visual=0.3" → { clip: 0.5, visual: 0.3 }; the API checks the spaces. */
+function parseWeights(list: string): Record<string, number> {
+  return Object.fromEntries(
+    splitList(list).map((pair) => {
+      const [space, value] = pair.split('=');
+      const weight = Number(value);
+      if (!space || value === undefined || !Number.isFinite(weight)) throw badInput(`--weights takes space=number pairs, as clip=0.5,visual=0.3; got "${pair}".`);
+      return [space.trim(), weight];
+    }),
+  );
 }

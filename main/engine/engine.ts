@@ -2,7 +2,16 @@ import path from 'node:path';
 import {
   MODEL_SPACES,
   type DownloadModelsRequest,
+  type ApplyLabelsRequest,
+  type ApplyLabelsResponse,
+  type ClassifyRequest,
+  type ClassifyResponse,
+  type CompareResponse,
   type FinderApi,
+  type SearchRequest,
+  type SimilarRequest,
+  type SimilarResponse,
+  type TextSearchResponse,
   type IndexProgress,
   type IndexRequest,
   type IndexSummary,
@@ -24,6 +33,7 @@ import type { DownloadProgress } from './models/load-models.js';
 import { describeModels } from './models/model-status.js';
 import { modelKey, resolveModelConfig, type ModelConfig, type ModelSettings } from './models/registry.js';
 import { fusedSearch, type SearchStats } from './search/fused-search.js';
+import { Searcher } from './search/searcher.js';
 import { VectorIndex } from './search/vector-index.js';
 import { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -59,12 +69,14 @@ export class Engine implements FinderApi {
   private readonly options: EngineOptions;
   private pool: EmbedPool | undefined;
   private job: IndexJob | undefined;
+  private readonly searcher: Searcher;
   private jobs: Promise<void> = Promise.resolve();
 
   private constructor(store: Store, options: EngineOptions) {
     this.store = store;
     this.vectorIndex = new VectorIndex(store);
     this.options = options;
+    this.searcher = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => this.embedder(), stats: this.lastSearch });
   }
 
   static open(options: EngineOptions): Engine {
@@ -115,6 +127,26 @@ export class Engine implements FinderApi {
 
   searchVectors(request: SearchVectorsRequest): Promise<SearchResponse> {
     return Promise.resolve({ results: fusedSearch(this.store, this.vectorIndex, request, this.lastSearch) });
+  }
+
+  search(request: SearchRequest): Promise<TextSearchResponse> {
+    return this.searcher.search(request);
+  }
+
+  similar(request: SimilarRequest): Promise<SimilarResponse> {
+    return this.searcher.similar(request);
+  }
+
+  classify(request: ClassifyRequest): Promise<ClassifyResponse> {
+    return this.searcher.classify(request);
+  }
+
+  applyLabels(request: ApplyLabelsRequest): Promise<ApplyLabelsResponse> {
+    return this.searcher.applyLabels(request);
+  }
+
+  compare(request: { a: string; b: string }): Promise<CompareResponse> {
+    return this.searcher.compare(request.a, request.b);
   }
 
   models(): Promise<ModelsResponse> {

@@ -90,6 +90,10 @@ export class EmbedPool {
     return this.send({ kind: 'texts', id: 0, texts: [...texts], space }) as Promise<Float32Array[]>;
   }
 
+  countTokens(texts: readonly string[]): Promise<number[]> {
+    return this.send({ kind: 'tokens', id: 0, texts: [...texts] }) as Promise<number[]>;
+  }
+
   /** Loads (downloading if needed) a space's whole model in a worker; resolves to its dims. */
   prepare(space: Space): Promise<number> {
     return this.send({ kind: 'prepare', id: 0, space }) as Promise<number>;

@@ -39,6 +39,8 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
     }
     case 'prepare':
       return { reply: { kind: 'result', id: request.id, ok: true, value: await embedders.prepare(request.space) }, transfer: [] };
+    case 'tokens':
+      return { reply: { kind: 'result', id: request.id, ok: true, value: await embedders.countTokens(request.texts) }, transfer: [] };
     case 'close':
       await embedders.dispose();
       return { reply: { kind: 'result', id: request.id, ok: true, value: null }, transfer: [] };

@@ -101,6 +101,12 @@ export class Embedders {
     return vector.length;
   }
 
+  /** How many CLIP tokens each text has (CLIP reads at most 77). */
+  async countTokens(texts: readonly string[]): Promise<number[]> {
+    const { tokenizer } = await this.model('clip-text');
+    return texts.map((text) => (tokenizer.encode(text) as number[]).length);
+  }
+
   async embedTexts(texts: readonly string[], space: TextSpace): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     if (space === 'clip') {

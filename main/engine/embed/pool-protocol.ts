@@ -7,6 +7,7 @@ export type WorkerRequest =
   | { kind: 'images'; id: number; inputs: (string | Uint8Array)[]; spaces: ImageSpace[]; thumbnails?: (string | null)[] }
   | { kind: 'texts'; id: number; texts: string[]; space: TextSpace }
   | { kind: 'prepare'; id: number; space: Space }
+  | { kind: 'tokens'; id: number; texts: string[] }
   | { kind: 'close'; id: number };
 
 export type WorkerReply =

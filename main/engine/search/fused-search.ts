@@ -109,7 +109,7 @@ function prepareTerms(store: Store, terms: readonly VectorTerm[]): UnitTerm[] {
 }
 
 function hasFilters(filters: SearchFilters): boolean {
-  return Boolean(filters.kinds || filters.roots || filters.labels || filters.statuses);
+  return Object.values(filters).some((value) => value !== undefined);
 }
 
 function eligibleSlots(store: Store, index: VectorIndex, filters: SearchFilters): Uint8Array {

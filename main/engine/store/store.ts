@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import {
   ITEM_KINDS,
@@ -339,6 +340,20 @@ export class Store {
       clauses.push('id IN (SELECT item_id FROM labels WHERE label IN (SELECT value FROM json_each(?)))');
       params.push(JSON.stringify(filters.labels));
     }
+    if (filters.folders) {
+      // Inside a folder: the path starts with "<folder>/" (substr, not LIKE: paths may hold % and _).
+      const folders = filters.folders.map((f) => (f.endsWith(path.sep) ? f : f + path.sep));
+      clauses.push('EXISTS (SELECT 1 FROM json_each(?) f WHERE substr(path, 1, length(f.value)) = f.value)');
+      params.push(JSON.stringify(folders));
+    }
+    if (filters.after !== undefined) {
+      clauses.push('coalesce(taken_at, mtime_ms) >= ?');
+      params.push(String(filters.after));
+    }
+    if (filters.before !== undefined) {
+      clauses.push('coalesce(taken_at, mtime_ms) <= ?');
+      params.push(String(filters.before));
+    }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.db
       .prepare(`SELECT id FROM items ${where}`)
@@ -439,6 +454,18 @@ export class Store {
   /** Same content, new size or time on disk (a touch, a copy back): nothing to re-embed. */
   touchItem(itemId: number, size: number, mtimeMs: number): void {
     this.stmt('UPDATE items SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, itemId);
+  }
+
+  itemIdByPath(file: string): number | undefined {
+    return this.stmt('SELECT id FROM items WHERE path = ?').pluck().get(file) as number | undefined;
+  }
+
+  /** When each item was taken (EXIF date, else file time), for sorting by date. */
+  takenTimes(itemIds: readonly number[]): Map<number, number> {
+    const rows = this.stmt(
+      'SELECT id, coalesce(taken_at, mtime_ms, created_at) AS t FROM items WHERE id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(itemIds)) as { id: number; t: number }[];
+    return new Map(rows.map((r) => [r.id, r.t]));
   }
 
   rootByPath(rootPath: string): RootStatus | undefined {

@@ -1,0 +1,49 @@
+import type {
+  ApplyLabelsResponse,
+  ClassifyResponse,
+  CompareResponse,
+  RankedResponse,
+  SimilarResponse,
+  TextSearchResponse,
+} from '../../preload/contract.js';
+
+function formatRanked(ranked: RankedResponse): string[] {
+  const lines: string[] = [];
+  if (ranked.results.length === 0) lines.push('  no results');
+  ranked.results.forEach((hit, i) => {
+    if (ranked.cutoff && i === ranked.cutoff.index) {
+      lines.push(`  ── ${ranked.results.length - i} more below the relevance cut-off ──`);
+    }
+    const why = Object.entries(hit.breakdown)
+      .map(([space, part]) => `${space} ${(part as number).toFixed(3)}`)
+      .join(', ');
+    lines.push(`  ${hit.score.toFixed(3)}  ${hit.path ?? hit.title ?? `item ${hit.id}`}  (#${hit.id}; ${why})`);
+  });
+  for (const warning of ranked.warnings) lines.push(`  note: ${warning}`);
+  return lines;
+}
+
+export function formatSearch(response: TextSearchResponse): string {
+  return `${[`Results for "${response.query}"`, ...formatRanked(response)].join('\n')}\n`;
+}
+
+export function formatSimilar(response: SimilarResponse): string {
+  return `${response.queries.flatMap((q) => [`Like ${q.target}${q.id !== null ? ` (#${q.id})` : ''}`, ...formatRanked(q)]).join('\n')}\n`;
+}
+
+export function formatClassify(response: ClassifyResponse): string {
+  const width = Math.max(...response.labels.map((l) => l.label.length));
+  return `${[
+    response.target,
+    ...response.labels.map((l) => `  ${l.label.padEnd(width)}  ${(100 * l.probability).toFixed(1).padStart(5)}%  ${'█'.repeat(Math.round(20 * l.probability))}`),
+  ].join('\n')}\n`;
+}
+
+export function formatCompare(response: CompareResponse): string {
+  return `text (sentence model)  ${response.text.toFixed(3)}\nclip (text tower)      ${response.clip.toFixed(3)}\n`;
+}
+
+export function formatApplyLabels(response: ApplyLabelsResponse): string {
+  const counts = Object.entries(response.tagged).map(([label, n]) => `${label} ${n}`);
+  return `Label set "${response.name}" over ${response.items} items: ${counts.join(', ')}\n`;
+}

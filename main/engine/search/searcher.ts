@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DEFAULT_K,
+  type ApplyLabelsRequest,
+  type ApplyLabelsResponse,
+  type ClassifyRequest,
+  type ClassifyResponse,
+  type CompareResponse,
+  type RankedResponse,
+  type SearchFilters,
+  type SearchHit,
+  type SearchRequest,
+  type SimilarRequest,
+  type SimilarResponse,
+  type Space,
+  type TextSearchResponse,
+  type VectorTerm,
+} from '../../../preload/contract.js';
+import type { EmbedPool } from '../embed/embed-pool.js';
+import { badInput, notFound } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { exactDot } from '../vector/unit-vector.js';
+import { fusedSearch, type SearchStats } from './fused-search.js';
+import { parseQuery, type QueryFilters } from './query-language.js';
+import { relevanceCutoff } from './relevance-cutoff.js';
+import type { VectorIndex } from './vector-index.js';
+
+export interface SearcherDeps {
+  store: Store;
+  vectorIndex: VectorIndex;
+  pool: () => EmbedPool;
+  stats: SearchStats;
+}
+
+/** CLIP's learned logit scale (exp(4.6052) = 100): sharpens cosines into probabilities. */
+const LOGIT_SCALE = 100;
+const DEFAULT_TEMPLATE = 'a photo of a {}';
+const DEFAULT_SIMILAR_WEIGHTS: Partial<Record<Space, number>> = { clip: 0.5, visual: 0.3, colour: 0.2 };
+/** Results ranked to find the relevance cut-off, whatever k the caller asked for. */
+const CUTOFF_WINDOW = 200;
+/** CLIP reads at most 77 tokens; longer queries are cut, with a warning. */
+const CLIP_MAX_TOKENS = 77;
+
+/**
+ * Search by words, by example and by label: the query language, look-alikes, zero-shot
+ * classification and text comparison, all on top of the exact fused search.
+ */
+export class Searcher {
+  constructor(private readonly deps: SearcherDeps) {}
+
+  async search(request: SearchRequest): Promise<TextSearchResponse> {
+    const parsed = parseQuery(request.query);
+    const warnings: string[] = [];
+    const terms: VectorTerm[] = [];
+    const texts = parsed.terms.filter((t) => t.text !== undefined);
+    if (texts.length > 0) {
+      const pool = this.deps.pool();
+      const counts = await pool.countTokens(texts.map((t) => t.text as string));
+      counts.forEach((count, i) => {
+        if (count > CLIP_MAX_TOKENS) {
+          warnings.push(`"${texts[i]?.text?.slice(0, 40)}…" is ${count} tokens long; CLIP reads the first ${CLIP_MAX_TOKENS}, the rest was left out.`);
+        }
+      });
+      const vectors = await pool.embedTexts(
+        texts.map((t) => t.text as string),
+        'clip',
+      );
+      texts.forEach((term, i) => terms.push({ space: 'clip', vector: Array.from(vectors[i] as Float32Array), weight: term.weight }));
+    }
+    const exclude = new Set<number>();
+    for (const term of parsed.terms.filter((t) => t.like !== undefined)) {
+      const example = await this.vectorsOf(term.like as string, ['clip']);
+      if (example.id !== null) exclude.add(example.id);
+      const vector = example.vectors.clip;
+      if (!vector) throw badInput(`like:${term.like} has no clip vector yet (is it indexed?).`);
+      terms.push({ space: 'clip', vector: Array.from(vector), weight: term.weight });
+    }
+    const ranked = this.rank(terms, this.filtersOf(parsed.filters), request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
+    return { query: request.query, ...ranked, warnings: [...warnings, ...ranked.warnings] };
+  }
+
+  async similar(request: SimilarRequest): Promise<SimilarResponse> {
+    const weights = request.weights ?? DEFAULT_SIMILAR_WEIGHTS;
+    const spaces = (Object.keys(weights) as Space[]).filter((space) => (weights[space] ?? 0) !== 0);
+    if (spaces.length === 0) throw badInput('Every weight is 0, so nothing would be compared.');
+    const queries: SimilarResponse['queries'] = [];
+    for (const target of request.targets) {
+      const { id, vectors } = await this.vectorsOf(target, spaces);
+      const terms = spaces.flatMap((space) => {
+        const vector = vectors[space];
+        return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
+      });
+      if (terms.length === 0) throw badInput(`${target} has no vectors in ${spaces.join(', ')} yet.`);
+      const ranked = this.rank(terms, {}, request.k ?? DEFAULT_K, new Set(id === null ? [] : [id]), 'score');
+      queries.push({ target, id, ...ranked });
+    }
+    return { queries };
+  }
+
+  async classify(request: ClassifyRequest): Promise<ClassifyResponse> {
+    const labels = uniqueLabels(request.labels);
+    if (labels.length < 2) {
+      throw badInput(`Give at least two labels: with only "${labels[0]}", its probability would always be 1.`);
+    }
+    const { vectors } = await this.vectorsOf(request.target, ['clip']);
+    if (!vectors.clip) throw badInput(`${request.target} has no clip vector yet (is it indexed?).`);
+    const labelVectors = await this.labelVectors(labels, request.template);
+    const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vectors.clip as Float32Array, v)));
+    return {
+      target: request.target,
+      labels: labels.map((label, i) => ({ label, probability: probabilities[i] as number })).sort((a, b) => b.probability - a.probability),
+    };
+  }
+
+  /**
+   * Tags every item that has a clip vector with the labels of a set whose probability reaches
+   * the threshold. Cheap to redo when the set changes: only the label texts are embedded.
+   */
+  async applyLabels(request: ApplyLabelsRequest): Promise<ApplyLabelsResponse> {
+    const labels = uniqueLabels(request.labels);
+    if (labels.length < 2) throw badInput('A label set needs at least two different labels.');
+    const threshold = request.threshold ?? 0.5;
+    const labelVectors = await this.labelVectors(labels, request.template);
+    const { store } = this.deps;
+    const tagged: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
+    const assignments: { id: number; labels: { label: string; confidence: number }[] }[] = [];
+    store.forEachVector('clip', (id, vector) => {
+      const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vector, v)));
+      const chosen = labels.flatMap((label, i) => ((probabilities[i] as number) >= threshold ? [{ label, confidence: probabilities[i] as number }] : []));
+      for (const { label } of chosen) tagged[label] = (tagged[label] ?? 0) + 1;
+      assignments.push({ id, labels: chosen });
+    });
+    store.db.transaction(() => {
+      store.db.prepare('DELETE FROM labels WHERE label_set = ?').run(request.name);
+      for (const { id, labels: chosen } of assignments) if (chosen.length > 0) store.setLabels(id, request.name, chosen);
+    })();
+    return { name: request.name, items: assignments.length, tagged };
+  }
+
+  async compare(a: string, b: string): Promise<CompareResponse> {
+    const pool = this.deps.pool();
+    const [textA, textB] = (await pool.embedTexts([a, b], 'text')) as [Float32Array, Float32Array];
+    const [clipA, clipB] = (await pool.embedTexts([a, b], 'clip')) as [Float32Array, Float32Array];
+    return { a, b, text: exactDot(textA, textB), clip: exactDot(clipA, clipB) };
+  }
+
+  /** Ranks, finds the cut-off over a wider window, then returns k results in the asked order. */
+  private rank(terms: VectorTerm[], filters: SearchFilters, k: number, exclude: Set<number>, sort: 'score' | 'date'): RankedResponse {
+    const window = Math.min(1000, Math.max(k, CUTOFF_WINDOW) + exclude.size);
+    const hits = fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: window, filters }, this.deps.stats).filter(
+      (hit) => !exclude.has(hit.id),
+    );
+    const cutoff = relevanceCutoff(hits.map((h) => h.score));
+    let results: SearchHit[] = hits.slice(0, k);
+    if (sort === 'date') {
+      // Newest first among the relevant results; the rest keep their score order after them.
+      const relevant = hits.slice(0, cutoff?.index ?? hits.length);
+      const times = this.deps.store.takenTimes(relevant.map((h) => h.id));
+      const byDate = [...relevant].sort((x, y) => (times.get(y.id) ?? 0) - (times.get(x.id) ?? 0));
+      results = [...byDate, ...hits.slice(relevant.length)].slice(0, k);
+    }
+    return { results, cutoff, warnings: [] };
+  }
+
+  private filtersOf(filters: QueryFilters): SearchFilters {
+    const folders = filters.in?.map((folder) => path.resolve(folder.replace(/^~(?=$|\/)/, process.env['HOME'] ?? '~')));
+    return {
+      ...(filters.kinds ? { kinds: filters.kinds } : {}),
+      ...(filters.labels ? { labels: filters.labels } : {}),
+      ...(folders ? { folders } : {}),
+      ...(filters.after !== undefined ? { after: filters.after } : {}),
+      ...(filters.before !== undefined ? { before: filters.before } : {}),
+    };
+  }
+
+  /** The vectors of an item id, a library file, or any image file (embedded now, not stored). */
+  private async vectorsOf(target: string, spaces: Space[]): Promise<{ id: number | null; vectors: Partial<Record<Space, Float32Array>> }> {
+    const { store } = this.deps;
+    let id: number | undefined = /^\d+$/.test(target) && store.getItems([Number(target)]).size > 0 ? Number(target) : undefined;
+    const file = id === undefined ? path.resolve(target.replace(/^~(?=$|\/)/, process.env['HOME'] ?? '~')) : null;
+    if (file) id = store.itemIdByPath(file);
+    if (id !== undefined) {
+      const itemId = id;
+      return { id: itemId, vectors: Object.fromEntries(spaces.map((space) => [space, store.readVectors(space, [itemId]).get(itemId)])) };
+    }
+    if (!file || !fs.existsSync(file)) throw notFound(`${target} is neither a library item id nor an image file.`);
+    const imageSpaces = spaces.filter((s): s is 'clip' | 'visual' | 'colour' => s !== 'text');
+    const [result] = await this.deps.pool().embedImages([file], imageSpaces);
+    if (!result?.ok) throw badInput(`${target}: ${result?.reason ?? 'cannot be embedded'}`);
+    return { id: null, vectors: result.vectors };
+  }
+
+  private async labelVectors(labels: string[], template = DEFAULT_TEMPLATE): Promise<Float32Array[]> {
+    return this.deps.pool().embedTexts(
+      labels.map((label) => template.replaceAll('{}', label)),
+      'clip',
+    );
+  }
+}
+
+function uniqueLabels(labels: readonly string[]): string[] {
+  return [...new Set(labels.map((l) => l.trim()).filter(Boolean))];
+}
+
+export function softmax(logits: readonly number[]): number[] {
+  const max = Math.max(...logits);
+  const exps = logits.map((x) => Math.exp(x - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((x) => x / sum);
+}

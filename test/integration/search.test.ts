@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { Engine } from '../../main/engine/engine.js';
+import { SemblanceError } from '../../main/engine/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { libraryEngine } from '../helpers/library.js';
+import { IMAGENET, imagenetMissing, mobilenetMissing, testModelEnv } from '../helpers/test-models.js';
+
+/** A photo of one colour with texture, so no two are the same file. */
+async function colourPhoto(file: string, rgb: [number, number, number], seed: number): Promise<void> {
+  const width = 120;
+  const height = 90;
+  const pixels = Buffer.alloc(width * height * 3);
+  let s = seed * 7919 + 1;
+  for (let i = 0; i < width * height; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const jitter = ((s >>> 16) % 31) - 15;
+    rgb.forEach((v, c) => (pixels[i * 3 + c] = Math.max(0, Math.min(255, v + jitter))));
+  }
+  await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+}
+
+const PALETTE: Record<string, [number, number, number]> = { red: [205, 35, 30], green: [40, 190, 50], blue: [35, 45, 205] };
+
+/** 5 photos each of red, green and blue, and 20 greyish ones. */
+async function colourLibrary(t: { after(fn: () => unknown): void }): Promise<{ engine: Engine; folder: string; dir: string }> {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  fs.mkdirSync(folder);
+  for (const [name, rgb] of Object.entries(PALETTE)) {
+    for (let i = 0; i < 5; i++) await colourPhoto(path.join(folder, `${name}-${i}.jpg`), rgb, i + name.length * 10);
+  }
+  for (let i = 0; i < 20; i++) {
+    const grey = 60 + i * 8;
+    await colourPhoto(path.join(folder, `grey-${i}.jpg`), [grey, grey + 4, grey - 3], 100 + i);
+  }
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [folder] });
+  return { engine, folder, dir };
+}
+
+const names = (results: { path: string | null }[]): string[] => results.map((r) => path.basename(r.path ?? '', '.jpg'));
+
+test('words find the photos they describe, -words demote, like: mixes in an example', async (t) => {
+  const { engine, folder } = await colourLibrary(t);
+  const red = await engine.search({ query: 'a photo of something red', k: 10 });
+  assert.deepEqual(names(red.results).slice(0, 5).map((n) => n.split('-')[0]), ['red', 'red', 'red', 'red', 'red']);
+
+  // "purple" lies between red and blue; "-blue" pushes the blue ones down, below every red one.
+  const purple = names((await engine.search({ query: 'purple', k: 10 })).results);
+  assert.ok(purple.slice(0, 10).some((n) => n.startsWith('blue')), purple.join());
+  const purpleNotBlue = names((await engine.search({ query: 'purple -blue', k: 35 })).results);
+  const lastRed = Math.max(...purpleNotBlue.map((n, i) => (n.startsWith('red') ? i : -1)));
+  const firstBlue = purpleNotBlue.findIndex((n) => n.startsWith('blue'));
+  assert.ok(lastRed < firstBlue, purpleNotBlue.join());
+
+  // like: an example photo (left out of its own results) mixed with words: "blue, but like
+  // this green one" keeps the blue photos first and lifts the green ones above the greys.
+  const meanRankOfGreen = (list: string[]): number =>
+    list.map((n, i) => (n.startsWith('green') ? i : -1)).filter((i) => i >= 0).reduce((a, b, _, all) => a + b / all.length, 0);
+  const blueOnly = names((await engine.search({ query: 'blue', k: 35 })).results);
+  const mixed = names((await engine.search({ query: `like:${path.join(folder, 'green-0.jpg')} 2:blue`, k: 35 })).results);
+  assert.ok(!mixed.includes('green-0'), 'the example itself is left out');
+  assert.deepEqual(new Set(mixed.slice(0, 5).map((n) => n.split('-')[0])), new Set(['blue']));
+  assert.ok(meanRankOfGreen(mixed) + 10 < meanRankOfGreen(blueOnly), `${mixed.join()} vs ${blueOnly.join()}`);
+});
+
+test('the relevance cut-off separates the planted group from the rest', async (t) => {
+  const { engine } = await colourLibrary(t);
+  const green = await engine.search({ query: 'green', k: 30 });
+  assert.equal(green.cutoff?.index, 5, JSON.stringify(green.results.slice(0, 8).map((r) => [r.path, r.score])));
+  assert.deepEqual(new Set(names(green.results.slice(0, 5)).map((n) => n.split('-')[0])), new Set(['green']));
+  // Sorting by date reorders only what is above the cut-off.
+  const byDate = await engine.search({ query: 'green', k: 30, sort: 'date' });
+  assert.deepEqual(new Set(byDate.results.slice(0, 5).map((r) => r.id)), new Set(green.results.slice(0, 5).map((r) => r.id)));
+});
+
+test('zero-shot labels: the planted label wins, probabilities sum to 1, tags filter results', async (t) => {
+  const { engine, folder } = await colourLibrary(t);
+  const { labels } = await engine.classify({ target: path.join(folder, 'blue-2.jpg'), labels: ['red', 'green', 'blue'] });
+  assert.equal(labels[0]?.label, 'blue');
+  assert.ok(Math.abs(labels.reduce((s, l) => s + l.probability, 0) - 1) < 1e-9);
+
+  const applied = await engine.applyLabels({ name: 'colours', labels: ['red', 'green', 'blue', 'grey'], threshold: 0.5 });
+  assert.equal(applied.items, 35);
+  assert.deepEqual([applied.tagged['red'], applied.tagged['green'], applied.tagged['blue']], [5, 5, 5]);
+  const onlyRed = await engine.search({ query: 'something bright label:red', k: 20 });
+  assert.deepEqual(new Set(names(onlyRed.results).map((n) => n.split('-')[0])), new Set(['red']));
+  assert.equal(onlyRed.results.length, 5);
+  // Applying the set again with other labels replaces its tags.
+  const again = await engine.applyLabels({ name: 'colours', labels: ['red', 'blue'], threshold: 0.9 });
+  assert.equal(again.tagged['green'], undefined);
+  assert.equal((await engine.search({ query: 'x label:green', k: 5 })).results.length, 0);
+});
+
+test('compare ranks a synonym pair above an unrelated pair', async (t) => {
+  const engine = libraryEngine(t, tempDir(t));
+  const synonyms = await engine.compare({ a: 'a happy dog', b: 'the joyful puppy' });
+  const unrelated = await engine.compare({ a: 'a happy dog', b: 'a red toaster' });
+  assert.ok(synonyms.text > unrelated.text + 0.3, `${synonyms.text} vs ${unrelated.text}`);
+});
+
+test('bad searches give clear errors or warnings', async (t) => {
+  const { engine, dir } = await colourLibrary(t);
+  const failsWith = async (promise: Promise<unknown>, pattern: RegExp): Promise<void> => {
+    await assert.rejects(promise, (error: unknown) => error instanceof SemblanceError && pattern.test(error.message));
+  };
+  await failsWith(engine.search({ query: '' }), /empty/);
+  await failsWith(engine.search({ query: '-red' }), /only negative terms/);
+  await failsWith(engine.search({ query: 'red shape:round' }), /Unknown filter "shape:"/);
+  await failsWith(engine.search({ query: `like:${path.join(dir, 'no-such.jpg')}` }), /neither a library item id nor an image file/);
+  await failsWith(engine.classify({ target: '1', labels: ['cat'] }), /at least two labels/);
+  const long = await engine.search({ query: Array.from({ length: 90 }, () => 'red').join(' ') });
+  assert.match(long.warnings[0] ?? '', /92 tokens long; CLIP reads the first 77/);
+});
+
+test('similar --space visual on a dog photo returns mostly dogs (real MobileNetV2)', { skip: mobilenetMissing ?? imagenetMissing }, async (t) => {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'imagenet');
+  fs.mkdirSync(folder);
+  const files = fs.readdirSync(IMAGENET).filter((f) => /^n\d{8}_/.test(f)).sort();
+  const dogs = files.slice(151, 269).filter((_, i) => i % 6 === 0); // 20 breeds
+  const others = [...files.slice(281, 286), ...files.slice(0, 400).filter((_, i) => i % 27 === 5)]; // cats, fish, birds, …
+  for (const f of [...dogs, ...others]) fs.symlinkSync(path.join(IMAGENET, f), path.join(folder, f));
+  const engine = Engine.open({
+    databaseFile: path.join(dir, 'data', 'library.db'),
+    env: testModelEnv(path.join(dir, 'models'), { visual: 'mobilenet' }),
+    pool: { size: 1, threads: 2 },
+    photoSpaces: ['visual'],
+  });
+  t.after(() => engine.close());
+  await engine.index({ paths: [folder] });
+  const { queries } = await engine.similar({ targets: dogs.slice(0, 10).map((f) => path.join(folder, f)), weights: { visual: 1 }, k: 5 });
+  const dogShare = queries.flatMap((q) => q.results).filter((r) => dogs.includes(path.basename(r.path ?? ''))).length / 50;
+  const chance = (dogs.length - 1) / (dogs.length + others.length - 1);
+  t.diagnostic(`share of dogs among the 5 nearest of 10 dog photos: ${dogShare.toFixed(2)} (chance ${chance.toFixed(2)})`);
+  assert.ok(dogShare >= 0.6, `dog share ${dogShare}`);
+  for (const q of queries) assert.ok(!q.results.some((r) => r.id === q.id), 'the query photo is left out');
+});
