@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
 import { benchLibrary } from './library.js';
+import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
 import { benchSearch, type SearchBenchResult } from './search.js';
 
@@ -60,13 +61,20 @@ try {
       embed = await benchEmbed({ dir, ...dirs, photos: Number(values.photos), log });
     }
   }
+  const clipTextModel = only === undefined || only === 'search' ? writeClipTextModel(repo, dir) : undefined;
   for (const items of only === undefined || only === 'search' ? sizes : []) {
     log(`\nSearch, ${items} items (k = 20, ${queries} queries per row)`);
-    const result = await benchSearch({ items, dir, queries, log });
+    const result = await benchSearch({ items, dir, queries, log, ...(clipTextModel ? { clipTextModel } : {}) });
     results.push(result);
     log(`  insert: ${fmt(result.insert.itemsPerSecond, 0)} items/s (${fmt(result.insert.vectorsPerSecond, 0)} vectors/s)`);
     log(`  index load (first query): ${fmt(result.indexLoadMs, 0)} ms, int8 index ${fmt(result.indexMegabytes, 1)} MB`);
     log(`  sqlite-vec KNN alone, one 512-d space: p50 ${fmt(result.sqliteVecKnn512.p50, 1)} ms`);
+    if (result.textQuery) {
+      log(
+        `  text query end to end (parse, CLIP ViT-B/32 text q8, fused search with cut-off, rows): p50 ${fmt(result.textQuery.endToEnd.p50, 1)} ms, ` +
+          `p95 ${fmt(result.textQuery.endToEnd.p95, 1)} ms; text encoding alone p50 ${fmt(result.textQuery.encode.p50, 1)} ms`,
+      );
+    }
     log('  query                      fused p50   p95    plain-JS brute p50   p95   speed-up  candidates  exact');
     for (const q of result.queries) {
       log(
@@ -92,4 +100,21 @@ if (results.some((r) => r.queries.some((q) => !q.exact))) {
 
 function fmt(value: number, digits: number): string {
   return value.toFixed(digits);
+}
+
+/**
+ * A CLIP folder whose text tower is ViT-B/32's (random weights, q8, 512-d), for the text
+ * query benchmark. The vision tower file is a stand-in: text queries never load it.
+ */
+function writeClipTextModel(repo: string, dir: string): string | undefined {
+  const tiny = path.join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
+  if (!fs.existsSync(tiny)) return undefined;
+  const folder = path.join(dir, 'clip-text-b32');
+  fs.mkdirSync(path.join(folder, 'onnx'), { recursive: true });
+  for (const file of ['tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json']) fs.copyFileSync(path.join(tiny, file), path.join(folder, file));
+  const config = JSON.parse(fs.readFileSync(path.join(tiny, 'config.json'), 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ ...config, projection_dim: 512 }));
+  fs.writeFileSync(path.join(folder, 'onnx', 'text_model_quantized.onnx'), buildTextTower('q8'));
+  fs.copyFileSync(path.join(tiny, 'onnx', 'vision_model.onnx'), path.join(folder, 'onnx', 'vision_model_quantized.onnx'));
+  return folder;
 }

@@ -9,6 +9,8 @@ export interface SearchBenchOptions {
   dir: string;
   queries: number;
   log: (line: string) => void;
+  /** A CLIP model folder whose text tower gives 512-d vectors: enables the end-to-end text queries. */
+  clipTextModel?: string;
 }
 
 const DIMS: Record<'clip' | 'visual' | 'text', number> = { clip: 512, visual: 512, text: 768 };
@@ -51,11 +53,21 @@ export interface SearchBenchResult {
     exact: boolean;
   }[];
   sqliteVecKnn512: { p50: number };
+  /** Text queries through the query language, end to end, and the CLIP text encoding alone (ms). */
+  textQuery: { endToEnd: { p50: number; p95: number }; encode: { p50: number; p95: number } } | null;
 }
 
 export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
   const { items, log } = options;
-  const engine = Engine.open({ databaseFile: path.join(options.dir, `search-${items}.db`) });
+  const engine = Engine.open({
+    databaseFile: path.join(options.dir, `search-${items}.db`),
+    env: {
+      SEMBLANCE_MODELS_DIR: path.join(options.dir, 'models'),
+      SEMBLANCE_OFFLINE: '1',
+      ...(options.clipTextModel ? { SEMBLANCE_MODEL_CLIP: options.clipTextModel, SEMBLANCE_DTYPE_CLIP: 'q8' } : {}),
+    },
+    pool: { size: 1, threads: 2 },
+  });
   try {
     for (const space of Object.keys(DIMS) as (keyof typeof DIMS)[]) engine.store.setSpaceModel(space, `bench/${space}`, DIMS[space]);
     const generate = makeGenerator(42);
@@ -135,6 +147,26 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       };
     });
 
+    // Text queries end to end: parse → CLIP text tower (q8, in the worker) → fused search with
+    // the relevance cut-off window → rows. And the text encoding alone.
+    let textQuery: SearchBenchResult['textQuery'] = null;
+    if (options.clipTextModel) {
+      const sentences = ['dog at the beach -people', 'a red car at night', '2:sunset over the sea +boat', 'birthday cake with candles'];
+      const pool = engine.embedder();
+      await pool.embedTexts(['warm up'], 'clip');
+      const encode: number[] = [];
+      const endToEnd: number[] = [];
+      for (let q = 0; q < options.queries; q++) {
+        const query = `${sentences[q % sentences.length]} ${q}`;
+        encode.push(await timeAsync(async () => void (await pool.embedTexts([query], 'clip'))));
+        endToEnd.push(await timeAsync(async () => void (await engine.search({ query, k: 20 }))));
+      }
+      textQuery = {
+        endToEnd: { p50: percentile(endToEnd, 50), p95: percentile(endToEnd, 95) },
+        encode: { p50: percentile(encode, 50), p95: percentile(encode, 95) },
+      };
+    }
+
     // sqlite-vec's own float32 brute force (KNN on one 512-d space), for reference.
     const knn = engine.store.db.prepare('SELECT rowid, distance FROM vec_clip WHERE embedding MATCH ? AND k = 20');
     const knnTimes: number[] = [];
@@ -149,6 +181,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       indexMegabytes: engine.vectorIndex.bytes / 2 ** 20,
       queries,
       sqliteVecKnn512: { p50: percentile(knnTimes, 50) },
+      textQuery,
     };
   } finally {
     await engine.close();

@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MODEL_SPACES, type ApiResult, type FinderApi, type IndexSummary } from '../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
-import type { ImageSpace } from '../engine/embed/embedders.js';
 import { Engine } from '../engine/engine.js';
 import { badInput, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
@@ -33,7 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .showHelpAfterError('(run semblance --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  let spaces: ImageSpace[] | undefined;
+  let spaces: Space[] | undefined;
   let onInterrupt: (() => void) | undefined;
 
   /** Opens the engine, makes one API call through dispatch, prints, closes. */
@@ -93,7 +92,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command('index')
     .description('add folders to the library (if new) and index them: new, changed, moved and deleted photos')
     .argument('[folders...]', 'folders to index (default: every library folder)')
-    .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour)')
+    .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour; add text to search file and folder names)')
     .option('--confirm-removals', 'remove items of vanished files even when more than 20% of a folder vanished')
     .action((folders: string[], opts: { spaces?: string; confirmRemovals?: boolean }) => {
       if (opts.spaces) spaces = parseSpaces(opts.spaces);
@@ -169,7 +168,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command('watch')
     .description('index folders, then keep the library in step with them until stopped (Ctrl-C)')
     .argument('<folders...>')
-    .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour)')
+    .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour; add text to search file and folder names)')
     .option('--reconcile <minutes>', 'full re-check of the folders this often, for changes watching missed', '30')
     .action((folders: string[], opts: { spaces?: string; reconcile: string }) => {
       if (opts.spaces) spaces = parseSpaces(opts.spaces);
@@ -237,15 +236,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   return exitCode;
 }
 
-const IMAGE_SPACES: readonly ImageSpace[] = ['clip', 'visual', 'colour'];
+const IMAGE_SPACES: readonly Space[] = ['clip', 'visual', 'colour', 'text'];
 
-function parseSpaces(list: string): ImageSpace[] {
+function parseSpaces(list: string): Space[] {
   const spaces = list.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = spaces.filter((s) => !(IMAGE_SPACES as readonly string[]).includes(s));
   if (unknown.length > 0 || spaces.length === 0) {
     throw badInput(`--spaces takes a comma-separated list of ${IMAGE_SPACES.join(', ')}; got "${list}".`);
   }
-  return spaces as ImageSpace[];
+  return spaces as Space[];
 }
 
 function splitList(list: string): string[] {

@@ -9,6 +9,7 @@ import {
   type CompareResponse,
   type FinderApi,
   type SearchRequest,
+  type Space,
   type SimilarRequest,
   type SimilarResponse,
   type TextSearchResponse,
@@ -24,7 +25,6 @@ import {
 import fs from 'node:fs';
 import { COLOUR_MODEL_ID } from './embed/colour-descriptor.js';
 import { EmbedPool, type EmbedPoolOptions } from './embed/embed-pool.js';
-import type { ImageSpace } from './embed/embedders.js';
 import { badInput, notFound } from './errors.js';
 import { decodableFormats } from './library/formats.js';
 import { FolderWatcher } from './library/folder-watcher.js';
@@ -49,12 +49,12 @@ export interface EngineOptions {
   onModelProgress?: (progress: DownloadProgress) => void;
   /** Indexing progress, for a progress bar or the UI. */
   onIndexProgress?: (progress: IndexProgress) => void;
-  /** The spaces photos are embedded into (default: clip, visual, colour). */
-  photoSpaces?: ImageSpace[];
+  /** The spaces photos are embedded into (default: clip, visual, colour; add text for file and folder names). */
+  photoSpaces?: Space[];
 }
 
 const MODEL_SETTINGS = 'models';
-const DEFAULT_PHOTO_SPACES: ImageSpace[] = ['clip', 'visual', 'colour'];
+const DEFAULT_PHOTO_SPACES: Space[] = ['clip', 'visual', 'colour'];
 
 /**
  * The product behind every front door. The CLI, the HTTP server and the Electron IPC router
@@ -250,7 +250,7 @@ export class Engine implements FinderApi {
   }
 
   /** Loads each space's model and records which model (and size) fills the space. */
-  private async prepareSpaces(spaces: readonly ImageSpace[]): Promise<void> {
+  private async prepareSpaces(spaces: readonly Space[]): Promise<void> {
     const config = this.modelConfig();
     const pool = this.embedder();
     for (const space of spaces) {

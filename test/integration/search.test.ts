@@ -140,3 +140,30 @@ test('similar --space visual on a dog photo returns mostly dogs (real MobileNetV
   assert.ok(dogShare >= 0.6, `dog share ${dogShare}`);
   for (const q of queries) assert.ok(!q.results.some((r) => r.id === q.id), 'the query photo is left out');
 });
+
+test('with the text space, photos are found by the words of their file and folder names', async (t) => {
+  const { itemText } = await import('../../main/engine/library/index-job.js');
+  assert.equal(itemText('/p/Holidays/2024 Crete/IMG_2041-beach.jpg', '/p'), 'Holidays 2024 Crete beach');
+  assert.equal(itemText('/p/DSC0001.JPG', '/p'), 'DSC0001.JPG', 'a name of only a counter is kept whole');
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  fs.mkdirSync(path.join(folder, 'my dog'), { recursive: true });
+  fs.mkdirSync(path.join(folder, 'food'), { recursive: true });
+  const grey: [number, number, number] = [120, 122, 118];
+  await colourPhoto(path.join(folder, 'my dog', 'IMG_0001.jpg'), grey, 1);
+  await colourPhoto(path.join(folder, 'food', 'pizza-night.jpg'), grey, 2);
+  await colourPhoto(path.join(folder, 'food', 'burger.jpg'), grey, 3);
+  const engine = Engine.open({
+    databaseFile: path.join(dir, 'data', 'library.db'),
+    env: testModelEnv(path.join(dir, 'models')),
+    pool: { size: 1, threads: 1 },
+    photoSpaces: ['clip', 'colour', 'text'],
+  });
+  t.after(() => engine.close());
+  await engine.index({ paths: [folder] });
+  // The pictures are alike; only their names tell them apart.
+  assert.equal(path.basename((await engine.search({ query: 'puppy', k: 1 })).results[0]?.path ?? ''), 'IMG_0001.jpg');
+  const meal = await engine.search({ query: 'a meal', k: 3 });
+  assert.deepEqual(new Set(meal.results.slice(0, 2).map((r) => path.basename(r.path ?? ''))), new Set(['pizza-night.jpg', 'burger.jpg']));
+  assert.ok((meal.results[0]?.breakdown.text ?? 0) > 0, 'the text space took part');
+});

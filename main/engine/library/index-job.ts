@@ -11,8 +11,11 @@ import { reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan
 export interface IndexJobOptions {
   store: Store;
   pool: EmbedPool;
-  /** The spaces photos are embedded into; their models are set up in the store already. */
-  spaces: ImageSpace[];
+  /**
+   * The spaces photos are embedded into; their models are set up in the store already.
+   * `text` embeds each photo's words: its file name and the folders above it in the library.
+   */
+  spaces: Space[];
   thumbnailsDir: string;
   /** Carry out removals even when more than `removalGuard` of a folder's files vanished. */
   confirmRemovals?: boolean;
@@ -253,7 +256,7 @@ export class IndexJob {
     const results = fresh.length
       ? pool.embedImages(
           fresh.map(({ work }) => work.file.path),
-          spaces,
+          spaces.filter((space): space is ImageSpace => space !== 'text'),
           { thumbnails: fresh.map(({ hash }) => this.thumbnailPath(hash)) },
         )
       : Promise.resolve([]);
@@ -272,6 +275,7 @@ export class IndexJob {
       });
       if (owner) embedded++;
     }
+    if (spaces.includes('text')) await this.addTextVectors(writes.filter((w) => w.item.status !== 'error'));
     if (writes.length > 0) store.writeItems(writes);
     const failed = writes.filter((write) => write.item.status === 'error').length;
     const copied = writes.length - failed - embedded;
@@ -283,6 +287,18 @@ export class IndexJob {
     this.emit();
   }
 
+  /** The `text` vector of each photo: the words of its name and of its folders in the library. */
+  private async addTextVectors(writes: ItemWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const texts = writes.map((w) => itemText(w.item.path ?? '', this.rootOf(w.item.path ?? '')));
+    const vectors = await this.options.pool.embedTexts(texts, 'text');
+    writes.forEach((w, i) => (w.vectors = { ...w.vectors, text: vectors[i] as Float32Array }));
+  }
+
+  private rootOf(file: string): string {
+    return this.targets.map((t) => path.resolve(t.root)).find((root) => file.startsWith(root + path.sep)) ?? path.dirname(file);
+  }
+
   private thumbnailPath(hash: string): string {
     return path.join(this.options.thumbnailsDir, hash.slice(0, 2), `${hash}.webp`);
   }
@@ -291,6 +307,22 @@ export class IndexJob {
     const progress = this.progress();
     for (const listener of this.listeners) listener(progress);
   }
+}
+
+/**
+ * The words a photo carries in its path: "Holidays/2024 Crete/IMG_2041-beach.jpg" →
+ * "Holidays 2024 Crete beach". Camera counters (IMG_2041, DSC0001) say nothing and are dropped.
+ */
+export function itemText(file: string, root: string): string {
+  const relative = path.relative(root, file);
+  const parts = relative.split(path.sep);
+  parts[parts.length - 1] = path.basename(parts.at(-1) ?? '', path.extname(parts.at(-1) ?? ''));
+  const words = parts
+    .join(' ')
+    .replace(/(?<![a-z])(img|dsc|dscn|dcim|pxl|mvimg)[_-]?\d+/gi, ' ')
+    .split(/[\s_\-.,()[\]]+/)
+    .filter(Boolean);
+  return words.join(' ') || path.basename(file);
 }
 
 /** Vanished items by content, so a file found elsewhere in the same job is a move. */

@@ -39,6 +39,8 @@ const DEFAULT_TEMPLATE = 'a photo of a {}';
 const DEFAULT_SIMILAR_WEIGHTS: Partial<Record<Space, number>> = { clip: 0.5, visual: 0.3, colour: 0.2 };
 /** Results ranked to find the relevance cut-off, whatever k the caller asked for. */
 const CUTOFF_WINDOW = 200;
+/** Weight of an item's own words against what its picture shows, per query term. */
+const ITEM_TEXT_WEIGHT = 0.5;
 /** CLIP reads at most 77 tokens; longer queries are cut, with a warning. */
 const CLIP_MAX_TOKENS = 77;
 
@@ -67,6 +69,17 @@ export class Searcher {
         'clip',
       );
       texts.forEach((term, i) => terms.push({ space: 'clip', vector: Array.from(vectors[i] as Float32Array), weight: term.weight }));
+      // Items with words of their own (file and folder names, product attributes) are matched
+      // on those too, in the text space, with a smaller weight than what the picture shows.
+      if (this.deps.store.spaceModel('text') && this.deps.store.spaces().some((s) => s.space === 'text' && s.vectors > 0)) {
+        const textVectors = await pool.embedTexts(
+          texts.map((t) => t.text as string),
+          'text',
+        );
+        texts.forEach((term, i) =>
+          terms.push({ space: 'text', vector: Array.from(textVectors[i] as Float32Array), weight: ITEM_TEXT_WEIGHT * term.weight }),
+        );
+      }
     }
     const exclude = new Set<number>();
     for (const term of parsed.terms.filter((t) => t.like !== undefined)) {
