@@ -167,3 +167,26 @@ test('with the text space, photos are found by the words of their file and folde
   assert.deepEqual(new Set(meal.results.slice(0, 2).map((r) => path.basename(r.path ?? ''))), new Set(['pizza-night.jpg', 'burger.jpg']));
   assert.ok((meal.results[0]?.breakdown.text ?? 0) > 0, 'the text space took part');
 });
+
+test('in:, after: and before: filter by folder and by date', async (t) => {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  fs.mkdirSync(path.join(folder, '2019 trip'), { recursive: true });
+  fs.mkdirSync(path.join(folder, 'home'), { recursive: true });
+  const old = path.join(folder, '2019 trip', 'red-old.jpg');
+  const recent = path.join(folder, 'home', 'red-new.jpg');
+  await colourPhoto(old, PALETTE['red'] as [number, number, number], 1);
+  await colourPhoto(recent, PALETTE['red'] as [number, number, number], 2);
+  fs.utimesSync(old, new Date(2019, 5, 1), new Date(2019, 5, 1));
+  fs.utimesSync(recent, new Date(2024, 2, 15), new Date(2024, 2, 15));
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [folder] });
+  const found = async (query: string): Promise<string[]> => names((await engine.search({ query, k: 5 })).results).sort();
+  assert.deepEqual(await found('red'), ['red-new', 'red-old']);
+  assert.deepEqual(await found('red after:2020'), ['red-new']);
+  assert.deepEqual(await found('red before:2019-06'), ['red-old']);
+  assert.deepEqual(await found('red after:2019-06-02 before:2024-03-14'), []);
+  assert.deepEqual(await found(`red in:"${path.join(folder, '2019 trip')}"`), ['red-old']);
+  assert.deepEqual(await found(`red in:${path.join(folder, 'home')}`), ['red-new']);
+  assert.deepEqual(await found(`red in:${path.join(folder, 'hom')}`), [], 'a folder, not a prefix of a name');
+});

@@ -327,7 +327,7 @@ export class Store {
   /** Ids of the items that pass every given filter (each filter is an any-of list). */
   filterItemIds(filters: SearchFilters): number[] {
     const clauses: string[] = [];
-    const params: string[] = [];
+    const params: (string | number)[] = [];
     const anyOf = (column: string, values: readonly (string | number)[] | undefined): void => {
       if (!values) return;
       clauses.push(`${column} IN (SELECT value FROM json_each(?))`);
@@ -342,17 +342,18 @@ export class Store {
     }
     if (filters.folders) {
       // Inside a folder: the path starts with "<folder>/" (substr, not LIKE: paths may hold % and _).
+      // items.path is spelled out: json_each has a column called path too.
       const folders = filters.folders.map((f) => (f.endsWith(path.sep) ? f : f + path.sep));
-      clauses.push('EXISTS (SELECT 1 FROM json_each(?) f WHERE substr(path, 1, length(f.value)) = f.value)');
+      clauses.push('EXISTS (SELECT 1 FROM json_each(?) f WHERE substr(items.path, 1, length(f.value)) = f.value)');
       params.push(JSON.stringify(folders));
     }
     if (filters.after !== undefined) {
       clauses.push('coalesce(taken_at, mtime_ms) >= ?');
-      params.push(String(filters.after));
+      params.push(filters.after);
     }
     if (filters.before !== undefined) {
       clauses.push('coalesce(taken_at, mtime_ms) <= ?');
-      params.push(String(filters.before));
+      params.push(filters.before);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.db
