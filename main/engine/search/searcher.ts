@@ -18,7 +18,7 @@ import {
   type VectorTerm,
 } from '../../../preload/contract.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
-import { badInput, notFound } from '../errors.js';
+import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { exactDot } from '../vector/unit-vector.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
@@ -71,14 +71,20 @@ export class Searcher {
       texts.forEach((term, i) => terms.push({ space: 'clip', vector: Array.from(vectors[i] as Float32Array), weight: term.weight }));
       // Items with words of their own (file and folder names, product attributes) are matched
       // on those too, in the text space, with a smaller weight than what the picture shows.
-      if (this.deps.store.spaceModel('text') && this.deps.store.spaces().some((s) => s.space === 'text' && s.vectors > 0)) {
-        const textVectors = await pool.embedTexts(
-          texts.map((t) => t.text as string),
-          'text',
-        );
-        texts.forEach((term, i) =>
-          terms.push({ space: 'text', vector: Array.from(textVectors[i] as Float32Array), weight: ITEM_TEXT_WEIGHT * term.weight }),
-        );
+      if (this.deps.store.hasVectors('text')) {
+        try {
+          const textVectors = await pool.embedTexts(
+            texts.map((t) => t.text as string),
+            'text',
+          );
+          texts.forEach((term, i) =>
+            terms.push({ space: 'text', vector: Array.from(textVectors[i] as Float32Array), weight: ITEM_TEXT_WEIGHT * term.weight }),
+          );
+        } catch (error) {
+          // Without the text model the pictures are still searched; say what was left out.
+          if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
+          warnings.push(`Names and texts of items were not searched: ${error.message}`);
+        }
       }
     }
     const exclude = new Set<number>();

@@ -570,6 +570,13 @@ export class Store {
     });
   }
 
+  /** Whether a space holds any current vector (an index lookup, unlike counting them). */
+  hasVectors(space: Space): boolean {
+    const model = this.spaceModels.get(space);
+    if (!model) return false;
+    return this.stmt('SELECT 1 FROM item_vectors WHERE space = ? AND generation = ? LIMIT 1').get(space, model.generation) !== undefined;
+  }
+
   recentErrors(limit = 100): ItemError[] {
     return this.stmt(
       `SELECT id, path, coalesce(error, 'unknown error') AS reason FROM items
