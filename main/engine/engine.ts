@@ -70,6 +70,8 @@ export class Engine implements FinderApi {
   private pool: EmbedPool | undefined;
   private job: IndexJob | undefined;
   private readonly searcher: Searcher;
+  /** The model key each space was last prepared with, in the current pool. */
+  private readonly prepared = new Map<Space, string>();
   private jobs: Promise<void> = Promise.resolve();
 
   private constructor(store: Store, options: EngineOptions) {
@@ -254,8 +256,11 @@ export class Engine implements FinderApi {
     const config = this.modelConfig();
     const pool = this.embedder();
     for (const space of spaces) {
-      const dims = await pool.prepare(space);
-      this.store.setSpaceModel(space, space === 'colour' ? COLOUR_MODEL_ID : modelKey(config.specs[space]), dims);
+      const key = space === 'colour' ? COLOUR_MODEL_ID : modelKey(config.specs[space]);
+      // Once per model and pool: a watcher's small jobs should not probe the models each time.
+      if (this.prepared.get(space) === key && this.store.spaceModel(space)?.modelId === key) continue;
+      this.store.setSpaceModel(space, key, await pool.prepare(space));
+      this.prepared.set(space, key);
     }
   }
 
@@ -273,6 +278,7 @@ export class Engine implements FinderApi {
     this.store.setSetting(MODEL_SETTINGS, settings);
     const pool = this.pool;
     this.pool = undefined;
+    this.prepared.clear();
     await pool?.close();
     return this.models();
   }

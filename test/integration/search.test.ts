@@ -190,3 +190,37 @@ test('in:, after: and before: filter by folder and by date', async (t) => {
   assert.deepEqual(await found(`red in:${path.join(folder, 'home')}`), ['red-new']);
   assert.deepEqual(await found(`red in:${path.join(folder, 'hom')}`), [], 'a folder, not a prefix of a name');
 });
+
+test("a photo's own XMP title or EXIF description is read and searchable", async (t) => {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  fs.mkdirSync(folder);
+  const grey: [number, number, number] = [120, 122, 118];
+  await colourPhoto(path.join(folder, 'a.jpg'), grey, 1);
+  await colourPhoto(path.join(folder, 'b.jpg'), grey, 2);
+  await colourPhoto(path.join(folder, 'c.jpg'), grey, 3);
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+    <rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">my puppy</rdf:li></rdf:Alt></dc:title>
+    </rdf:Description></rdf:RDF></x:xmpmeta>`;
+  const titled = path.join(folder, 'IMG_0007.jpg');
+  await sharp(path.join(folder, 'a.jpg')).withXmp(xmp).jpeg().toFile(titled);
+  const described = path.join(folder, 'IMG_0008.jpg');
+  await sharp(path.join(folder, 'b.jpg')).withExif({ IFD0: { ImageDescription: 'burger for lunch' } }).jpeg().toFile(described);
+  fs.rmSync(path.join(folder, 'a.jpg'));
+  fs.rmSync(path.join(folder, 'b.jpg'));
+
+  const { decodeImage } = await import('../../main/engine/embed/decode-image.js');
+  assert.equal((await decodeImage(titled, 64)).original.caption, 'my puppy');
+  assert.equal((await decodeImage(described, 64)).original.caption, 'burger for lunch');
+
+  const engine = Engine.open({
+    databaseFile: path.join(dir, 'data', 'library.db'),
+    env: testModelEnv(path.join(dir, 'models')),
+    pool: { size: 1, threads: 1 },
+    photoSpaces: ['clip', 'text'],
+  });
+  t.after(() => engine.close());
+  await engine.index({ paths: [folder] });
+  assert.equal(path.basename((await engine.search({ query: 'dog', k: 1 })).results[0]?.path ?? ''), 'IMG_0007.jpg');
+  assert.equal(path.basename((await engine.search({ query: 'a meal', k: 1 })).results[0]?.path ?? ''), 'IMG_0008.jpg');
+});

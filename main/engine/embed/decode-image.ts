@@ -1,4 +1,5 @@
 import exifReader from 'exif-reader';
+import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
 import { SemblanceError } from '../errors.js';
 
@@ -11,7 +12,7 @@ export interface DecodedImage {
   width: number;
   height: number;
   /** The image as stored, after orientation: what the library shows as its dimensions. */
-  original: { width: number; height: number; format: string; takenAt: number | null };
+  original: { width: number; height: number; format: string; takenAt: number | null; caption: string | null };
 }
 
 /**
@@ -30,6 +31,7 @@ export async function decodeImage(input: string | Buffer, shortSide: number, nam
       height: turned ? metadata.width : metadata.height,
       format: metadata.format ?? 'unknown',
       takenAt: metadata.exif ? takenAt(metadata.exif) : null,
+      caption: captionOf(metadata.exif, metadata.xmp),
     };
     const { data, info } = await sharp(input, options)
       .rotate()
@@ -57,6 +59,50 @@ function takenAt(exif: Buffer): number | null {
     return Number.isFinite(time) ? time : null;
   } catch {
     return null;
+  }
+}
+
+const xmlParser = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, textNodeName: 'text' });
+
+/**
+ * A photo's own title and description: XMP dc:title and dc:description (what Lightroom,
+ * digiKam and phones write), else EXIF ImageDescription. Searchable through the text space.
+ */
+function captionOf(exif: Buffer | undefined, xmp: Buffer | undefined): string | null {
+  const parts: string[] = [];
+  if (xmp) {
+    try {
+      const found: string[] = [];
+      collect(xmlParser.parse(xmp.toString('utf8')) as unknown, found);
+      parts.push(...found);
+    } catch {
+      // Broken XMP says nothing.
+    }
+  }
+  if (parts.length === 0 && exif) {
+    try {
+      const description = exifReader(exif).Image?.ImageDescription;
+      if (typeof description === 'string' && description.trim()) parts.push(description.trim());
+    } catch {
+      // Broken EXIF says nothing.
+    }
+  }
+  const caption = [...new Set(parts)].join('. ').trim();
+  return caption ? caption.slice(0, 500) : null;
+}
+
+/** The texts under every title or description element, wherever they sit in the XMP tree. */
+function collect(node: unknown, out: string[], inside = false): void {
+  if (typeof node === 'string' || typeof node === 'number') {
+    if (inside && String(node).trim()) out.push(String(node).trim());
+    return;
+  }
+  if (Array.isArray(node)) {
+    for (const child of node) collect(child, out, inside);
+    return;
+  }
+  if (node && typeof node === 'object') {
+    for (const [key, child] of Object.entries(node)) collect(child, out, inside || key === 'title' || key === 'description');
   }
 }
 

@@ -32,6 +32,8 @@ export type ImageEmbedding =
       format: string;
       /** EXIF DateTimeOriginal in ms, when the photo has one. */
       takenAt: number | null;
+      /** The photo's own title and description (XMP, EXIF), when it has them. */
+      caption: string | null;
     }
   | { ok: false; reason: string };
 
@@ -182,6 +184,7 @@ export class Embedders {
         height: d.original.height,
         format: d.original.format,
         takenAt: d.original.takenAt,
+        caption: d.original.caption,
       };
     });
   }

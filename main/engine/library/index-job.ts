@@ -270,7 +270,13 @@ export class IndexJob {
         continue;
       }
       writes.push({
-        item: { ...photoItem(work, hash), width: result.width, height: result.height, takenAt: result.takenAt },
+        item: {
+          ...photoItem(work, hash),
+          width: result.width,
+          height: result.height,
+          takenAt: result.takenAt,
+          attributes: result.caption ? { caption: result.caption } : null,
+        },
         vectors: result.vectors,
       });
       if (owner) embedded++;
@@ -287,10 +293,13 @@ export class IndexJob {
     this.emit();
   }
 
-  /** The `text` vector of each photo: the words of its name and of its folders in the library. */
+  /** The `text` vector of each photo: the words of its name, its folders, and its own caption. */
   private async addTextVectors(writes: ItemWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    const texts = writes.map((w) => itemText(w.item.path ?? '', this.rootOf(w.item.path ?? '')));
+    const texts = writes.map((w) => {
+      const caption = (w.item.attributes as { caption?: string } | null | undefined)?.caption;
+      return [itemText(w.item.path ?? '', this.rootOf(w.item.path ?? '')), caption].filter(Boolean).join('. ');
+    });
     const vectors = await this.options.pool.embedTexts(texts, 'text');
     writes.forEach((w, i) => (w.vectors = { ...w.vectors, text: vectors[i] as Float32Array }));
   }
