@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { ClassifyResponse, IndexSummary, SimilarResponse, TextSearchResponse } from '../../preload/contract.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { writePhotos } from '../helpers/library.js';
+import { testModelEnv } from '../helpers/test-models.js';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semblance.js');
+
+test('the command line end to end: index, search, similar, classify, with the JSON shapes scripts rely on', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(photos, 8);
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const db = path.join(dir, 'library.db');
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', db, '--json', ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  const indexed = run('index', photos);
+  assert.equal(indexed.code, 0, indexed.stderr);
+  const summary = JSON.parse(indexed.stdout) as IndexSummary;
+  assert.deepEqual([summary.state, summary.counts.found, summary.counts.done], ['done', 8, 8]);
+
+  const searched = run('search', 'a photo of something red', '--k', '3');
+  assert.equal(searched.code, 0, searched.stderr);
+  const response = JSON.parse(searched.stdout) as TextSearchResponse;
+  assert.equal(response.query, 'a photo of something red');
+  assert.equal(response.results.length, 3);
+  for (const hit of response.results) {
+    assert.deepEqual(Object.keys(hit).sort(), ['breakdown', 'id', 'kind', 'path', 'score', 'status', 'title']);
+    assert.ok(hit.path?.startsWith(photos));
+    assert.ok(Math.abs((hit.breakdown.clip ?? 0) - hit.score) < 1e-12);
+  }
+  assert.ok('cutoff' in response && Array.isArray(response.warnings));
+
+  const first = response.results[0]?.id as number;
+  const similar = run('similar', String(first), path.join(photos, 'photo-0003.jpg'), '--space', 'visual', '--k', '2');
+  assert.equal(similar.code, 0, similar.stderr);
+  const { queries } = JSON.parse(similar.stdout) as SimilarResponse;
+  assert.equal(queries.length, 2, 'one result object per query');
+  assert.ok(queries.every((q) => q.results.length === 2 && q.results.every((r) => r.id !== q.id && Object.keys(r.breakdown).join() === 'visual')));
+
+  const classified = run('classify', String(first), '--labels', 'red,green,blue');
+  assert.equal(classified.code, 0, classified.stderr);
+  const { labels } = JSON.parse(classified.stdout) as ClassifyResponse;
+  assert.ok(Math.abs(labels.reduce((s, l) => s + l.probability, 0) - 1) < 1e-9);
+
+  const bad = run('search', 'cat colour:red');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Unknown filter "colour:"/);
+  assert.equal((JSON.parse(bad.stdout) as { error: { code: string } }).error.code, 'bad-input');
+  const missing = run('similar', path.join(dir, 'nope.jpg'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /neither a library item id nor an image file/);
+});
