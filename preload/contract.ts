@@ -46,6 +46,10 @@ export const SearchFiltersSchema = z.strictObject({
   /** Taken (EXIF date, else file time) at or after / at or before, in ms since the epoch. */
   after: z.number().optional(),
   before: z.number().optional(),
+  /** Conditions on product fields, all of which must hold: category = toaster, price <= 50. */
+  where: z
+    .array(z.strictObject({ field: z.string().min(1).max(200), op: z.enum(['=', '!=', '<', '<=', '>', '>=']), value: z.union([z.string(), z.number()]) }))
+    .optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
@@ -291,6 +295,49 @@ export type IndexRequest = z.infer<typeof IndexRequestSchema>;
 
 export const RemoveRootRequestSchema = z.strictObject({ path: z.string().min(1) });
 
+export const CatalogImportRequestSchema = z.strictObject({
+  file: z.string().min(1).optional(),
+  /** The demo catalog shipped with Semblance, instead of a file. */
+  demo: z.boolean().optional(),
+  name: z.string().min(1).max(100).optional(),
+  /** A JSON mapping file naming the columns: {"id": "sku", "image": "picture", "text": [...]}. */
+  mappingFile: z.string().min(1).optional(),
+});
+export type CatalogImportRequest = z.infer<typeof CatalogImportRequestSchema>;
+
+export interface CatalogImportSummary {
+  catalog: string;
+  file: string;
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Rows not imported (no id, duplicate id). */
+  skipped: number;
+  /** What went wrong per row (line in the file), imported or not. */
+  problems: { line: number; id: string | null; reason: string }[];
+}
+
+export const SUBSTITUTE_PRESETS = ['balanced', 'same-function', 'same-look', 'product-not-scene'] as const;
+export type SubstitutePreset = (typeof SUBSTITUTE_PRESETS)[number];
+
+export const SubstitutesRequestSchema = z.strictObject({
+  /** Item id, catalog key ("shop:A17") or a row id unique across catalogs. */
+  product: z.string().min(1),
+  preset: z.enum(SUBSTITUTE_PRESETS).optional(),
+  weights: z.partialRecord(z.enum(['clip', 'visual', 'colour', 'text']), z.number()).optional(),
+  /** Conditions on fields: "category = toaster and price <= 50". */
+  where: z.string().max(1000).optional(),
+  k: KSchema.optional(),
+});
+export type SubstitutesRequest = z.input<typeof SubstitutesRequestSchema>;
+
+export interface SubstitutesResponse extends RankedResponse {
+  product: { id: number; title: string | null };
+  weights: Partial<Record<Space, number>>;
+}
+
 /** Every method, its payload schema; the IPC router and HTTP server validate with these. */
 export const REQUEST_SCHEMAS = {
   status: EmptyRequestSchema,
@@ -305,6 +352,8 @@ export const REQUEST_SCHEMAS = {
   classify: ClassifyRequestSchema,
   applyLabels: ApplyLabelsRequestSchema,
   compare: CompareRequestSchema,
+  importCatalog: CatalogImportRequestSchema,
+  substitutes: SubstitutesRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -333,6 +382,10 @@ export interface FinderApi {
   applyLabels(request: ApplyLabelsRequest): Promise<ApplyLabelsResponse>;
   /** How similar two texts are, in each text space. */
   compare(request: { a: string; b: string }): Promise<CompareResponse>;
+  /** Imports (or re-imports) a product catalog. */
+  importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary>;
+  /** Products like this one, weighted by a preset or by hand, with field conditions. */
+  substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse>;
 }
 
 export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;

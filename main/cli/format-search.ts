@@ -1,5 +1,7 @@
 import type {
   ApplyLabelsResponse,
+  CatalogImportSummary,
+  SubstitutesResponse,
   ClassifyResponse,
   CompareResponse,
   RankedResponse,
@@ -46,4 +48,18 @@ export function formatCompare(response: CompareResponse): string {
 export function formatApplyLabels(response: ApplyLabelsResponse): string {
   const counts = Object.entries(response.tagged).map(([label, n]) => `${label} ${n}`);
   return `Label set "${response.name}" over ${response.items} items: ${counts.join(', ')}\n`;
+}
+
+export function formatSubstitutes(response: SubstitutesResponse): string {
+  const weights = Object.entries(response.weights).map(([space, w]) => `${space} ${w}`).join(', ');
+  return `${[`Substitutes for ${response.product.title ?? `#${response.product.id}`} (${weights})`, ...formatRanked(response)].join('\n')}\n`;
+}
+
+export function formatCatalogImport(s: CatalogImportSummary): string {
+  const lines = [
+    `Catalog "${s.catalog}" (${s.file}): ${s.rows} rows, ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.removed} removed, ${s.skipped} skipped`,
+    ...s.problems.slice(0, 50).map((p) => `  line ${p.line}${p.id ? ` (${p.id})` : ''}: ${p.reason}`),
+  ];
+  if (s.problems.length > 50) lines.push(`  … and ${s.problems.length - 50} more (see --json)`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MODEL_SPACES, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import { Engine } from '../engine/engine.js';
 import { badInput, toApiError } from '../engine/errors.js';
@@ -8,7 +8,7 @@ import { VERSION } from '../engine/version.js';
 import { formatModels } from './format-models.js';
 import { formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
-import { formatApplyLabels, formatClassify, formatCompare, formatSearch, formatSimilar } from './format-search.js';
+import { formatApplyLabels, formatCatalogImport, formatClassify, formatCompare, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 interface GlobalOptions {
@@ -161,6 +161,49 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       call(
         (api, send) => send(api, 'applyLabels', { name, labels: splitList(opts.labels), threshold: Number(opts.threshold), template: opts.template }),
         formatApplyLabels,
+      ),
+    );
+
+  program
+    .command('catalog')
+    .description('product catalogs')
+    .command('import')
+    .description('import or update a catalog (.csv, .tsv, .json, .jsonl); products that left it are removed')
+    .argument('[file]', 'the catalog file')
+    .option('--demo', 'import the demo catalog of five foods')
+    .option('--name <name>', 'catalog name, the prefix of its product keys (default: the file name)')
+    .option('--mapping <file>', 'JSON file naming the columns: {"id": "sku", "image": "picture", "colour": "swatch", "text": [...]}')
+    .action((file: string | undefined, opts: { demo?: boolean; name?: string; mapping?: string }) =>
+      call(
+        (api, send) =>
+          send(api, 'importCatalog', {
+            ...(file ? { file } : {}),
+            ...(opts.demo ? { demo: true } : {}),
+            ...(opts.name ? { name: opts.name } : {}),
+            ...(opts.mapping ? { mappingFile: opts.mapping } : {}),
+          }),
+        formatCatalogImport,
+      ),
+    );
+
+  program
+    .command('substitutes')
+    .description('products like this one: same-function, same-look, product-not-scene or balanced')
+    .argument('<product>', 'item id, catalog key (demo:2) or row id')
+    .option('--preset <name>', `one of ${SUBSTITUTE_PRESETS.join(', ')}`, 'balanced')
+    .option('--weights <list>', 'your own weights, as text=0.6,colour=0.4 (instead of a preset)')
+    .option('--where <conditions>', 'field conditions, as "category = toaster and price <= 50"')
+    .option('--k <n>', 'number of results', '10')
+    .action((product: string, opts: { preset: string; weights?: string; where?: string; k: string }) =>
+      call(
+        (api, send) =>
+          send(api, 'substitutes', {
+            product,
+            k: Number(opts.k),
+            ...(opts.weights ? { weights: parseWeights(opts.weights) } : { preset: opts.preset }),
+            ...(opts.where ? { where: opts.where } : {}),
+          }),
+        formatSubstitutes,
       ),
     );
 

@@ -7,7 +7,11 @@ import {
   type ClassifyRequest,
   type ClassifyResponse,
   type CompareResponse,
+  type CatalogImportRequest,
+  type CatalogImportSummary,
   type FinderApi,
+  type SubstitutesRequest,
+  type SubstitutesResponse,
   type SearchRequest,
   type Space,
   type SimilarRequest,
@@ -23,6 +27,9 @@ import {
   type StatusResponse,
 } from '../../preload/contract.js';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ColumnMapping } from './catalog/column-mapping.js';
+import { PRODUCT_SPACES, importCatalog } from './catalog/import-catalog.js';
 import { COLOUR_MODEL_ID } from './embed/colour-descriptor.js';
 import { EmbedPool, type EmbedPoolOptions } from './embed/embed-pool.js';
 import { badInput, notFound } from './errors.js';
@@ -55,6 +62,8 @@ export interface EngineOptions {
 
 const MODEL_SETTINGS = 'models';
 const DEFAULT_PHOTO_SPACES: Space[] = ['clip', 'visual', 'colour'];
+/** The demo catalog in resources/ (two folders above out/main/engine). */
+const DEMO_CATALOG = fileURLToPath(new URL('../../../resources/demo-catalog/foods.csv', import.meta.url));
 
 /**
  * The product behind every front door. The CLI, the HTTP server and the Electron IPC router
@@ -149,6 +158,31 @@ export class Engine implements FinderApi {
 
   compare(request: { a: string; b: string }): Promise<CompareResponse> {
     return this.searcher.compare(request.a, request.b);
+  }
+
+  async importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary> {
+    const file = request.demo ? DEMO_CATALOG : request.file;
+    if (!file) throw badInput('Name a catalog file, or ask for the demo catalog.');
+    let mapping: Partial<ColumnMapping> | undefined;
+    if (request.mappingFile) {
+      try {
+        mapping = JSON.parse(fs.readFileSync(request.mappingFile, 'utf8')) as Partial<ColumnMapping>;
+      } catch (error) {
+        throw badInput(`Cannot read the mapping file ${request.mappingFile}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    await this.prepareSpaces(PRODUCT_SPACES);
+    return importCatalog({
+      store: this.store,
+      pool: this.embedder(),
+      file,
+      ...(request.name ? { name: request.name } : request.demo ? { name: 'demo' } : {}),
+      ...(mapping ? { mapping } : {}),
+    });
+  }
+
+  substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse> {
+    return this.searcher.substitutes(request);
   }
 
   models(): Promise<ModelsResponse> {

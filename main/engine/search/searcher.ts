@@ -13,6 +13,8 @@ import {
   type SearchRequest,
   type SimilarRequest,
   type SimilarResponse,
+  type SubstitutesRequest,
+  type SubstitutesResponse,
   type Space,
   type TextSearchResponse,
   type VectorTerm,
@@ -21,6 +23,8 @@ import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { exactDot } from '../vector/unit-vector.js';
+import { SUBSTITUTE_WEIGHTS } from '../catalog/substitutes.js';
+import { parseWhere } from '../catalog/where-clause.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { parseQuery, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
@@ -155,6 +159,34 @@ export class Searcher {
       for (const { id, labels: chosen } of assignments) if (chosen.length > 0) store.setLabels(id, request.name, chosen);
     })();
     return { name: request.name, items: assignments.length, tagged };
+  }
+
+  /** Products like this one, weighted per space by a preset or by hand, with field conditions. */
+  async substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse> {
+    const { store } = this.deps;
+    const id = this.productId(request.product);
+    const weights = request.weights ?? SUBSTITUTE_WEIGHTS[request.preset ?? 'balanced'];
+    const spaces = (Object.keys(weights) as Space[]).filter((space) => (weights[space] ?? 0) !== 0);
+    const terms = spaces.flatMap((space) => {
+      const vector = store.readVectors(space, [id]).get(id);
+      return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
+    });
+    if (terms.length === 0) throw badInput(`Product ${request.product} has no vectors in ${spaces.join(', ')}.`);
+    const filters: SearchFilters = { kinds: ['product'], ...(request.where ? { where: parseWhere(request.where) } : {}) };
+    const ranked = this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
+    return { product: { id, title: store.getItems([id]).get(id)?.title ?? null }, weights, ...ranked };
+  }
+
+  /** An item id, a catalog key ("shop:A17"), or a row id that only one catalog has. */
+  private productId(product: string): number {
+    const { store } = this.deps;
+    if (/^\d+$/.test(product) && store.getItems([Number(product)]).get(Number(product))?.kind === 'product') return Number(product);
+    const byKey = store.itemIdByCatalogKey(product);
+    if (byKey !== undefined) return byKey;
+    const keys = store.catalogKeysForRowId(product);
+    if (keys.length === 1) return store.itemIdByCatalogKey(keys[0] as string) as number;
+    if (keys.length > 1) throw badInput(`${product} is in several catalogs (${keys.join(', ')}): name one of these.`);
+    throw notFound(`No product ${product}: give an item id, a catalog key such as demo:2, or a row id.`);
   }
 
   async compare(a: string, b: string): Promise<CompareResponse> {

@@ -60,6 +60,8 @@ export interface ItemInput {
 export interface ItemWrite {
   item: ItemInput;
   vectors?: Partial<Record<Space, ArrayLike<number>>>;
+  /** Drop the item's vectors in the spaces `vectors` leaves out (a product that lost its image). */
+  replaceVectors?: boolean;
 }
 
 export interface SpaceModel {
@@ -203,12 +205,17 @@ export class Store {
    * checked before anything is written, so bad input never leaves half a batch behind.
    */
   writeItems(writes: readonly ItemWrite[]): number[] {
-    const prepared = writes.map((write, index) => this.prepareWrite(write, index));
+    const prepared = writes.map((write, index) => ({ ...this.prepareWrite(write, index), replace: write.replaceVectors === true }));
     const changes: StoreChange[] = [];
     const ids = this.db
       .transaction(() =>
-        prepared.map(({ item, vectors }) => {
+        prepared.map(({ item, vectors, replace }) => {
           const id = this.upsertItemRow(item);
+          if (replace) {
+            const kept = JSON.stringify([...vectors.keys()]);
+            const dropped = this.stmt('DELETE FROM item_vectors WHERE item_id = ? AND space NOT IN (SELECT value FROM json_each(?))').run(id, kept);
+            if (dropped.changes > 0) changes.push({ type: 'removed', itemIds: [id] });
+          }
           if (item.status === 'error') {
             // An item that cannot be read has no valid vectors: old ones would mislead search.
             if (this.stmt('DELETE FROM item_vectors WHERE item_id = ?').run(id).changes > 0) changes.push({ type: 'removed', itemIds: [id] });
@@ -324,6 +331,27 @@ export class Store {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
+  /** Product rows of a catalog: id, catalog key and the hash of the row they were made from. */
+  catalogItems(catalog: string): Map<string, { id: number; rowHash: string | null }> {
+    const prefix = `${catalog}:`;
+    const rows = this.stmt(
+      `SELECT id, catalog_key AS key, json_extract(attributes, '$.rowHash') AS rowHash FROM items
+       WHERE catalog_key IS NOT NULL AND substr(catalog_key, 1, length(?)) = ?`,
+    ).all(prefix, prefix) as { id: number; key: string; rowHash: string | null }[];
+    return new Map(rows.map((r) => [r.key, { id: r.id, rowHash: r.rowHash }]));
+  }
+
+  itemIdByCatalogKey(key: string): number | undefined {
+    return this.stmt('SELECT id FROM items WHERE catalog_key = ?').pluck().get(key) as number | undefined;
+  }
+
+  /** Catalog keys ending in ":<row id>", for a product named by its row id alone. */
+  catalogKeysForRowId(rowId: string): string[] {
+    return this.stmt("SELECT catalog_key FROM items WHERE catalog_key IS NOT NULL AND catalog_key LIKE '%:' || ? ESCAPE '\\'")
+      .pluck()
+      .all(rowId.replace(/[%_\\]/g, (c) => `\\${c}`)) as string[];
+  }
+
   /** Ids of the items that pass every given filter (each filter is an any-of list). */
   filterItemIds(filters: SearchFilters): number[] {
     const clauses: string[] = [];
@@ -354,6 +382,13 @@ export class Store {
     if (filters.before !== undefined) {
       clauses.push('coalesce(taken_at, mtime_ms) <= ?');
       params.push(filters.before);
+    }
+    for (const { field, op, value } of filters.where ?? []) {
+      // Field names reach SQL only as a bound JSON path; strings compare without case.
+      const column = "json_extract(attributes, '$.\"' || ? || '\"')";
+      const sqlOp = op === '=' ? '=' : op === '!=' ? '<>' : op;
+      clauses.push(typeof value === 'string' ? `lower(${column}) ${sqlOp} lower(?)` : `${column} ${sqlOp} ?`);
+      params.push(field.replace(/"/g, ''), value);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.db

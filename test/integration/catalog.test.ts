@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import type { Engine } from '../../main/engine/engine.js';
+import { SemblanceError } from '../../main/engine/errors.js';
+import { libraryEngine } from '../helpers/library.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+/** A product picture: a shape in a colour, optionally in a "scene" (a large person-coloured figure). */
+async function picture(file: string, shape: 'box' | 'ball', colour: string, scene = false): Promise<void> {
+  // Boxes fill the frame, as product shots do; balls are small, as in a scene.
+  const body =
+    shape === 'box'
+      ? `<rect x="20" y="30" width="280" height="200" rx="16" fill="${colour}"/><rect x="90" y="15" width="140" height="20" fill="#333"/>`
+      : `<circle cx="160" cy="130" r="45" fill="${colour}"/>`;
+  const person = scene ? '<rect x="20" y="10" width="280" height="230" fill="#3b5a8c"/><circle cx="160" cy="40" r="30" fill="#e0b090"/>' : '';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240"><rect width="320" height="240" fill="#f5f5f5"/>${person}${body}</svg>`;
+  await sharp(Buffer.from(svg)).png().toFile(file);
+}
+
+async function shop(t: { after(fn: () => unknown): void }): Promise<{ engine: Engine; dir: string; csv: string }> {
+  const dir = tempDir(t);
+  await picture(path.join(dir, 'toaster-red.png'), 'box', '#c81e1e');
+  await picture(path.join(dir, 'toaster-blue.png'), 'box', '#1e3cc8');
+  await picture(path.join(dir, 'kettle-red.png'), 'box', '#c81e1e');
+  await picture(path.join(dir, 'ball-held.png'), 'ball', '#e8751a', true);
+  await picture(path.join(dir, 'ball-plain.png'), 'ball', '#e8751a');
+  await picture(path.join(dir, 'football-held.png'), 'ball', '#f5f5f5', true);
+  const csv = path.join(dir, 'shop.csv');
+  fs.writeFileSync(
+    csv,
+    '\ufeffsku;name;description;image;colour;category;price\n' +
+      'T1;Toaster;"toast bread, 2 slots";toaster-red.png;red;toaster;39\n' +
+      'T2;Toaster;"toast bread,\n2 slots";toaster-blue.png;blue;toaster;45\n' +
+      'K1;Kettle;boils water;kettle-red.png;red;kettle;30\n' +
+      'B1;Basketball;ball for basketball;ball-held.png;orange;ball;25\n' +
+      'B2;Basketball;basketball ball;ball-plain.png;orange;ball;22\n' +
+      'F1;Football;football ball;football-held.png;white;ball;20\n',
+  );
+  const engine = libraryEngine(t, dir);
+  return { engine, dir, csv };
+}
+
+const top = async (engine: Engine, product: string, preset: 'same-function' | 'same-look' | 'product-not-scene' | 'balanced', where?: string): Promise<string[]> =>
+  (await engine.substitutes({ product, preset, k: 5, ...(where ? { where } : {}) })).results.map((r) => String((r as { title: string | null }).title));
+
+test('a catalog imports with its columns guessed; presets rank substitutes the way their names promise', async (t) => {
+  const { engine, csv } = await shop(t);
+  const summary = await engine.importCatalog({ file: csv });
+  assert.deepEqual([summary.catalog, summary.rows, summary.added, summary.problems.length], ['shop', 6, 6, 0]);
+  // same-function: the toaster in another colour; same-look: the same red box that boils water.
+  const sameFunction = (await engine.substitutes({ product: 'shop:T1', preset: 'same-function', k: 5 })).results;
+  assert.equal(sameFunction[0]?.title, 'Toaster');
+  assert.notEqual(sameFunction[0]?.id, undefined);
+  const sameLook = await engine.substitutes({ product: 'T1', preset: 'same-look', k: 5 });
+  assert.equal(sameLook.results[0]?.title, 'Kettle');
+  // product-not-scene: the basketball, not the person holding it; same-look picks the scene.
+  const notScene = await engine.substitutes({ product: 'B1', preset: 'product-not-scene', k: 5 });
+  assert.equal(notScene.results[0]?.title, 'Basketball');
+  const lookOfScene = await engine.substitutes({ product: 'B1', preset: 'same-look', k: 5 });
+  assert.equal(lookOfScene.results[0]?.title, 'Football');
+  // Filters on fields: numbers compare as numbers, words without case.
+  assert.deepEqual(await top(engine, 'T1', 'balanced', 'category = TOASTER and price <= 50'), ['Toaster']);
+  assert.deepEqual(await top(engine, 'B1', 'balanced', 'price < 22'), ['Football']);
+  // Products show up in searches and filters like photos.
+  const products = await engine.search({ query: 'toaster kind:product', k: 3 });
+  assert.ok(products.results.every((r) => r.kind === 'product'));
+});
+
+test('re-import updates changed rows only, adds new ones and removes the ones that left', async (t) => {
+  const { engine, csv, dir } = await shop(t);
+  await engine.importCatalog({ file: csv });
+  const idOf = (key: string): number => engine.store.itemIdByCatalogKey(key) as number;
+  const k1 = idOf('shop:K1');
+  const t1Before = engine.store.readVectors('text', [idOf('shop:T1')]).get(idOf('shop:T1'));
+  const lines = fs.readFileSync(csv, 'utf8').split('\n');
+  const edited = lines
+    .filter((line) => !line.startsWith('F1;'))
+    .map((line) => (line.startsWith('K1;') ? 'K1;Kettle;boils water fast;kettle-red.png;red;kettle;35' : line));
+  edited.splice(edited.length - 1, 0, 'N1;Toaster;sandwich toaster;toaster-red.png;red;toaster;55');
+  fs.writeFileSync(csv, edited.join('\n'));
+  const again = await engine.importCatalog({ file: csv });
+  assert.deepEqual([again.added, again.updated, again.unchanged, again.removed], [1, 1, 4, 1]);
+  assert.equal(idOf('shop:K1'), k1, 'an updated product keeps its id');
+  assert.equal(engine.store.itemIdByCatalogKey('shop:F1'), undefined);
+  assert.deepEqual(engine.store.readVectors('text', [idOf('shop:T1')]).get(idOf('shop:T1')), t1Before);
+  // A second catalog lives beside the first.
+  const other = path.join(dir, 'other.json');
+  fs.writeFileSync(other, JSON.stringify([{ id: 'T1', title: 'Toaster oven', colour: 'black' }]));
+  assert.equal((await engine.importCatalog({ file: other })).added, 1);
+  assert.equal(engine.store.countItems().byKind.product, 7);
+  await assert.rejects(engine.substitutes({ product: 'T1' }), /in several catalogs \((shop:T1, other:T1|other:T1, shop:T1)\)/);
+});
+
+test('bad catalogs and rows: clear reasons, nothing lost that could be kept', async (t) => {
+  const dir = tempDir(t);
+  const engine = libraryEngine(t, dir);
+  const write = (name: string, text: string | Buffer): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const fails = async (file: string, pattern: RegExp): Promise<void> => {
+    await assert.rejects(engine.importCatalog({ file }), (e: unknown) => e instanceof SemblanceError && pattern.test(e.message));
+  };
+  await fails(write('noid.csv', 'name,price\nToaster,3\n'), /no id column .*among: name, price/);
+  await fails(write('latin1.csv', Buffer.from('id,name\n1,Cr\xe8me br\xfbl\xe9e\n', 'latin1')), /not UTF-8 text/);
+  await fails(write('list.json', '{"not": "a list"}'), /expected an array of products/);
+  await fails(path.join(dir, 'missing.csv'), /There is no catalog/);
+
+  fs.writeFileSync(path.join(dir, 'broken.png'), 'not really a png');
+  const rows = write(
+    'rows.jsonl',
+    [
+      { id: 'a', name: 'Red toaster', image: 'gone.png', colour: 'red' },
+      { id: 'b', name: 'Blue toaster', image: 'broken.png', colour: 'blurple' },
+      { id: 'c', name: 'Web toaster', image: 'https://example.com/t.png' },
+      { id: 'a', name: 'Duplicate' },
+      { name: 'No id at all' },
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
+  );
+  const summary = await engine.importCatalog({ file: rows });
+  assert.deepEqual([summary.added, summary.skipped], [3, 2]);
+  const reasons = summary.problems.map((p) => `${p.line}: ${p.reason}`).join('\n');
+  assert.match(reasons, /1: image gone\.png not found next to the catalog; imported with its text and colour/);
+  assert.match(reasons, /2: Unknown colour "blurple"/);
+  assert.match(reasons, /2: image broken\.png: not an image format Semblance can read/);
+  assert.match(reasons, /3: image https:\/\/example\.com\/t\.png is a URL; Semblance works offline/);
+  assert.match(reasons, /4: duplicate id \(first on line 1\); row skipped/);
+  assert.match(reasons, /5: no value in the id column "id"; row skipped/);
+  // The product without a usable image still has its words and its colour.
+  const a = engine.store.itemIdByCatalogKey('rows:a') as number;
+  assert.ok(engine.store.readVectors('text', [a]).has(a) && engine.store.readVectors('colour', [a]).has(a));
+  assert.ok(!engine.store.readVectors('visual', [a]).has(a));
+});
+
+test('the demo catalog of five foods imports and finds substitutes', async (t) => {
+  const engine = libraryEngine(t, tempDir(t));
+  const summary = await engine.importCatalog({ demo: true });
+  assert.deepEqual([summary.catalog, summary.added, summary.problems.length], ['demo', 5, 0]);
+  const cakes = await engine.substitutes({ product: 'demo:1', preset: 'same-function', where: 'category = cake' });
+  assert.deepEqual(cakes.results.map((r) => r.title), ['Red velvet cake']);
+});
