@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
+import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
@@ -28,8 +29,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && only !== 'search' && only !== 'embed' && only !== 'library') {
-  console.error('usage: npm run bench -- [--only search|embed|library] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && only !== 'search' && only !== 'embed' && only !== 'library' && only !== 'catalog') {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -47,10 +48,15 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semblance-bench-'));
 const results: SearchBenchResult[] = [];
 let embed: EmbedBenchResult | null = null;
 let library: LibraryMeasurement | null = null;
+let catalog: CatalogBenchResult | null = null;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
   if (only === undefined || only === 'library') {
     library = benchLibrary(repo, dir, values.clip, log);
+  }
+  if (only === undefined || only === 'catalog') {
+    log('\nProducts');
+    catalog = await benchCatalog({ dir, repo, log, sizes: [10_000, 100_000] });
   }
   if (only === undefined || only === 'embed') {
     const dirs = defaultEmbedDirs(repo);
@@ -91,7 +97,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');
