@@ -145,3 +145,25 @@ test('the demo catalog of five foods imports and finds substitutes', async (t) =
   const cakes = await engine.substitutes({ product: 'demo:1', preset: 'same-function', where: 'category = cake' });
   assert.deepEqual(cakes.results.map((r) => r.title), ['Red velvet cake']);
 });
+
+test('a 100,000-row catalog streams row by row, with line numbers for messages', async (t) => {
+  const { readCatalog } = await import('../../main/engine/catalog/read-catalog.js');
+  const dir = tempDir(t);
+  const file = path.join(dir, 'big.csv');
+  const stream = fs.createWriteStream(file);
+  stream.write('sku;name;price\n');
+  for (let i = 0; i < 100_000; i++) stream.write(`${i};"Product ${i}, model ${i % 7}";${(i % 100) + 0.5}\n`);
+  await new Promise((resolve) => stream.end(resolve));
+  let rows = 0;
+  let last: { line: number; values: Record<string, unknown> } | undefined;
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  for await (const row of readCatalog(file)) {
+    rows++;
+    last = row;
+    if (rows % 10_000 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }
+  assert.equal(rows, 100_000);
+  assert.deepEqual(last, { line: 100_001, values: { sku: 99_999, name: 'Product 99999, model 4', price: 99.5 } });
+  t.diagnostic(`heap growth while reading 100k rows: ${((heapPeak - heapBefore) / 2 ** 20).toFixed(1)} MB`);
+});
