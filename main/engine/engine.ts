@@ -28,6 +28,7 @@ import {
 } from '../../preload/contract.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import type { ColumnMapping } from './catalog/column-mapping.js';
 import { PRODUCT_SPACES, importCatalog } from './catalog/import-catalog.js';
 import { COLOUR_MODEL_ID } from './embed/colour-descriptor.js';
@@ -166,7 +167,9 @@ export class Engine implements FinderApi {
     let mapping: Partial<ColumnMapping> | undefined;
     if (request.mappingFile) {
       try {
-        mapping = JSON.parse(fs.readFileSync(request.mappingFile, 'utf8')) as Partial<ColumnMapping>;
+        // YAML is a superset of JSON: one parser reads both kinds of mapping file.
+        mapping = parseYaml(fs.readFileSync(request.mappingFile, 'utf8')) as Partial<ColumnMapping>;
+        if (!mapping || typeof mapping !== 'object') throw new Error('expected keys such as id, image, text');
       } catch (error) {
         throw badInput(`Cannot read the mapping file ${request.mappingFile}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -167,3 +167,18 @@ test('a 100,000-row catalog streams row by row, with line numbers for messages',
   assert.deepEqual(last, { line: 100_001, values: { sku: 99_999, name: 'Product 99999, model 4', price: 99.5 } });
   t.diagnostic(`heap growth while reading 100k rows: ${((heapPeak - heapBefore) / 2 ** 20).toFixed(1)} MB`);
 });
+
+test('a YAML (or JSON) mapping file names the columns the guess cannot', async (t) => {
+  const dir = tempDir(t);
+  const engine = libraryEngine(t, dir);
+  const csv = path.join(dir, 'odd.csv');
+  fs.writeFileSync(csv, 'artikel,bezeichnung,farbe\nX1,Toaster,red\nX2,Kettle,blue\n');
+  await assert.rejects(engine.importCatalog({ file: csv }), /no id column/);
+  const mapping = path.join(dir, 'mapping.yaml');
+  fs.writeFileSync(mapping, 'id: artikel\nname: bezeichnung\ncolour: farbe\ntext: [bezeichnung]\n');
+  const summary = await engine.importCatalog({ file: csv, mappingFile: mapping });
+  assert.equal(summary.added, 2);
+  const x1 = engine.store.itemIdByCatalogKey('odd:X1') as number;
+  assert.equal(engine.store.getItems([x1]).get(x1)?.title, 'Toaster');
+  assert.ok(engine.store.readVectors('colour', [x1]).has(x1), 'the swatch column was used');
+});
