@@ -5,6 +5,7 @@ import { Engine } from '../engine/engine.js';
 import { badInput, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
+import { startServer } from '../server/http-server.js';
 import { formatModels } from './format-models.js';
 import { formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
@@ -230,6 +231,24 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         await session.close();
         return { ok: true as const, value: null };
       }, () => 'Stopped watching.\n');
+    });
+
+  program
+    .command('serve')
+    .description('the API (and, once built, the web UI) on 127.0.0.1, for web mode; prints the URL with its token')
+    .option('--port <n>', 'port to listen on (default: a free one)', '0')
+    .action((opts: { port: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port takes a port number, got "${opts.port}".`);
+      return call(async (api) => {
+        const stopped = new Promise<void>((resolve) => (onInterrupt = resolve));
+        const server = await startServer({ engine: api as Engine, port });
+        io.stderr(`Semblance is serving on ${server.url}\n(only this computer can reach it; Ctrl-C stops)\n`);
+        if (program.opts<GlobalOptions>().json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
+        await stopped;
+        await server.close();
+        return { ok: true as const, value: null };
+      }, () => 'Stopped serving.\n');
     });
 
   program

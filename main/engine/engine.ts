@@ -301,6 +301,49 @@ export class Engine implements FinderApi {
     }
   }
 
+  /** The thumbnail file of a photo, by item id; undefined when it has none. */
+  thumbnailFile(itemId: number): string | undefined {
+    const hash = this.store.db.prepare("SELECT content_hash FROM items WHERE id = ? AND kind = 'photo'").pluck().get(itemId) as
+      | string
+      | null
+      | undefined;
+    if (!hash) return undefined;
+    const file = path.join(path.dirname(this.store.file), 'thumbnails', hash.slice(0, 2), `${hash}.webp`);
+    return fs.existsSync(file) ? file : undefined;
+  }
+
+  /**
+   * The original file of a photo or a product picture, by item id, only if its real path (links
+   * resolved) lies inside a library folder or the catalog's folder: an id never opens a door to
+   * the rest of the disk.
+   */
+  originalFile(itemId: number): string | undefined {
+    const row = this.store.db.prepare('SELECT path, attributes FROM items WHERE id = ?').get(itemId) as
+      | { path: string | null; attributes: string | null }
+      | undefined;
+    if (!row) return undefined;
+    const attributes = row.attributes ? (JSON.parse(row.attributes) as { image?: string; catalogFolder?: string }) : {};
+    const file = row.path ?? attributes.image;
+    if (!file) return undefined;
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch {
+      return undefined;
+    }
+    const allowed = [
+      ...this.store.roots().map((root) => root.path),
+      ...(!row.path && attributes.catalogFolder ? [attributes.catalogFolder] : []), // a product picture: its catalog's folder
+    ].flatMap((folder) => {
+      try {
+        return [fs.realpathSync(folder)];
+      } catch {
+        return [];
+      }
+    });
+    return allowed.some((folder) => real.startsWith(folder + path.sep)) ? real : undefined;
+  }
+
   removeRoot(request: { path: string }): Promise<StatusResponse> {
     const root = this.store.rootByPath(path.resolve(request.path));
     if (!root) throw notFound(`${request.path} is not a library folder.`);

@@ -114,6 +114,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
           attributes: {
             ...fields(w.row.values, map),
             catalog,
+            catalogFolder: path.dirname(file),
             id: w.id,
             rowHash: w.hash,
             ...(w.image ? { image: w.image } : {}),

@@ -1,0 +1,164 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { REQUEST_SCHEMAS, type ApiResult, type FinderMethod } from '../../preload/contract.js';
+import { dispatch } from '../engine/dispatch.js';
+import type { Engine } from '../engine/engine.js';
+
+export interface ServeOptions {
+  engine: Engine;
+  /** 0 picks a free port. */
+  port?: number;
+  /** For tests; a random 32-byte token otherwise. */
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  close: () => Promise<void>;
+}
+
+const MAX_BODY = 1 << 20;
+const CONTENT_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.bmp': 'image/bmp',
+};
+
+/**
+ * The FinderApi as JSON over HTTP, for web mode and browser tests: `POST /api/<method>` with
+ * the request as the body, answered with `{ok, value}` or `{ok: false, error}`; pictures by
+ * item id at `/thumb/<id>` and `/original/<id>`.
+ *
+ * Only this computer can reach it (127.0.0.1), every request must carry the per-run token
+ * (`Authorization: Bearer …`, or `?token=` for image URLs), and the Host header must name
+ * this server, so a web page elsewhere cannot use it through DNS rebinding.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const { engine } = options;
+  let port = options.port ?? 0;
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: String(error) } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      send(res, 403, { ok: false, error: { code: 'bad-input', message: 'Forbidden host.' } });
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    if (!authorised(req, url, token)) {
+      send(res, 401, { ok: false, error: { code: 'bad-input', message: 'Missing or wrong token: use the URL `semblance serve` printed.' } });
+      return;
+    }
+    const api = /^\/api\/([A-Za-z]+)$/.exec(url.pathname);
+    if (api) {
+      const method = api[1] as string;
+      if (req.method !== 'POST') {
+        send(res, 405, { ok: false, error: { code: 'bad-input', message: 'Use POST with a JSON body.' } });
+        return;
+      }
+      if (!Object.hasOwn(REQUEST_SCHEMAS, method)) {
+        send(res, 404, { ok: false, error: { code: 'not-found', message: `Unknown method "${method}".` } });
+        return;
+      }
+      const body = await readBody(req);
+      if (body === null) {
+        send(res, 400, { ok: false, error: { code: 'bad-input', message: 'The body must be JSON of at most 1 MB.' } });
+        return;
+      }
+      const result: ApiResult<unknown> = await dispatch(engine, method as FinderMethod, body);
+      const status = result.ok ? 200 : result.error.code === 'bad-input' ? 400 : result.error.code === 'not-found' ? 404 : 500;
+      send(res, status, result);
+      return;
+    }
+    const picture = /^\/(thumb|original)\/(\d{1,15})$/.exec(url.pathname);
+    if (picture && req.method === 'GET') {
+      const id = Number(picture[2]);
+      const file = picture[1] === 'thumb' ? engine.thumbnailFile(id) : engine.originalFile(id);
+      if (!file) {
+        send(res, 404, { ok: false, error: { code: 'not-found', message: `No picture for item ${id}.` } });
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'cache-control': 'private, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      });
+      fs.createReadStream(file).pipe(res);
+      return;
+    }
+    send(res, 404, {
+      ok: false,
+      error: { code: 'not-found', message: 'Not found. The API is POST /api/<method>; pictures are at /thumb/<id> and /original/<id>.' },
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function authorised(req: http.IncomingMessage, url: URL, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'",
+  });
+  res.end(text);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
