@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import {
   MODEL_SPACES,
   type DownloadModelsRequest,
@@ -26,9 +29,6 @@ import {
   type SetModelRequest,
   type StatusResponse,
 } from '../../preload/contract.js';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { ColumnMapping } from './catalog/column-mapping.js';
 import { PRODUCT_SPACES, importCatalog } from './catalog/import-catalog.js';
 import { COLOUR_MODEL_ID } from './embed/colour-descriptor.js';
