@@ -6,6 +6,7 @@
 import { EmbedPool } from '../main/engine/embed/embed-pool.js';
 import type { ImageSpace } from '../main/engine/embed/embedders.js';
 import { resolveModelConfig } from '../main/engine/models/registry.js';
+import { readStdinJson, rssSampler } from './child-process.js';
 
 export interface PipelineMeasurement {
   imagesPerSecond: number;
@@ -19,26 +20,22 @@ export interface PipelineMeasurement {
 }
 
 async function main(): Promise<void> {
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  const { env, photos, spaces } = JSON.parse(text) as { env: NodeJS.ProcessEnv; photos: string[]; spaces: ImageSpace[] };
-  // Sampled, not getrusage's maxrss: on Linux a spawned child inherits its parent's maxrss.
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  const { env, photos, spaces } = await readStdinJson<{ env: NodeJS.ProcessEnv; photos: string[]; spaces: ImageSpace[] }>();
+  const rss = rssSampler();
   const pool = new EmbedPool({ config: resolveModelConfig(env), size: 1, threads: 2, batchSize: 8 });
   await pool.embedImages(photos.slice(0, 8), spaces); // load the models
   const start = performance.now();
   const results = await pool.embedImages(photos, spaces);
   const imagesPerSecond = photos.length / ((performance.now() - start) / 1000);
-  const indexingPeakRssMB = Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20;
+  const indexingPeakRssMB = rss.peakMB();
   const queryMs: number[] = [];
   for (let i = 0; i < 30; i++) {
     const t0 = performance.now();
     await pool.embedTexts([`a photo of a dog at the beach number ${i}`], 'clip');
     queryMs.push(performance.now() - t0);
   }
-  clearInterval(sampler);
-  const peakRssMB = Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20;
+  rss.stop();
+  const peakRssMB = rss.peakMB();
   // Idle CPU: one second for the last query's aftermath (GC, threads winding down), then two
   // seconds of measured quiet. onnxruntime's spinning threads are off, so this should be ~0.
   await new Promise((resolve) => setTimeout(resolve, 1000));

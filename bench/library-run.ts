@@ -9,6 +9,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Engine } from '../main/engine/engine.js';
 import type { ImageSpace } from '../main/engine/embed/embedders.js';
+import { readStdinJson, rssSampler } from './child-process.js';
 
 export interface LibraryMeasurement {
   files: number;
@@ -23,11 +24,8 @@ export interface LibraryMeasurement {
 }
 
 async function main(): Promise<void> {
-  let input = '';
-  for await (const chunk of process.stdin) input += String(chunk);
-  const { folder, env, dir, spaces } = JSON.parse(input) as { folder: string; env: NodeJS.ProcessEnv; dir: string; spaces: ImageSpace[] };
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  const { folder, env, dir, spaces } = await readStdinJson<{ folder: string; env: NodeJS.ProcessEnv; dir: string; spaces: ImageSpace[] }>();
+  const rss = rssSampler();
   const engine = Engine.open({ databaseFile: path.join(dir, 'library-bench', 'library.db'), env, photoSpaces: spaces });
   const files = fs
     .readdirSync(folder)
@@ -51,7 +49,7 @@ async function main(): Promise<void> {
   const again = await engine.index({ paths: [folder] });
   const reindexSeconds = (performance.now() - start) / 1000;
   if (again.counts.skipped !== summary.counts.found) throw new Error(`re-index read ${again.counts.found - again.counts.skipped} files`);
-  clearInterval(sampler);
+  rss.stop();
   await engine.close();
   const measurement: LibraryMeasurement = {
     files: summary.counts.found,
@@ -60,7 +58,7 @@ async function main(): Promise<void> {
     indexImagesPerSecond: summary.counts.found / indexSeconds,
     failed: summary.counts.failed,
     reindexSeconds,
-    peakRssMB: peakRss / 2 ** 20,
+    peakRssMB: rss.peakMB(),
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
     eventLoopDelayMaxMs: delay.max / 1e6,
   };

@@ -36,6 +36,19 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   let spaces: Space[] | undefined;
   let onInterrupt: (() => void) | undefined;
 
+  /** A long-running command (watch, serve): starts something, then stops it on Ctrl-C or TERM. */
+  const untilInterrupted = (start: (engine: Engine) => Promise<{ close: () => Promise<void> }>, farewell: string): Promise<void> =>
+    call(
+      async (api) => {
+        const stopped = new Promise<void>((resolve) => (onInterrupt = resolve));
+        const running = await start(api as Engine);
+        await stopped;
+        await running.close();
+        return { ok: true as const, value: null };
+      },
+      () => farewell,
+    );
+
   /** Opens the engine, makes one API call through dispatch, prints, closes. */
   const call = async <T>(
     use: (api: FinderApi, send: typeof dispatch) => Promise<ApiResult<T>>,
@@ -221,16 +234,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       const json = program.opts<GlobalOptions>().json;
       const report = (summary: IndexSummary): void =>
         json ? io.stdout(`${JSON.stringify(summary)}\n`) : io.stderr(formatIndexSummary(summary));
-      return call(async (api) => {
-        const engine = api as Engine;
-        const stopped = new Promise<void>((resolve) => (onInterrupt = resolve));
+      return untilInterrupted(async (engine) => {
         const session = await engine.watch(folders, { onApplied: report, onError: (e) => io.stderr(`semblance: ${e.message}\n`) }, minutes);
         report(session.initial);
         io.stderr(`Watching ${folders.join(', ')}; Ctrl-C stops.\n`);
-        await stopped;
-        await session.close();
-        return { ok: true as const, value: null };
-      }, () => 'Stopped watching.\n');
+        return session;
+      }, 'Stopped watching.\n');
     });
 
   program
@@ -240,15 +249,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .action((opts: { port: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port takes a port number, got "${opts.port}".`);
-      return call(async (api) => {
-        const stopped = new Promise<void>((resolve) => (onInterrupt = resolve));
-        const server = await startServer({ engine: api as Engine, port });
+      return untilInterrupted(async (engine) => {
+        const server = await startServer({ engine, port });
         io.stderr(`Semblance is serving on ${server.url}\n(only this computer can reach it; Ctrl-C stops)\n`);
         if (program.opts<GlobalOptions>().json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
-        await stopped;
-        await server.close();
-        return { ok: true as const, value: null };
-      }, () => 'Stopped serving.\n');
+        return server;
+      }, 'Stopped serving.\n');
     });
 
   program

@@ -37,6 +37,7 @@ import { badInput, notFound } from './errors.js';
 import { decodableFormats } from './library/formats.js';
 import { FolderWatcher } from './library/folder-watcher.js';
 import { IndexJob, type IndexTarget } from './library/index-job.js';
+import { thumbnailPath } from './library/thumbnails.js';
 import type { DownloadProgress } from './models/load-models.js';
 import { describeModels } from './models/model-status.js';
 import { modelKey, resolveModelConfig, type ModelConfig, type ModelSettings } from './models/registry.js';
@@ -267,7 +268,7 @@ export class Engine implements FinderApi {
           store: this.store,
           pool: this.embedder(),
           spaces,
-          thumbnailsDir: path.join(path.dirname(this.store.file), 'thumbnails'),
+          thumbnailsDir: this.thumbnailsDir(),
           confirmRemovals,
         },
         targets,
@@ -301,6 +302,11 @@ export class Engine implements FinderApi {
     }
   }
 
+  /** Thumbnails live beside the database. */
+  private thumbnailsDir(): string {
+    return path.join(path.dirname(this.store.file), 'thumbnails');
+  }
+
   /** The thumbnail file of a photo, by item id; undefined when it has none. */
   thumbnailFile(itemId: number): string | undefined {
     const hash = this.store.db.prepare("SELECT content_hash FROM items WHERE id = ? AND kind = 'photo'").pluck().get(itemId) as
@@ -308,7 +314,7 @@ export class Engine implements FinderApi {
       | null
       | undefined;
     if (!hash) return undefined;
-    const file = path.join(path.dirname(this.store.file), 'thumbnails', hash.slice(0, 2), `${hash}.webp`);
+    const file = thumbnailPath(this.thumbnailsDir(), hash);
     return fs.existsSync(file) ? file : undefined;
   }
 

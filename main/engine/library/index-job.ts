@@ -6,6 +6,7 @@ import type { ImageEmbedding, ImageSpace } from '../embed/embedders.js';
 import { toApiError } from '../errors.js';
 import type { ItemWrite, LibraryItem, Store } from '../store/store.js';
 import { contentHash } from './content-hash.js';
+import { thumbnailPath } from './thumbnails.js';
 import { reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
 
 export interface IndexJobOptions {
@@ -257,7 +258,7 @@ export class IndexJob {
       ? pool.embedImages(
           fresh.map(({ work }) => work.file.path),
           spaces.filter((space): space is ImageSpace => space !== 'text'),
-          { thumbnails: fresh.map(({ hash }) => this.thumbnailPath(hash)) },
+          { thumbnails: fresh.map(({ hash }) => thumbnailPath(this.options.thumbnailsDir, hash)) },
         )
       : Promise.resolve([]);
     fresh.forEach(({ hash }, i) => this.embedding.set(hash, results.then((all) => all[i] as ImageEmbedding)));
@@ -308,9 +309,6 @@ export class IndexJob {
     return this.targets.map((t) => path.resolve(t.root)).find((root) => file.startsWith(root + path.sep)) ?? path.dirname(file);
   }
 
-  private thumbnailPath(hash: string): string {
-    return path.join(this.options.thumbnailsDir, hash.slice(0, 2), `${hash}.webp`);
-  }
 
   private emit(): void {
     const progress = this.progress();

@@ -62,10 +62,13 @@ export class Searcher {
     const texts = parsed.terms.filter((t) => t.text !== undefined);
     if (texts.length > 0) {
       const pool = this.deps.pool();
-      const counts = await pool.countTokens(texts.map((t) => t.text as string));
+      // Every token covers at least one character (plus start and end tokens), so only texts
+      // longer than 75 characters can be cut: the usual short query costs no extra round trip.
+      const long = texts.filter((t) => (t.text as string).length + 2 > CLIP_MAX_TOKENS);
+      const counts = long.length > 0 ? await pool.countTokens(long.map((t) => t.text as string)) : [];
       counts.forEach((count, i) => {
         if (count > CLIP_MAX_TOKENS) {
-          warnings.push(`"${texts[i]?.text?.slice(0, 40)}…" is ${count} tokens long; CLIP reads the first ${CLIP_MAX_TOKENS}, the rest was left out.`);
+          warnings.push(`"${long[i]?.text?.slice(0, 40)}…" is ${count} tokens long; CLIP reads the first ${CLIP_MAX_TOKENS}, the rest was left out.`);
         }
       });
       const vectors = await pool.embedTexts(
