@@ -44,6 +44,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['preload/preload.cts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['*', '!electron'], allowTypeImports: true, message: 'A sandboxed preload can require only electron (types may come from anywhere).' }] },
+      ],
+    },
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'The desktop shell sits beside the CLI and server, not on them.' }] }],
+    },
+  },
+  {
     files: ['preload/contract.ts'],
     rules: {
       'no-restricted-imports': [

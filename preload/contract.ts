@@ -338,6 +338,70 @@ export interface SubstitutesResponse extends RankedResponse {
   weights: Partial<Record<Space, number>>;
 }
 
+export const ItemRequestSchema = z.strictObject({ id: z.number().int().positive() });
+
+/** Everything the detail pane shows of one item. */
+export interface ItemDetail {
+  id: number;
+  kind: ItemKind;
+  path: string | null;
+  title: string | null;
+  status: ItemStatus;
+  /** Why the item could not be embedded, for error items. */
+  error: string | null;
+  /** EXIF date (else file time) in ms since the epoch. */
+  takenAt: number | null;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number | null;
+  /** The library folder of a photo; the catalog of a product. */
+  root: string | null;
+  catalog: string | null;
+  labels: { set: string; label: string; confidence: number }[];
+  /** A product's fields as imported (name, category, price, ...). */
+  fields: Record<string, string | number | boolean | null>;
+  /** The spaces this item has current vectors in. */
+  spaces: Space[];
+}
+
+/** Most items one browse call returns: the grid asks for the rows it shows. */
+export const MAX_PAGE = 500;
+
+export const BrowseRequestSchema = z.strictObject({
+  kinds: z.array(ItemKindSchema).min(1).optional(),
+  /** Items whose path lies inside this folder (a library folder or one below it). */
+  folder: z.string().min(1).optional(),
+  label: z.string().min(1).optional(),
+  statuses: z.array(ItemStatusSchema).min(1).optional(),
+  sort: z.enum(['date', 'name']).optional(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+});
+export type BrowseRequest = z.input<typeof BrowseRequestSchema>;
+
+/** An item as the grid shows it (a SearchHit without score). */
+export type ItemSummary = Omit<SearchHit, 'score' | 'breakdown'>;
+
+export interface BrowseResponse {
+  /** How many items match in all (the grid's length). */
+  total: number;
+  offset: number;
+  items: ItemSummary[];
+}
+
+export const IndexControlRequestSchema = z.strictObject({ action: z.enum(['pause', 'resume', 'cancel']) });
+export type IndexControlRequest = z.infer<typeof IndexControlRequestSchema>;
+
+export interface ProgressResponse {
+  /** The indexing job running now; null when none. */
+  index: IndexProgress | null;
+}
+
+export interface LabelSetSummary {
+  name: string;
+  labels: { label: string; items: number }[];
+}
+
 /** Every method, its payload schema; the IPC router and HTTP server validate with these. */
 export const REQUEST_SCHEMAS = {
   status: EmptyRequestSchema,
@@ -354,6 +418,11 @@ export const REQUEST_SCHEMAS = {
   compare: CompareRequestSchema,
   importCatalog: CatalogImportRequestSchema,
   substitutes: SubstitutesRequestSchema,
+  item: ItemRequestSchema,
+  browse: BrowseRequestSchema,
+  progress: EmptyRequestSchema,
+  indexControl: IndexControlRequestSchema,
+  labelSets: EmptyRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -386,6 +455,70 @@ export interface FinderApi {
   importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary>;
   /** Products like this one, weighted by a preset or by hand, with field conditions. */
   substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse>;
+  /** One item in full, for the detail pane. */
+  item(request: { id: number }): Promise<ItemDetail>;
+  /** The library page by page, without a query: newest first, or by name. */
+  browse(request: BrowseRequest): Promise<BrowseResponse>;
+  /** What is running now (the indexing job's counts, rate and ETA). */
+  progress(): Promise<ProgressResponse>;
+  /** Pauses, resumes or cancels the running indexing job (finished batches stay written). */
+  indexControl(request: IndexControlRequest): Promise<ProgressResponse>;
+  /** The label sets applied to the library and how many items carry each tag. */
+  labelSets(): Promise<LabelSetSummary[]>;
+}
+
+/** Model download progress: bytes of one file of one model. */
+export interface ModelProgress {
+  space: string;
+  model: string;
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+/** What main tells the UI without being asked. */
+export type FinderEvent =
+  | { type: 'index-progress'; progress: IndexProgress }
+  | { type: 'index-done'; summary: IndexSummary }
+  | { type: 'model-progress'; progress: ModelProgress }
+  /** Items were added, changed or removed: lists and results may be out of date. */
+  | { type: 'library-changed' }
+  | { type: 'problem'; message: string };
+
+/** Things only the desktop app can do: native dialogs, the file manager, the default app. */
+export const DESKTOP_SCHEMAS = {
+  pickFolders: EmptyRequestSchema,
+  pickCatalog: EmptyRequestSchema,
+  reveal: ItemRequestSchema,
+  openItem: ItemRequestSchema,
+} as const;
+export type DesktopMethod = keyof typeof DESKTOP_SCHEMAS;
+
+export interface DesktopApi {
+  /** Native folder chooser; [] when cancelled. */
+  pickFolders(): Promise<string[]>;
+  /** Native file chooser for a catalog (CSV, TSV, JSON, JSONL); null when cancelled. */
+  pickCatalog(): Promise<string | null>;
+  /** Shows the item's file in the system file manager. */
+  reveal(request: { id: number }): Promise<null>;
+  /** Opens the item's file with the system's default app. */
+  openItem(request: { id: number }): Promise<null>;
+}
+
+/** IPC channel names, shared by the preload and the router in main. */
+export const IPC = { call: 'semblance:call', desktop: 'semblance:desktop', event: 'semblance:event' } as const;
+
+/**
+ * What the Electron preload puts on `window.semblance`: each call returns an ApiResult, as
+ * over HTTP, so both bridges fail the same way.
+ */
+export interface PreloadBridge {
+  call(method: FinderMethod, payload: unknown): Promise<ApiResult<unknown>>;
+  desktop(method: DesktopMethod, payload: unknown): Promise<ApiResult<unknown>>;
+  /** Subscribes to FinderEvents; returns the unsubscribe function. */
+  subscribe(listener: (event: FinderEvent) => void): () => void;
+  /** The file path of a dropped file or folder (Electron's webUtils); null when unknown. */
+  pathForFile(file: unknown): string | null;
 }
 
 export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'internal'] as const;

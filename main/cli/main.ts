@@ -5,6 +5,8 @@ import { Engine } from '../engine/engine.js';
 import { badInput, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
+import { RENDERER_DIR } from '../app/renderer-dir.js';
+import { Session } from '../app/session.js';
 import { startServer } from '../server/http-server.js';
 import { formatModels } from './format-models.js';
 import { formatStatus } from './format-status.js';
@@ -244,17 +246,25 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   program
     .command('serve')
-    .description('the API (and, once built, the web UI) on 127.0.0.1, for web mode; prints the URL with its token')
+    .description('the app in your browser (web mode): the UI and its API on 127.0.0.1; prints the URL to open, with its token')
     .option('--port <n>', 'port to listen on (default: a free one)', '0')
-    .action((opts: { port: string }) => {
+    .option('--no-watch', 'do not watch library folders for changes while serving')
+    .action(async (opts: { port: string; watch: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port takes a port number, got "${opts.port}".`);
-      return untilInterrupted(async (engine) => {
-        const server = await startServer({ engine, port });
-        io.stderr(`Semblance is serving on ${server.url}\n(only this computer can reach it; Ctrl-C stops)\n`);
-        if (program.opts<GlobalOptions>().json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
-        return server;
-      }, 'Stopped serving.\n');
+      const options = program.opts<GlobalOptions>();
+      const session = Session.open({ databaseFile: options.db ?? defaultDatabaseFile(io.env), env: io.env, watch: opts.watch });
+      try {
+        const stopped = new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+        const server = await startServer({ library: session, port, staticDir: RENDERER_DIR });
+        io.stderr(`Semblance is serving on 127.0.0.1:${server.port}. Open this address in your browser:\n  ${server.url}\n(only this computer can reach it; Ctrl-C stops)\n`);
+        if (options.json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
+        await stopped;
+        await server.close();
+        io.stderr('Stopped serving.\n');
+      } finally {
+        await session.close();
+      }
     });
 
   program

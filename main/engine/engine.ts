@@ -28,6 +28,12 @@ import {
   type SearchVectorsRequest,
   type SetModelRequest,
   type StatusResponse,
+  type BrowseRequest,
+  type BrowseResponse,
+  type IndexControlRequest,
+  type ItemDetail,
+  type LabelSetSummary,
+  type ProgressResponse,
 } from '../../preload/contract.js';
 import type { ColumnMapping } from './catalog/column-mapping.js';
 import { PRODUCT_SPACES, importCatalog } from './catalog/import-catalog.js';
@@ -37,6 +43,7 @@ import { badInput, notFound } from './errors.js';
 import { decodableFormats } from './library/formats.js';
 import { FolderWatcher } from './library/folder-watcher.js';
 import { IndexJob, type IndexTarget } from './library/index-job.js';
+import { browseItems, itemDetail, labelSets } from './library/item-browser.js';
 import { thumbnailPath } from './library/thumbnails.js';
 import type { DownloadProgress } from './models/load-models.js';
 import { describeModels } from './models/model-status.js';
@@ -200,13 +207,38 @@ export class Engine implements FinderApi {
     return this.models();
   }
 
+  item(request: { id: number }): Promise<ItemDetail> {
+    return Promise.resolve(itemDetail(this.store, request.id));
+  }
+
+  browse(request: BrowseRequest): Promise<BrowseResponse> {
+    return Promise.resolve(browseItems(this.store, request));
+  }
+
+  labelSets(): Promise<LabelSetSummary[]> {
+    return Promise.resolve(labelSets(this.store));
+  }
+
+  progress(): Promise<ProgressResponse> {
+    return Promise.resolve({ index: this.job?.progress() ?? null });
+  }
+
+  indexControl(request: IndexControlRequest): Promise<ProgressResponse> {
+    const job = this.job;
+    if (!job) throw notFound('No indexing job is running.');
+    if (request.action === 'pause') job.pause();
+    else if (request.action === 'resume') job.resume();
+    else job.cancel();
+    return this.progress();
+  }
+
   /** The indexing job running now, if any: the UI pauses, resumes and cancels it. */
   currentJob(): IndexJob | undefined {
     return this.job;
   }
 
+  /** Indexes after any job already running or queued: jobs run one at a time. */
   async index(request: IndexRequest): Promise<IndexSummary> {
-    if (this.job) throw badInput('An indexing job is running already; wait for it, or cancel it.');
     const given = request.paths?.map((p) => path.resolve(p));
     for (const folder of given ?? []) {
       const known = this.store.rootByPath(folder);

@@ -3,12 +3,21 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { REQUEST_SCHEMAS, type ApiResult, type FinderMethod } from '../../preload/contract.js';
+import { REQUEST_SCHEMAS, type ApiResult, type FinderApi, type FinderEvent, type FinderMethod } from '../../preload/contract.js';
+import { PAGE_CSP } from '../app/page-policy.js';
 import { dispatch } from '../engine/dispatch.js';
-import type { Engine } from '../engine/engine.js';
+
+/** What the server needs: the API, pictures by id, and (for a UI) events. */
+export interface ServedLibrary {
+  api: FinderApi;
+  engine: { thumbnailFile(id: number): string | undefined; originalFile(id: number): string | undefined };
+  subscribe?: (listener: (event: FinderEvent) => void) => () => void;
+}
 
 export interface ServeOptions {
-  engine: Engine;
+  library: ServedLibrary;
+  /** The built renderer (index.html and its assets), served without a token: it holds no data. */
+  staticDir?: string;
   /** 0 picks a free port. */
   port?: number;
   /** For tests; a random 32-byte token otherwise. */
@@ -33,20 +42,35 @@ const CONTENT_TYPES: Record<string, string> = {
   '.tif': 'image/tiff',
   '.tiff': 'image/tiff',
   '.bmp': 'image/bmp',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
 };
 
+/** Seconds between keep-alive comments on the event stream, so proxies and browsers keep it open. */
+const HEARTBEAT_MS = 15_000;
+
 /**
- * The FinderApi as JSON over HTTP, for web mode and browser tests: `POST /api/<method>` with
- * the request as the body, answered with `{ok, value}` or `{ok: false, error}`; pictures by
- * item id at `/thumb/<id>` and `/original/<id>`.
+ * Web mode: the built UI, and the FinderApi as JSON over HTTP: `POST /api/<method>` with the
+ * request as the body, answered with `{ok, value}` or `{ok: false, error}`; pictures by item
+ * id at `/thumb/<id>` and `/original/<id>`; events as a server-sent stream at `/api/events`.
  *
- * Only this computer can reach it (127.0.0.1), every request must carry the per-run token
- * (`Authorization: Bearer …`, or `?token=` for image URLs), and the Host header must name
- * this server, so a web page elsewhere cannot use it through DNS rebinding.
+ * Only this computer can reach it (127.0.0.1), every API and picture request must carry the
+ * per-run token (`Authorization: Bearer …`, or `?token=` where a browser cannot set a header:
+ * image URLs, EventSource), and the Host header must name this server, so a web page
+ * elsewhere cannot use it through DNS rebinding. The token reaches the page in the URL's
+ * fragment, which browsers never send to a server or put in a Referer.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const { engine } = options;
+  const { library } = options;
+  const { api: finder, engine } = library;
+  const subscribe = library.subscribe?.bind(library);
+  const staticDir = options.staticDir ? path.resolve(options.staticDir) : undefined;
   let port = options.port ?? 0;
 
   const server = http.createServer((req, res) => {
@@ -63,8 +87,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     const url = new URL(req.url ?? '/', `http://${host}`);
+    const isApi = url.pathname.startsWith('/api/') || /^\/(thumb|original)\//.test(url.pathname);
+    if (!isApi && staticDir && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveStatic(res, staticDir, url.pathname);
+      return;
+    }
     if (!authorised(req, url, token)) {
       send(res, 401, { ok: false, error: { code: 'bad-input', message: 'Missing or wrong token: use the URL `semblance serve` printed.' } });
+      return;
+    }
+    if (url.pathname === '/api/events' && subscribe) {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        connection: 'keep-alive',
+      });
+      res.write(': connected\n\n');
+      const unsubscribe = subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+      const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
+      req.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
       return;
     }
     const api = /^\/api\/([A-Za-z]+)$/.exec(url.pathname);
@@ -83,7 +128,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         send(res, 400, { ok: false, error: { code: 'bad-input', message: 'The body must be JSON of at most 1 MB.' } });
         return;
       }
-      const result: ApiResult<unknown> = await dispatch(engine, method as FinderMethod, body);
+      const result: ApiResult<unknown> = await dispatch(finder, method as FinderMethod, body);
       const status = result.ok ? 200 : result.error.code === 'bad-input' ? 400 : result.error.code === 'not-found' ? 404 : 500;
       send(res, status, result);
       return;
@@ -100,8 +145,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         'content-type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
         'cache-control': 'private, max-age=3600',
         'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'",
       });
-      fs.createReadStream(file).pipe(res);
+      fs.createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
       return;
     }
     send(res, 404, {
@@ -116,7 +164,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     token,
     close: () =>
@@ -125,6 +173,37 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         server.closeAllConnections();
       }),
   };
+}
+
+/** A file of the built UI; index.html for the page itself (and any path without an extension). */
+function serveStatic(res: http.ServerResponse, root: string, pathname: string): void {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname);
+  } catch {
+    relative = '';
+  }
+  if (relative === '/' || relative === '' || !path.extname(relative)) relative = '/index.html';
+  const file = path.resolve(root, '.' + relative);
+  const stat = file.startsWith(root + path.sep) ? fs.statSync(file, { throwIfNoEntry: false }) : undefined;
+  if (!stat?.isFile()) {
+    const missing = relative === '/index.html' ? 'The web UI is not built: run `npm run build`.' : 'Not found.';
+    send(res, 404, { ok: false, error: { code: 'not-found', message: missing } });
+    return;
+  }
+  const isPage = path.extname(file) === '.html';
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': stat.size,
+    // Built assets carry a content hash in their names; the page itself must be fresh.
+    'cache-control': isPage ? 'no-store' : 'public, max-age=31536000, immutable',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    ...(isPage ? { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' } : {}),
+  });
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function authorised(req: http.IncomingMessage, url: URL, token: string): boolean {

@@ -68,3 +68,17 @@ export function checkIntegrity(engine: Engine): { integrity: string; orphanVecto
     .get() as number;
   return { integrity: db.pragma('integrity_check', { simple: true }) as string, orphanVectors, itemsMissingVectors };
 }
+
+/** A photo of one colour with texture, so no two are the same file. */
+export async function colourPhoto(file: string, rgb: [number, number, number], seed: number): Promise<void> {
+  const width = 120;
+  const height = 90;
+  const pixels = Buffer.alloc(width * height * 3);
+  let s = seed * 7919 + 1;
+  for (let i = 0; i < width * height; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const jitter = ((s >>> 16) % 31) - 15;
+    rgb.forEach((v, c) => (pixels[i * 3 + c] = Math.max(0, Math.min(255, v + jitter))));
+  }
+  await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+}

@@ -48,10 +48,10 @@ test('web mode: the API answers only on 127.0.0.1, with the token and the right 
   fs.symlinkSync(path.join(dir, 'secret.jpg'), path.join(photos, 'link-out.jpg')); // a link out of the library
   const engine = libraryEngine(t, dir);
   await engine.index({ paths: [photos] });
-  const server = await startServer({ engine, token: 'test-token' });
+  const server = await startServer({ library: { api: engine, engine }, token: 'test-token' });
   t.after(() => server.close());
   const { port, token } = server;
-  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=test-token$/);
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=test-token$/);
 
   const status = await request(port, { method: 'POST', path: '/api/status', token, body: '{}' });
   assert.equal(status.status, 200);

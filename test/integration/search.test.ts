@@ -6,22 +6,8 @@ import sharp from 'sharp';
 import { Engine } from '../../main/engine/engine.js';
 import { SemblanceError } from '../../main/engine/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { libraryEngine } from '../helpers/library.js';
+import { colourPhoto, libraryEngine } from '../helpers/library.js';
 import { IMAGENET, imagenetMissing, mobilenetMissing, testModelEnv } from '../helpers/test-models.js';
-
-/** A photo of one colour with texture, so no two are the same file. */
-async function colourPhoto(file: string, rgb: [number, number, number], seed: number): Promise<void> {
-  const width = 120;
-  const height = 90;
-  const pixels = Buffer.alloc(width * height * 3);
-  let s = seed * 7919 + 1;
-  for (let i = 0; i < width * height; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    const jitter = ((s >>> 16) % 31) - 15;
-    rgb.forEach((v, c) => (pixels[i * 3 + c] = Math.max(0, Math.min(255, v + jitter))));
-  }
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
-}
 
 const PALETTE: Record<string, [number, number, number]> = { red: [205, 35, 30], green: [40, 190, 50], blue: [35, 45, 205] };
 

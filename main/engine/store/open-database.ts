@@ -26,7 +26,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
 
   let db: Database;
   try {
-    db = new BetterSqlite3(resolved);
+    // The desktop app runs better-sqlite3 built for Electron's ABI, kept apart from the one
+    // plain Node uses (so tests and the CLI keep working): its main process names it here.
+    const nativeBinding = process.env.SEMBLANCE_SQLITE_BINDING;
+    db = new BetterSqlite3(resolved, nativeBinding ? { nativeBinding } : {});
   } catch (error) {
     throw databaseError(`Cannot open the database ${resolved}: ${messageOf(error)}`, error);
   }
@@ -40,7 +43,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     // system call each, and a bigger page cache keeps the hot ones.
     db.pragma('mmap_size = 2147418112');
     db.pragma('cache_size = -65536');
-    sqliteVec.load(db);
+    db.loadExtension(unpackedPath(sqliteVec.getLoadablePath()));
     migrate(db, migrations);
     return db;
   } catch (error) {
@@ -48,6 +51,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     if (error instanceof SemblanceError) throw error;
     throw databaseError(`Cannot use the database ${resolved}: ${messageOf(error)}`, error);
   }
+}
+
+/**
+ * A packaged app keeps native libraries beside its asar archive (asarUnpack), since SQLite
+ * loads extensions with dlopen, which cannot read inside the archive.
+ */
+export function unpackedPath(file: string): string {
+  return file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
 function prepareFolder(file: string): void {

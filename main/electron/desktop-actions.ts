@@ -1,0 +1,47 @@
+import type { BrowserWindow, Dialog, Shell } from 'electron';
+import type { DesktopApi } from '../../preload/contract.js';
+import { notFound } from '../engine/errors.js';
+import type { PictureFiles } from './app-protocol.js';
+
+const CATALOG_EXTENSIONS = ['csv', 'tsv', 'txt', 'json', 'jsonl', 'ndjson'];
+
+/** The desktop-only actions, all by item id: the page never hands main a path to open. */
+export function desktopActions(deps: {
+  dialog: Pick<Dialog, 'showOpenDialog'>;
+  shell: Pick<Shell, 'showItemInFolder' | 'openPath'>;
+  window: () => BrowserWindow | undefined;
+  files: PictureFiles;
+}): DesktopApi {
+  const fileOf = (id: number): string => {
+    const file = deps.files.originalFile(id);
+    if (!file) throw notFound(`Item ${id} has no file inside a library folder.`);
+    return file;
+  };
+  const open = (options: Electron.OpenDialogOptions): ReturnType<Dialog['showOpenDialog']> => {
+    const window = deps.window();
+    return window ? deps.dialog.showOpenDialog(window, options) : deps.dialog.showOpenDialog(options);
+  };
+  return {
+    async pickFolders() {
+      const result = await open({ title: 'Add folders to the library', properties: ['openDirectory', 'multiSelections', 'createDirectory'] });
+      return result.canceled ? [] : result.filePaths;
+    },
+    async pickCatalog() {
+      const result = await open({
+        title: 'Import a product catalog',
+        properties: ['openFile'],
+        filters: [{ name: 'Catalogs (CSV, TSV, JSON, JSON Lines)', extensions: CATALOG_EXTENSIONS }],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    reveal({ id }) {
+      deps.shell.showItemInFolder(fileOf(id));
+      return Promise.resolve(null);
+    },
+    async openItem({ id }) {
+      const failure = await deps.shell.openPath(fileOf(id));
+      if (failure) throw new Error(`Could not open the file: ${failure}`);
+      return null;
+    },
+  };
+}

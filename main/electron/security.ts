@@ -1,0 +1,25 @@
+import type { Session, WebContents } from 'electron';
+
+/**
+ * What the window may do beyond showing our page: nothing. It cannot navigate away, open
+ * windows, attach webviews or get permissions (camera, notifications, ...). Links to the web
+ * open in the user's browser instead.
+ */
+export function hardenContents(contents: WebContents, openExternal: (url: string) => void, appOrigin: string): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(appOrigin)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!url.startsWith(appOrigin)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+export function denyPermissions(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}

@@ -1,0 +1,45 @@
+import type { ItemSummary, SPACES, Space } from '../../../preload/contract.js';
+
+/** The contract's space order, without importing the contract's runtime (zod) into the page. */
+export const SPACE_ORDER = ['clip', 'visual', 'text', 'colour'] as const satisfies typeof SPACES;
+
+export const SPACE_NAMES: Record<Space, string> = { clip: 'meaning', visual: 'look', text: 'words', colour: 'colour' };
+
+/** A file's name (or a product's title) for captions and labels. */
+export function itemName(item: Pick<ItemSummary, 'title' | 'path' | 'id'>): string {
+  if (item.title) return item.title;
+  if (item.path) return item.path.split(/[\\/]/).pop() ?? item.path;
+  return `#${item.id}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** The detail pane's sentence about a score: which spaces carried it. */
+export function explainBreakdown(breakdown: Partial<Record<Space, number>>): string {
+  const parts = (Object.entries(breakdown) as [Space, number][]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const total = parts.reduce((sum, [, v]) => sum + v, 0);
+  if (parts.length === 0 || total <= 0) return 'No space found it similar.';
+  const phrase = (space: Space): string =>
+    ({ clip: 'similar meaning', visual: 'similar look', text: 'similar words', colour: 'similar colours' })[space];
+  const [first, second] = parts;
+  if (!first) return '';
+  if (first[1] / total > 0.7 || !second) return `Mostly ${phrase(first[0])}.`;
+  return `${phrase(first[0]).replace(/^./, (c) => c.toUpperCase())} and ${phrase(second[0])}.`;
+}

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const CHROMIUM = process.env.SEMBLANCE_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumMissing = fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)`;
+export const RESULTS_DIR = path.join(REPO, 'test-results');
+
+export interface Served {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop: () => Promise<number | null>;
+}
+
+/** `semblance serve` as a user runs it, on a free port; resolves with the URL it printed. */
+export async function serve(t: { after(fn: () => unknown): void }, args: { db: string; env: NodeJS.ProcessEnv }): Promise<Served> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'semblance.js'), '--db', args.db, '--json', 'serve'], {
+    env: { ...process.env, ...args.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stop = (): Promise<number | null> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  t.after(stop);
+  const first = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`semblance serve exited with ${code}: ${stderr}`)));
+  });
+  const { url, port } = JSON.parse(first) as { url: string; port: number };
+  return { url, port, child, stop };
+}
+
+export async function launchChromium(t: { after(fn: () => unknown): void }): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  t.after(() => browser.close());
+  return browser;
+}
+
+/** Saves a screenshot under test-results/ (a CI artifact) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
