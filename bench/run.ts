@@ -5,6 +5,7 @@
  *   npm run bench                        everything: search at 10k and 100k items, embedding
  *   npm run bench -- --only search --items 10000
  *   npm run bench -- --only embed --photos 100
+ *   npm run bench -- --only ui --items 100000
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
 import { benchSearch, type SearchBenchResult } from './search.js';
+import { benchUi, type UiBenchResult } from './ui.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,8 +31,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && only !== 'search' && only !== 'embed' && only !== 'library' && only !== 'catalog') {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -49,6 +51,7 @@ const results: SearchBenchResult[] = [];
 let embed: EmbedBenchResult | null = null;
 let library: LibraryMeasurement | null = null;
 let catalog: CatalogBenchResult | null = null;
+const ui: UiBenchResult[] = [];
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
   if (only === undefined || only === 'library') {
@@ -65,6 +68,18 @@ try {
     } else {
       log(`\nEmbedding (${values.photos} photos of ${dirs.photosDir})`);
       embed = await benchEmbed({ dir, ...dirs, photos: Number(values.photos), log });
+    }
+  }
+  for (const items of only === undefined || only === 'ui' ? [sizes[sizes.length - 1] ?? 100_000] : []) {
+    log(`\nThe UI's grid in Chromium, ${items} items`);
+    const result = await benchUi({ dir, items, log });
+    if (result) {
+      ui.push(result);
+      log(`  first grid: ${fmt(result.firstGridMs, 0)} ms after navigation; jump to the end: rows there in ${fmt(result.jumpToEndMs, 0)} ms`);
+      log(
+        `  scrolling 900 px a frame: frame p50 ${fmt(result.scrollFrames.p50, 1)} ms, p95 ${fmt(result.scrollFrames.p95, 1)} ms, ` +
+          `max ${fmt(result.scrollFrames.max, 1)} ms over ${result.scrollFrames.frames} frames; at most ${result.cellsInPage} cells in the page`,
+      );
     }
   }
   const clipTextModel = only === undefined || only === 'search' ? writeClipTextModel(repo, dir) : undefined;
@@ -97,7 +112,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');
