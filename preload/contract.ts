@@ -145,14 +145,22 @@ export interface ApplyLabelsResponse {
   tagged: Record<string, number>;
 }
 
-export const CompareRequestSchema = z.strictObject({ a: z.string().min(1).max(2000), b: z.string().min(1).max(2000) });
+/** One side of a comparison: a text, or an item of the library (its picture, or a product). */
+export const CompareSideSchema = z.union([z.string().trim().min(1).max(2000), z.strictObject({ item: z.number().int().positive() })]);
+export type CompareSide = z.infer<typeof CompareSideSchema>;
+
+export const CompareRequestSchema = z.strictObject({ a: CompareSideSchema, b: CompareSideSchema });
+export type CompareRequest = z.infer<typeof CompareRequestSchema>;
 
 export interface CompareResponse {
+  /** The texts, or the items' names. */
   a: string;
   b: string;
-  /** Cosine similarity in each space that has a text model. */
-  text: number;
-  clip: number;
+  /**
+   * Cosine similarity in each space both sides can be put in: two texts in text and clip,
+   * a text and a picture in clip, two items in each space both have vectors in.
+   */
+  scores: Partial<Record<Space, number>>;
 }
 
 export interface SpaceStatus {
@@ -321,6 +329,37 @@ export interface CatalogImportSummary {
 
 export const SUBSTITUTE_PRESETS = ['balanced', 'same-function', 'same-look', 'product-not-scene'] as const;
 export type SubstitutePreset = (typeof SUBSTITUTE_PRESETS)[number];
+export type Weights = Partial<Record<Space, number>>;
+
+/**
+ * The seed's three shopping scenarios, named for what a shopper wants, plus a balance:
+ * - same-function: a replacement that does the same job (the toaster): its words only;
+ * - same-look: the favourite pants again, in looks first, with a little of its words;
+ * - product-not-scene: the basketball, not the model holding it: words and the product's own
+ *   colour, little of the full photo;
+ * - balanced: a bit of everything.
+ */
+export const WEIGHT_PRESETS: Readonly<Record<SubstitutePreset, Weights>> = {
+  balanced: { text: 0.3, visual: 0.3, clip: 0.2, colour: 0.2 },
+  'same-function': { text: 1 },
+  'same-look': { visual: 0.6, clip: 0.2, text: 0.2 },
+  'product-not-scene': { text: 0.5, colour: 0.4, visual: 0.1 },
+};
+
+export const WeightsSchema = z.partialRecord(z.enum(['clip', 'visual', 'colour', 'text']), z.number().min(-10).max(10));
+
+export const SaveWeightPresetRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(60),
+  /** null forgets the preset. */
+  weights: WeightsSchema.nullable(),
+});
+export type SaveWeightPresetRequest = z.infer<typeof SaveWeightPresetRequestSchema>;
+
+export interface WeightPresetsResponse {
+  builtIn: { name: SubstitutePreset; weights: Weights }[];
+  /** The user's own, saved with the library. */
+  saved: { name: string; weights: Weights }[];
+}
 
 export const SubstitutesRequestSchema = z.strictObject({
   /** Item id, catalog key ("shop:A17") or a row id unique across catalogs. */
@@ -423,6 +462,8 @@ export const REQUEST_SCHEMAS = {
   progress: EmptyRequestSchema,
   indexControl: IndexControlRequestSchema,
   labelSets: EmptyRequestSchema,
+  weightPresets: EmptyRequestSchema,
+  saveWeightPreset: SaveWeightPresetRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -449,8 +490,8 @@ export interface FinderApi {
   classify(request: ClassifyRequest): Promise<ClassifyResponse>;
   /** Tags the whole library with a label set, with confidence. */
   applyLabels(request: ApplyLabelsRequest): Promise<ApplyLabelsResponse>;
-  /** How similar two texts are, in each text space. */
-  compare(request: { a: string; b: string }): Promise<CompareResponse>;
+  /** How similar two texts, two items, or a text and an item are, in each space they share. */
+  compare(request: CompareRequest): Promise<CompareResponse>;
   /** Imports (or re-imports) a product catalog. */
   importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary>;
   /** Products like this one, weighted by a preset or by hand, with field conditions. */
@@ -465,6 +506,10 @@ export interface FinderApi {
   indexControl(request: IndexControlRequest): Promise<ProgressResponse>;
   /** The label sets applied to the library and how many items carry each tag. */
   labelSets(): Promise<LabelSetSummary[]>;
+  /** Weight presets: the built-in ones and the user's. */
+  weightPresets(): Promise<WeightPresetsResponse>;
+  /** Saves (or, with null weights, forgets) one of the user's weight presets. */
+  saveWeightPreset(request: SaveWeightPresetRequest): Promise<WeightPresetsResponse>;
 }
 
 /** Model download progress: bytes of one file of one model. */

@@ -42,7 +42,10 @@ export function formatClassify(response: ClassifyResponse): string {
 }
 
 export function formatCompare(response: CompareResponse): string {
-  return `text (sentence model)  ${response.text.toFixed(3)}\nclip (text tower)      ${response.clip.toFixed(3)}\n`;
+  const names: Record<string, string> = { text: 'text (sentence model)', clip: 'clip (meaning)', visual: 'visual (look)', colour: 'colour' };
+  return Object.entries(response.scores)
+    .map(([space, score]) => `${(names[space] ?? space).padEnd(22)} ${score.toFixed(3)}\n`)
+    .join('');
 }
 
 export function formatApplyLabels(response: ApplyLabelsResponse): string {

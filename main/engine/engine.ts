@@ -34,6 +34,11 @@ import {
   type ItemDetail,
   type LabelSetSummary,
   type ProgressResponse,
+  type CompareRequest,
+  type SaveWeightPresetRequest,
+  type WeightPresetsResponse,
+  type Weights,
+  WEIGHT_PRESETS,
 } from '../../preload/contract.js';
 import type { ColumnMapping } from './catalog/column-mapping.js';
 import { PRODUCT_SPACES, importCatalog } from './catalog/import-catalog.js';
@@ -70,6 +75,7 @@ export interface EngineOptions {
 }
 
 const MODEL_SETTINGS = 'models';
+const WEIGHT_PRESETS_SETTING = 'weightPresets';
 const DEFAULT_PHOTO_SPACES: Space[] = ['clip', 'visual', 'colour'];
 /** The demo catalog in resources/ (two folders above out/main/engine). */
 const DEMO_CATALOG = fileURLToPath(new URL('../../../resources/demo-catalog/foods.csv', import.meta.url));
@@ -165,7 +171,7 @@ export class Engine implements FinderApi {
     return this.searcher.applyLabels(request);
   }
 
-  compare(request: { a: string; b: string }): Promise<CompareResponse> {
+  compare(request: CompareRequest): Promise<CompareResponse> {
     return this.searcher.compare(request.a, request.b);
   }
 
@@ -219,11 +225,30 @@ export class Engine implements FinderApi {
     return Promise.resolve(labelSets(this.store));
   }
 
+  weightPresets(): Promise<WeightPresetsResponse> {
+    const saved = this.store.getSetting<Record<string, Weights>>(WEIGHT_PRESETS_SETTING) ?? {};
+    return Promise.resolve({
+      builtIn: (Object.keys(WEIGHT_PRESETS) as (keyof typeof WEIGHT_PRESETS)[]).map((name) => ({ name, weights: WEIGHT_PRESETS[name] })),
+      saved: Object.entries(saved)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, weights]) => ({ name, weights })),
+    });
+  }
+
+  async saveWeightPreset(request: SaveWeightPresetRequest): Promise<WeightPresetsResponse> {
+    if (Object.hasOwn(WEIGHT_PRESETS, request.name)) throw badInput(`"${request.name}" is a built-in preset; save yours under another name.`);
+    const saved = { ...(this.store.getSetting<Record<string, Weights>>(WEIGHT_PRESETS_SETTING) ?? {}) };
+    if (request.weights === null) delete saved[request.name];
+    else saved[request.name] = request.weights;
+    this.store.setSetting(WEIGHT_PRESETS_SETTING, saved);
+    return this.weightPresets();
+  }
+
   progress(): Promise<ProgressResponse> {
     return Promise.resolve({ index: this.job?.progress() ?? null });
   }
 
-  indexControl(request: IndexControlRequest): Promise<ProgressResponse> {
+  async indexControl(request: IndexControlRequest): Promise<ProgressResponse> {
     const job = this.job;
     if (!job) throw notFound('No indexing job is running.');
     if (request.action === 'pause') job.pause();

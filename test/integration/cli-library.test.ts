@@ -50,9 +50,9 @@ test('the command line end to end: index, search, similar, classify, with the JS
   const { labels } = JSON.parse(classified.stdout) as ClassifyResponse;
   assert.ok(Math.abs(labels.reduce((s, l) => s + l.probability, 0) - 1) < 1e-9);
 
-  const bad = run('search', 'cat colour:red');
+  const bad = run('search', 'cat hue:red');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /Unknown filter "colour:"/);
+  assert.match(bad.stderr, /Unknown filter "hue:"/);
   assert.equal((JSON.parse(bad.stdout) as { error: { code: string } }).error.code, 'bad-input');
   const missing = run('similar', path.join(dir, 'nope.jpg'));
   assert.equal(missing.code, 1);

@@ -66,9 +66,9 @@ test('web mode: the API answers only on 127.0.0.1, with the token and the right 
   assert.equal((await request(port, { method: 'GET', path: '/api/status', token })).status, 405);
 
   // Payloads are validated by the contract; errors come back as {ok: false, error}.
-  const bad = await request(port, { method: 'POST', path: '/api/search', token, body: JSON.stringify({ query: 'x colour:red' }) });
+  const bad = await request(port, { method: 'POST', path: '/api/search', token, body: JSON.stringify({ query: 'x hue:red' }) });
   assert.equal(bad.status, 400);
-  assert.match((JSON.parse(bad.body.toString()) as { error: { message: string } }).error.message, /Unknown filter "colour:"/);
+  assert.match((JSON.parse(bad.body.toString()) as { error: { message: string } }).error.message, /Unknown filter "hue:"/);
   assert.equal((await request(port, { method: 'POST', path: '/api/search', token, body: '{not json' })).status, 400);
   const found = await request(port, { method: 'POST', path: '/api/search', token, body: JSON.stringify({ query: 'red', k: 2 }) });
   const hits = (JSON.parse(found.body.toString()) as ApiResult<TextSearchResponse>) as { ok: true; value: TextSearchResponse };

@@ -86,7 +86,9 @@ test('compare ranks a synonym pair above an unrelated pair', async (t) => {
   const engine = libraryEngine(t, tempDir(t));
   const synonyms = await engine.compare({ a: 'a happy dog', b: 'the joyful puppy' });
   const unrelated = await engine.compare({ a: 'a happy dog', b: 'a red toaster' });
-  assert.ok(synonyms.text > unrelated.text + 0.3, `${synonyms.text} vs ${unrelated.text}`);
+  const [same, other] = [synonyms.scores.text ?? NaN, unrelated.scores.text ?? NaN];
+  assert.ok(same > other + 0.3, `${same} vs ${other}`);
+  assert.deepEqual(Object.keys(synonyms.scores).sort(), ['clip', 'text']);
 });
 
 test('bad searches give clear errors or warnings', async (t) => {
@@ -209,4 +211,38 @@ test("a photo's own XMP title or EXIF description is read and searchable", async
   await engine.index({ paths: [folder] });
   assert.equal(path.basename((await engine.search({ query: 'dog', k: 1 })).results[0]?.path ?? ''), 'IMG_0007.jpg');
   assert.equal(path.basename((await engine.search({ query: 'a meal', k: 1 })).results[0]?.path ?? ''), 'IMG_0008.jpg');
+});
+
+test('colour: terms, item comparisons and weight presets', async (t) => {
+  const { engine, folder } = await colourLibrary(t);
+  // "like this, in navy": a colour term alone, and mixed with an example.
+  const blue = await engine.search({ query: 'colour:#2030c0', k: 5 });
+  assert.deepEqual(names(blue.results).map((n) => n.split('-')[0]), ['blue', 'blue', 'blue', 'blue', 'blue']);
+  const greenLike = engine.store.itemIdByPath(path.join(folder, 'green-0.jpg'));
+  const firstRed = async (query: string): Promise<number> => names((await engine.search({ query, k: 40 })).results).findIndex((n) => n.startsWith('red'));
+  const alone = await firstRed(`like:${greenLike}`);
+  const inRed = await firstRed(`like:${greenLike} colour:red`);
+  assert.ok(inRed < alone, `the first red photo rises from ${alone} to ${inRed}`);
+  await assert.rejects(engine.search({ query: 'cat colour:notacolour' }), /colour: takes a colour name or hex.*at character 5/);
+
+  // Two items: every space both have; a text and an item: clip only (no text vectors here).
+  const id = (name: string): number => engine.store.itemIdByPath(path.join(folder, `${name}.jpg`)) as number;
+  const twins = await engine.compare({ a: { item: id('red-0') }, b: { item: id('red-1') } });
+  const apart = await engine.compare({ a: { item: id('red-0') }, b: { item: id('blue-0') } });
+  assert.deepEqual(Object.keys(twins.scores).sort(), ['clip', 'colour', 'visual']);
+  for (const space of ['clip', 'colour'] as const) assert.ok((twins.scores[space] ?? 0) > (apart.scores[space] ?? 1), space);
+  const worded = await engine.compare({ a: 'something red', b: { item: id('red-0') } });
+  assert.deepEqual(Object.keys(worded.scores), ['clip']);
+  assert.equal(worded.b, 'red-0.jpg');
+  assert.ok((worded.scores.clip ?? 0) > ((await engine.compare({ a: 'something red', b: { item: id('blue-0') } })).scores.clip ?? 1));
+  await assert.rejects(engine.compare({ a: { item: 99999 }, b: 'x' }), /No item with id 99999/);
+
+  // Presets: the built-in ones, and the user's, saved with the library.
+  const presets = await engine.weightPresets();
+  assert.deepEqual(presets.builtIn.map((p) => p.name), ['balanced', 'same-function', 'same-look', 'product-not-scene']);
+  assert.deepEqual(presets.saved, []);
+  await engine.saveWeightPreset({ name: 'mostly colour', weights: { colour: 0.8, visual: -0.2 } });
+  assert.deepEqual((await engine.weightPresets()).saved, [{ name: 'mostly colour', weights: { colour: 0.8, visual: -0.2 } }]);
+  await assert.rejects(engine.saveWeightPreset({ name: 'balanced', weights: { text: 1 } }), /built-in/);
+  assert.deepEqual((await engine.saveWeightPreset({ name: 'mostly colour', weights: null })).saved, []);
 });

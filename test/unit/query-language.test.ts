@@ -22,6 +22,11 @@ test('the query language: words, +/- concepts, weights, phrases, like: and filte
     ['a red car', 1],
     ['parking lot', -1],
   ]);
+  assert.deepEqual(parseQuery('like:42 colour:navy color:#1f3a93').terms.map(({ like, colour }) => [like, colour]), [
+    ['42', undefined],
+    [undefined, 'navy'],
+    [undefined, '#1f3a93'],
+  ]);
   const dates = parseQuery('snow after:2023-12 before:2024-02-29').filters;
   assert.equal(dates.after, new Date(2023, 11, 1).getTime());
   assert.equal(dates.before, new Date(2024, 2, 1).getTime() - 1);
@@ -32,7 +37,7 @@ test('query errors say what is wrong and where', () => {
     ['', /The query is empty/],
     ['   ', /The query is empty/],
     ['-people -crowds', /only negative terms/],
-    ['cat colour:red', /Unknown filter "colour:" .*at character 5/],
+    ['cat hue:red', /Unknown filter "hue:" .*at character 5/],
     ['cat kind:video', /kind: takes photo or product, not "video" \(at character 10/],
     ['cat after:yesterday', /after: takes a date such as 2024-06-30/],
     ['cat after:2023-02-30', /after: takes a date/],

@@ -5,16 +5,19 @@ import { badInput } from '../errors.js';
  * The search box's language, parsed into a typed query. The same parser serves the CLI, the
  * HTTP API and the UI, and every error says where in the query it is.
  *
- *   dog at the beach -people +sunset 2:red 0.5:"old car" like:IMG_1234.jpg
+ *   dog at the beach -people +sunset 2:red 0.5:"old car" like:IMG_1234.jpg colour:navy
  *   in:~/Pictures/2024 label:cat kind:photo after:2023-06-01 before:2024-01-01
  *
  * Plain words form the main description; `+x` adds a concept, `-x` subtracts one, `N:x`
- * weighs one; quotes make a phrase of several words; `like:` mixes in an example image.
+ * weighs one; quotes make a phrase of several words; `like:` mixes in an example image, and
+ * `colour:` a colour (a CSS name or hex, matched against each picture's colours).
  */
 export interface QueryTerm {
   /** Text to embed, or an example image (item id or file path) for `like:`. */
   text?: string;
   like?: string;
+  /** A colour (CSS name or hex) for `colour:`, matched in the colour space. */
+  colour?: string;
   weight: number;
   /** Where the term starts in the query, for messages. */
   at: number;
@@ -34,10 +37,15 @@ export interface ParsedQuery {
   filters: QueryFilters;
 }
 
-const FILTERS = ['in', 'label', 'kind', 'after', 'before', 'like'] as const;
+const FILTERS = ['in', 'label', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
+
+/** A bad-input error that says where in the query it is (the UI underlines that character). */
+export function queryError(query: string, at: number, message: string): Error {
+  return badInput(`${message} (at character ${at + 1} of "${query}")`);
+}
 
 function fail(query: string, at: number, message: string): never {
-  throw badInput(`${message} (at character ${at + 1} of "${query}")`);
+  throw queryError(query, at, message);
 }
 
 export function parseQuery(query: string): ParsedQuery {
@@ -94,6 +102,10 @@ export function parseQuery(query: string): ParsedQuery {
       switch (name) {
         case 'like':
           terms.push({ like: value.text, weight: 1, at });
+          break;
+        case 'colour':
+        case 'color':
+          terms.push({ colour: value.text, weight: 1, at });
           break;
         case 'in':
           (filters.in ??= []).push(value.text);

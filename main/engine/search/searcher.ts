@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   DEFAULT_K,
+  SPACES,
+  type CompareSide,
   type ApplyLabelsRequest,
   type ApplyLabelsResponse,
   type ClassifyRequest,
@@ -26,7 +28,8 @@ import { exactDot } from '../vector/unit-vector.js';
 import { SUBSTITUTE_WEIGHTS } from '../catalog/substitutes.js';
 import { parseWhere } from '../catalog/where-clause.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
-import { parseQuery, type QueryFilters } from './query-language.js';
+import { swatchDescriptor } from '../embed/colour-descriptor.js';
+import { parseQuery, queryError, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -101,6 +104,15 @@ export class Searcher {
       const vector = example.vectors.clip;
       if (!vector) throw badInput(`like:${term.like} has no clip vector yet (is it indexed?).`);
       terms.push({ space: 'clip', vector: Array.from(vector), weight: term.weight });
+    }
+    for (const term of parsed.terms.filter((t) => t.colour !== undefined)) {
+      let vector: Float32Array;
+      try {
+        vector = swatchDescriptor(term.colour as string);
+      } catch {
+        throw queryError(request.query, term.at, `colour: takes a colour name or hex such as navy or #1f3a93, not "${term.colour}"`);
+      }
+      terms.push({ space: 'colour', vector: Array.from(vector), weight: term.weight });
     }
     const ranked = this.rank(terms, this.filtersOf(parsed.filters), request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
     return { query: request.query, ...ranked, warnings: [...warnings, ...ranked.warnings] };
@@ -192,11 +204,34 @@ export class Searcher {
     throw notFound(`No product ${product}: give an item id, a catalog key such as demo:2, or a row id.`);
   }
 
-  async compare(a: string, b: string): Promise<CompareResponse> {
-    const pool = this.deps.pool();
-    const [textA, textB] = (await pool.embedTexts([a, b], 'text')) as [Float32Array, Float32Array];
-    const [clipA, clipB] = (await pool.embedTexts([a, b], 'clip')) as [Float32Array, Float32Array];
-    return { a, b, text: exactDot(textA, textB), clip: exactDot(clipA, clipB) };
+  /** Cosine similarity of two texts or items in every space both sides have a vector in. */
+  async compare(a: CompareSide, b: CompareSide): Promise<CompareResponse> {
+    const [x, y] = [await this.compareSide(a), await this.compareSide(b)];
+    const scores: CompareResponse['scores'] = {};
+    for (const space of SPACES) {
+      const [u, v] = [x.vectors[space], y.vectors[space]];
+      if (u && v) scores[space] = exactDot(u, v);
+    }
+    if (Object.keys(scores).length === 0) throw badInput(`"${x.name}" and "${y.name}" have no space in common yet (is the item indexed?).`);
+    return { a: x.name, b: y.name, scores };
+  }
+
+  /** A text in both text towers (the sentence model when it is there), or an item's stored vectors. */
+  private async compareSide(side: CompareSide): Promise<{ name: string; vectors: Partial<Record<Space, Float32Array>> }> {
+    if (typeof side === 'string') {
+      const pool = this.deps.pool();
+      const vectors: Partial<Record<Space, Float32Array>> = { clip: (await pool.embedTexts([side], 'clip'))[0] as Float32Array };
+      try {
+        vectors.text = (await pool.embedTexts([side], 'text'))[0] as Float32Array;
+      } catch (error) {
+        if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
+      }
+      return { name: side, vectors };
+    }
+    const item = this.deps.store.getItems([side.item]).get(side.item);
+    if (!item) throw notFound(`No item with id ${side.item}.`);
+    const { vectors } = await this.vectorsOf(String(side.item), [...SPACES]);
+    return { name: item.title ?? (item.path ? path.basename(item.path) : `#${item.id}`), vectors };
   }
 
   /** Ranks, finds the cut-off over a wider window, then returns k results in the asked order. */
