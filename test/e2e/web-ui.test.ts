@@ -86,7 +86,7 @@ test(
 
       // Add the folder; pause while it indexes, then let it finish.
       await page.getByRole('button', { name: 'Add folder…' }).first().click();
-      await page.getByLabel('Folder to add').fill(folder);
+      await page.getByLabel('Add folder: path').fill(folder);
       await page.getByRole('button', { name: 'Add', exact: true }).click();
       const pause = page.getByRole('button', { name: 'Pause' });
       await pause.waitFor({ timeout: 30_000 });

@@ -4,7 +4,12 @@ import type {
   IndexProgress,
   IndexSummary,
   ItemDetail,
+  ItemKind,
   ItemSummary,
+  LabelSetSummary,
+  SubstitutePreset,
+  WeightPresetsResponse,
+  Weights,
   ModelProgress,
   RankedResponse,
   Space,
@@ -21,7 +26,14 @@ export interface GridItem extends ItemSummary {
 export type ResultsView =
   | { mode: 'library' }
   | { mode: 'search'; query: string }
-  | { mode: 'similar'; of: GridItem; by: SimilarBy };
+  | { mode: 'similar'; of: GridItem; by: SimilarBy | 'custom' }
+  | { mode: 'substitutes'; of: GridItem; where: string };
+
+/** What the library view lists: everything, only products, or one tag. */
+export interface LibraryFilter {
+  kinds?: ItemKind[];
+  label?: string;
+}
 
 export type SimilarBy = 'look' | 'meaning' | 'colour' | 'all';
 
@@ -66,7 +78,19 @@ export class AppState {
   queryError = $state<QueryError | null>(null);
   busy = $state(false);
 
+  /** Bumped when a new result list starts (not when weights re-rank it): the grid scrolls to the top. */
+  resultsKey = $state(0);
+  libraryFilter = $state<LibraryFilter>({});
+  /** The weights of the look-alike or substitutes view, as the sliders show them. */
+  weights = $state<Weights>({});
+  presets = $state<WeightPresetsResponse | null>(null);
+  labelSets = $state<LabelSetSummary[]>([]);
+  /** The label set being applied now, if any. */
+  labelling = $state<string | null>(null);
+
   selected = $state<number | null>(null);
+  /** Bumped when the user moves the selection: the grid brings it into view (a re-ranking does not). */
+  revealKey = $state(0);
   detail = $state<ItemDetail | null>(null);
   detailOpen = $state(false);
 
@@ -75,6 +99,7 @@ export class AppState {
   private nextNotice = 1;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private liveRefreshAt = 0;
+  private rerankTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(bridge: Bridge) {
     this.bridge = bridge;
@@ -94,6 +119,8 @@ export class AppState {
     void this.refreshStatus();
     void this.bridge.api.progress().then(({ index }) => (this.progress = index), () => undefined);
     void this.showLibrary();
+    void this.refreshPresets();
+    void this.refreshLabelSets();
     return unsubscribe;
   }
 
@@ -147,6 +174,7 @@ export class AppState {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       void this.refreshStatus();
+      void this.refreshLabelSets();
       if (this.view.mode === 'library' && !this.busy) void this.showLibrary({ keepSelection: true, quiet: true });
     }, 300);
   }
@@ -157,12 +185,15 @@ export class AppState {
    * Shows the library, newest first. A quiet reload (the library changed underneath) keeps
    * the selection and gives way to any search the user starts meanwhile.
    */
-  async showLibrary(options: { keepSelection?: boolean; quiet?: boolean } = {}): Promise<void> {
+  async showLibrary(options: { keepSelection?: boolean; quiet?: boolean; filter?: LibraryFilter } = {}): Promise<void> {
     const keepSelection = options.keepSelection ?? false;
     const generation = options.quiet ? this.generation : ++this.generation;
+    const filter = options.filter ?? (options.quiet ? this.libraryFilter : {});
     try {
-      const page = await this.bridge.api.browse({ offset: 0, limit: PAGE });
+      const page = await this.bridge.api.browse({ ...filter, offset: 0, limit: PAGE });
       if (generation !== this.generation) return;
+      this.libraryFilter = filter;
+      if (!options.quiet) this.resultsKey++;
       const items = new Array<GridItem | undefined>(page.total);
       page.items.forEach((item, i) => (items[i] = item));
       this.requested = new Set([0]);
@@ -181,7 +212,7 @@ export class AppState {
     for (let page = Math.floor(from / PAGE); page <= Math.floor(Math.max(from, to - 1) / PAGE); page++) {
       if (this.requested.has(page)) continue;
       this.requested.add(page);
-      this.bridge.api.browse({ offset: page * PAGE, limit: PAGE }).then(
+      this.bridge.api.browse({ ...this.libraryFilter, offset: page * PAGE, limit: PAGE }).then(
         (result) => {
           if (generation !== this.generation) return;
           const items = this.items.slice();
@@ -205,6 +236,7 @@ export class AppState {
       const response = await this.bridge.api.search({ query: trimmed, k: 1000, sort });
       if (generation !== this.generation) return;
       this.view = { mode: 'search', query: trimmed };
+      this.resultsKey++;
       this.queryError = null;
       this.setItems(response.results, response.cutoff, response.warnings);
     } catch (error) {
@@ -216,20 +248,102 @@ export class AppState {
     }
   }
 
+  /** Look-alikes of a photo (or product) by one signal or all; the weights panel then tunes them. */
   async findSimilar(item: GridItem, by: SimilarBy): Promise<void> {
+    clearTimeout(this.rerankTimer);
+    this.weights = { ...SIMILAR_WEIGHTS[by] };
+    this.view = { mode: 'similar', of: item, by };
+    await this.rank(true);
+  }
+
+  /** Products like this one, by a preset's weights, with optional field conditions. */
+  async findSubstitutes(item: GridItem, preset: SubstitutePreset = 'balanced'): Promise<void> {
+    clearTimeout(this.rerankTimer);
+    this.weights = { ...(this.presets?.builtIn.find((p) => p.name === preset)?.weights ?? { text: 1 }) };
+    this.view = { mode: 'substitutes', of: item, where: '' };
+    await this.rank(true);
+  }
+
+  /** Slider moves: re-rank the same list shortly after the last move, keeping scroll and selection. */
+  setWeights(weights: Weights, now = false): void {
+    this.weights = weights;
+    if (this.view.mode === 'similar') this.view = { ...this.view, by: 'custom' };
+    clearTimeout(this.rerankTimer);
+    if (now) void this.rank(false);
+    else this.rerankTimer = setTimeout(() => void this.rank(false), 150);
+  }
+
+  setWhere(where: string): void {
+    if (this.view.mode !== 'substitutes') return;
+    this.view = { ...this.view, where };
+    void this.rank(false);
+  }
+
+  private async rank(fresh: boolean): Promise<void> {
+    const view = this.view;
+    if (view.mode !== 'similar' && view.mode !== 'substitutes') return;
+    const weights = Object.fromEntries(Object.entries(this.weights).filter(([, w]) => w !== 0)) as Weights;
+    if (Object.keys(weights).length === 0) {
+      this.warnings = ['Every weight is 0: move a slider to rank by it.'];
+      return;
+    }
     const generation = ++this.generation;
     this.busy = true;
     try {
-      const response = await this.bridge.api.similar({ targets: [String(item.id)], weights: SIMILAR_WEIGHTS[by], k: 1000 });
+      const response =
+        view.mode === 'similar'
+          ? (await this.bridge.api.similar({ targets: [String(view.of.id)], weights, k: 1000 })).queries[0]
+          : await this.bridge.api.substitutes({ product: String(view.of.id), weights, k: 1000, ...(view.where.trim() ? { where: view.where } : {}) });
       if (generation !== this.generation) return;
-      const [first] = response.queries;
-      this.view = { mode: 'similar', of: item, by };
-      this.queryError = null;
-      this.setItems(first?.results ?? [], first?.cutoff ?? null, first?.warnings ?? []);
+      if (fresh) this.resultsKey++;
+      this.setItems(response?.results ?? [], response?.cutoff ?? null, response?.warnings ?? [], !fresh);
     } catch (error) {
       if (generation === this.generation) this.notify('error', messageOf(error));
     } finally {
       if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  // ---- presets and labels ---------------------------------------------------------------
+
+  async refreshPresets(): Promise<void> {
+    try {
+      this.presets = await this.bridge.api.weightPresets();
+    } catch (error) {
+      this.notify('error', messageOf(error));
+    }
+  }
+
+  async savePreset(name: string, weights: Weights | null): Promise<void> {
+    try {
+      this.presets = await this.bridge.api.saveWeightPreset({ name, weights });
+      this.notify('info', weights ? `Preset "${name}" saved.` : `Preset "${name}" removed.`);
+    } catch (error) {
+      this.notify('error', messageOf(error));
+    }
+  }
+
+  async refreshLabelSets(): Promise<void> {
+    try {
+      this.labelSets = await this.bridge.api.labelSets();
+    } catch (error) {
+      this.notify('error', messageOf(error));
+    }
+  }
+
+  async applyLabelSet(name: string, labels: string[], threshold: number): Promise<boolean> {
+    this.labelling = name;
+    try {
+      const result = await this.bridge.api.applyLabels({ name, labels, threshold });
+      const tagged = Object.entries(result.tagged).map(([label, n]) => `${label} ${n}`).join(', ');
+      this.notify('info', `"${name}" over ${result.items} items: ${tagged}.`);
+      await this.refreshLabelSets();
+      return true;
+    } catch (error) {
+      this.notify('error', messageOf(error));
+      return false;
+    } finally {
+      this.labelling = null;
     }
   }
 
@@ -251,6 +365,7 @@ export class AppState {
       return;
     }
     this.selected = Math.max(0, Math.min(this.items.length - 1, index));
+    this.revealKey++;
     if (this.detailOpen) void this.loadDetail();
   }
 
@@ -318,9 +433,10 @@ export class AppState {
     this.busy = true;
     try {
       const summary = await this.bridge.api.importCatalog(request);
-      this.notify('info', `Catalog "${summary.catalog}": ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged.`);
+      const problems = summary.problems.length > 0 ? ` ${summary.problems.length} rows had problems (first: line ${summary.problems[0]?.line}: ${summary.problems[0]?.reason}).` : '';
+      this.notify(problems ? 'error' : 'info', `Catalog "${summary.catalog}": ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged.${problems}`);
       await this.refreshStatus();
-      await this.showLibrary();
+      await this.showLibrary({ filter: { kinds: ['product'] } });
     } catch (error) {
       this.notify('error', messageOf(error));
     } finally {
