@@ -441,6 +441,23 @@ export interface LabelSetSummary {
   labels: { label: string; items: number }[];
 }
 
+export const SaveSettingsRequestSchema = z.strictObject({
+  /** CPU threads for embedding; null: all cores but one. */
+  threads: z.number().int().min(1).max(256).nullable().optional(),
+  /** Folders inside library folders to leave out (their items are removed at the next index). */
+  excludedFolders: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+});
+export type SaveSettingsRequest = z.infer<typeof SaveSettingsRequestSchema>;
+
+export interface SettingsResponse {
+  threads: number | null;
+  /** This computer's cores, for the threads control. */
+  cores: number;
+  excludedFolders: string[];
+  /** Where the library lives (SEMBLANCE_DATA_DIR moves it). */
+  dataFolder: string;
+}
+
 /** Every method, its payload schema; the IPC router and HTTP server validate with these. */
 export const REQUEST_SCHEMAS = {
   status: EmptyRequestSchema,
@@ -464,6 +481,8 @@ export const REQUEST_SCHEMAS = {
   labelSets: EmptyRequestSchema,
   weightPresets: EmptyRequestSchema,
   saveWeightPreset: SaveWeightPresetRequestSchema,
+  settings: EmptyRequestSchema,
+  saveSettings: SaveSettingsRequestSchema,
 } as const;
 
 export type FinderMethod = keyof typeof REQUEST_SCHEMAS;
@@ -510,6 +529,10 @@ export interface FinderApi {
   weightPresets(): Promise<WeightPresetsResponse>;
   /** Saves (or, with null weights, forgets) one of the user's weight presets. */
   saveWeightPreset(request: SaveWeightPresetRequest): Promise<WeightPresetsResponse>;
+  /** The library's settings: embedding threads, excluded folders, where data lives. */
+  settings(): Promise<SettingsResponse>;
+  /** Changes settings; new threads restart the embedding workers. */
+  saveSettings(request: SaveSettingsRequest): Promise<SettingsResponse>;
 }
 
 /** Model download progress: bytes of one file of one model. */

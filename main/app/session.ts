@@ -58,6 +58,12 @@ export class Session {
       this.emit({ type: 'library-changed' });
       return summary;
     };
+    api.saveSettings = async (request) => {
+      const settings = await engine.saveSettings(request);
+      // Excluded folders change what is scanned and watched: re-index and re-watch now.
+      if (request.excludedFolders) this.rewatch();
+      return settings;
+    };
     this.api = api;
   }
 

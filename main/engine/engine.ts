@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -38,6 +39,8 @@ import {
   type SaveWeightPresetRequest,
   type WeightPresetsResponse,
   type Weights,
+  type SaveSettingsRequest,
+  type SettingsResponse,
   WEIGHT_PRESETS,
 } from '../../preload/contract.js';
 import type { ColumnMapping } from './catalog/column-mapping.js';
@@ -76,6 +79,12 @@ export interface EngineOptions {
 
 const MODEL_SETTINGS = 'models';
 const WEIGHT_PRESETS_SETTING = 'weightPresets';
+const LIBRARY_SETTINGS = 'library';
+
+interface LibrarySettings {
+  threads?: number | null;
+  excludedFolders?: string[];
+}
 const DEFAULT_PHOTO_SPACES: Space[] = ['clip', 'visual', 'colour'];
 /** The demo catalog in resources/ (two folders above out/main/engine). */
 const DEMO_CATALOG = fileURLToPath(new URL('../../../resources/demo-catalog/foods.csv', import.meta.url));
@@ -132,7 +141,7 @@ export class Engine implements FinderApi {
   embedder(): EmbedPool {
     this.pool ??= new EmbedPool({
       config: this.modelConfig(),
-      ...this.options.pool,
+      ...(this.options.pool ?? poolForThreads(this.librarySettings().threads ?? null)),
       ...(this.options.onModelProgress ? { onProgress: this.options.onModelProgress } : {}),
     });
     return this.pool;
@@ -244,6 +253,38 @@ export class Engine implements FinderApi {
     return this.weightPresets();
   }
 
+  async settings(): Promise<SettingsResponse> {
+    const saved = this.librarySettings();
+    return {
+      threads: saved.threads ?? null,
+      cores: os.availableParallelism(),
+      excludedFolders: saved.excludedFolders ?? [],
+      dataFolder: path.dirname(this.store.file),
+    };
+  }
+
+  async saveSettings(request: SaveSettingsRequest): Promise<SettingsResponse> {
+    const saved = this.librarySettings();
+    const next: LibrarySettings = {
+      ...saved,
+      ...(request.threads !== undefined ? { threads: request.threads } : {}),
+      ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
+    };
+    this.store.setSetting(LIBRARY_SETTINGS, next);
+    if ((next.threads ?? null) !== (saved.threads ?? null)) {
+      // New threads take effect with new workers, started on the next embedding.
+      const pool = this.pool;
+      this.pool = undefined;
+      this.prepared.clear();
+      await pool?.close();
+    }
+    return this.settings();
+  }
+
+  private librarySettings(): LibrarySettings {
+    return this.store.getSetting<LibrarySettings>(LIBRARY_SETTINGS) ?? {};
+  }
+
   progress(): Promise<ProgressResponse> {
     return Promise.resolve({ index: this.job?.progress() ?? null });
   }
@@ -293,6 +334,7 @@ export class Engine implements FinderApi {
     const roots = paths.map((p) => path.resolve(p));
     const watcher = new FolderWatcher({
       roots,
+      excluded: this.librarySettings().excludedFolders ?? [],
       onChanges: async (root, changed, deleted) => handlers.onApplied?.(await this.runJob([{ root, changed, deleted }], false)),
       ...(handlers.onError ? { onError: handlers.onError } : {}),
     });
@@ -327,6 +369,7 @@ export class Engine implements FinderApi {
           spaces,
           thumbnailsDir: this.thumbnailsDir(),
           confirmRemovals,
+          excluded: this.librarySettings().excludedFolders ?? [],
         },
         targets,
       );
@@ -416,7 +459,8 @@ export class Engine implements FinderApi {
 
   async setModel(request: SetModelRequest): Promise<ModelsResponse> {
     const settings = this.store.getSetting<ModelSettings>(MODEL_SETTINGS) ?? {};
-    if (request.model === null) delete settings[request.space];
+    if (request.model === null && request.dtype) settings[request.space] = { dtype: request.dtype };
+    else if (request.model === null) delete settings[request.space];
     else settings[request.space] = { model: request.model, ...(request.dtype ? { dtype: request.dtype } : {}) };
     this.store.setSetting(MODEL_SETTINGS, settings);
     const pool = this.pool;
@@ -425,4 +469,12 @@ export class Engine implements FinderApi {
     await pool?.close();
     return this.models();
   }
+}
+
+/** A number of CPU threads as embedding workers and threads per worker; null: the pool's default. */
+export function poolForThreads(threads: number | null): Pick<EmbedPoolOptions, 'size' | 'threads'> {
+  if (threads === null) return {};
+  const cores = os.availableParallelism();
+  const size = Math.max(1, Math.min(threads, cores - 1));
+  return { size, threads: Math.max(1, Math.floor(threads / size)) };
 }

@@ -195,6 +195,11 @@ test(
       const settings = page.getByRole('dialog', { name: 'Settings' });
       await settings.getByRole('cell', { name: /^clip/ }).waitFor();
       assert.equal(await settings.locator('tbody tr').count(), 4);
+      await settings.getByLabel('Threads for embedding').selectOption('1');
+      for (let i = 0; (await api<{ threads: number | null }>('settings', {})).threads !== 1; i++) {
+        assert.ok(i < 50, 'the threads setting is saved');
+        await page.waitForTimeout(100);
+      }
       await screenshot(page, 'power-08-settings');
     } catch (error) {
       await screenshot(page, 'power-failure');

@@ -82,3 +82,22 @@ export async function colourPhoto(file: string, rgb: [number, number, number], s
   }
   await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
 }
+
+/**
+ * An indexed library of `count` photos plus a symbolic link out of it (to a copy of the
+ * first photo beside the folder): the case every picture-by-id door must refuse.
+ */
+export async function libraryWithLinkOut(
+  t: { after(fn: () => unknown): void },
+  dir: string,
+  count: number,
+): Promise<{ engine: Engine; photos: string; first: string; linkOut: string }> {
+  const photos = path.join(dir, 'Pictures');
+  const [first] = (await writePhotos(photos, count)) as [string];
+  fs.writeFileSync(path.join(dir, 'secret.jpg'), fs.readFileSync(first));
+  const linkOut = path.join(photos, 'link-out.jpg');
+  fs.symlinkSync(path.join(dir, 'secret.jpg'), linkOut);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [photos] });
+  return { engine, photos, first, linkOut };
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { ApiResult, StatusResponse, TextSearchResponse } from '../../preload/contract.js';
 import { startServer } from '../../main/server/http-server.js';
-import { libraryEngine, writePhotos } from '../helpers/library.js';
+import { libraryWithLinkOut } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 interface Reply {
@@ -41,13 +41,7 @@ function request(port: number, options: { method?: string; path: string; host?: 
 }
 
 test('web mode: the API answers only on 127.0.0.1, with the token and the right Host; pictures only from library folders', async (t) => {
-  const dir = tempDir(t);
-  const photos = path.join(dir, 'Pictures');
-  const [first] = await writePhotos(photos, 3);
-  fs.writeFileSync(path.join(dir, 'secret.jpg'), fs.readFileSync(first as string));
-  fs.symlinkSync(path.join(dir, 'secret.jpg'), path.join(photos, 'link-out.jpg')); // a link out of the library
-  const engine = libraryEngine(t, dir);
-  await engine.index({ paths: [photos] });
+  const { engine, photos, first } = await libraryWithLinkOut(t, tempDir(t), 3);
   const server = await startServer({ library: { api: engine, engine }, token: 'test-token' });
   t.after(() => server.close());
   const { port, token } = server;

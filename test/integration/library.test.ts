@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { Engine, poolForThreads } from '../../main/engine/engine.js';
 import { scanFolder } from '../../main/engine/library/scan-folder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { checkIntegrity, libraryEngine, snapshot, writePhotos } from '../helpers/library.js';
@@ -234,4 +235,43 @@ test('an index job can be paused, resumed and cancelled, and reports progress wi
   // The next run finishes the rest without redoing anything.
   const rest = await engine.index({});
   assert.deepEqual([rest.counts.skipped, rest.counts.done], [written, 250 - written]);
+});
+
+test('an excluded folder is left out: its items go (no 20% guard), it is not scanned; threads set the workers', async (t) => {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  await writePhotos(folder, 3, 'keep');
+  await writePhotos(path.join(folder, 'private'), 4, 'private', 10);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [folder] });
+  assert.equal(engine.store.countItems().total, 7);
+
+  const settings = await engine.saveSettings({ excludedFolders: [path.join(folder, 'private')] });
+  assert.deepEqual(settings.excludedFolders, [path.join(folder, 'private')]);
+  const summary = await engine.index({});
+  assert.equal(summary.counts.removed, 4, 'removed although more than 20% of the folder went');
+  assert.deepEqual(summary.awaitingConfirmation, []);
+  const paths = (engine.store.db.prepare('SELECT path FROM items ORDER BY path').pluck().all() as string[]).map((p) => path.basename(p));
+  assert.deepEqual(paths, ['keep-0000.jpg', 'keep-0001.jpg', 'keep-0002.jpg']);
+  assert.deepEqual(
+    (await scanFolder(folder, () => false, [path.join(folder, 'private')])).files.map((f) => path.basename(f.path)).sort(),
+    ['keep-0000.jpg', 'keep-0001.jpg', 'keep-0002.jpg'],
+  );
+
+  // Back in: the folder is indexed again.
+  await engine.saveSettings({ excludedFolders: [] });
+  assert.equal((await engine.index({})).counts.done + 3, 7);
+
+  // (libraryEngine fixes its pool for tests; an engine opened as the app opens it follows the setting.)
+  const app = Engine.open({ databaseFile: path.join(dir, 'app', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
+  t.after(() => app.close());
+  assert.equal((await app.settings()).threads, null);
+  await app.saveSettings({ threads: 1 });
+  const one = app.embedder();
+  assert.deepEqual([one.size, one.threads], [1, 1]);
+  await app.saveSettings({ threads: 2 });
+  assert.notEqual(app.embedder(), one, 'new threads, new workers');
+  const two = poolForThreads(2);
+  assert.deepEqual([app.embedder().size, app.embedder().threads], [two.size, two.threads]);
+  assert.equal((await app.settings()).threads, 2);
 });

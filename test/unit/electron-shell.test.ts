@@ -9,7 +9,7 @@ import { trustedSender } from '../../main/electron/ipc-router.js';
 import { hardenContents } from '../../main/electron/security.js';
 import { mainWindowOptions } from '../../main/electron/window-options.js';
 import { FakeBrowserWindow, FakeWebContents, fakeElectron } from '../helpers/fake-electron.js';
-import { libraryEngine, writePhotos } from '../helpers/library.js';
+import { libraryWithLinkOut, writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
 
@@ -30,12 +30,7 @@ test('the window runs the page sandboxed and isolated, without Node, webviews or
 
 test('semblance:// reaches pictures by id only, inside library folders, and the app only inside its folder', async (t) => {
   const dir = tempDir(t);
-  const photos = path.join(dir, 'Pictures');
-  const [first] = await writePhotos(photos, 2);
-  fs.writeFileSync(path.join(dir, 'secret.jpg'), fs.readFileSync(first as string));
-  fs.symlinkSync(path.join(dir, 'secret.jpg'), path.join(photos, 'link-out.jpg')); // a link out of the library
-  const engine = libraryEngine(t, dir);
-  await engine.index({ paths: [photos] });
+  const { engine, first } = await libraryWithLinkOut(t, dir, 2);
   const ids = engine.store.db.prepare('SELECT id, path FROM items').all() as { id: number; path: string }[];
   const inside = ids.find((row) => row.path === first);
   const linkOut = ids.find((row) => row.path.endsWith('link-out.jpg'));

@@ -2,9 +2,12 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ChangeCoalescer } from './change-coalescer.js';
 import { hasImageExtension, isHiddenOrSystem } from './formats.js';
+import { isExcluded } from './scan-folder.js';
 
 export interface FolderWatcherOptions {
   roots: string[];
+  /** Folders left out of the library: not watched. */
+  excluded?: string[];
   /** Receives what changed under one root, after a quiet moment; runs one at a time. */
   onChanges: (root: string, changed: string[], deleted: string[]) => Promise<void>;
   onError?: (error: Error) => void;
@@ -19,7 +22,7 @@ export interface FolderWatcherOptions {
  * settles; bursts of events are coalesced per path and handed over a root at a time.
  */
 export class FolderWatcher {
-  private readonly options: Required<Omit<FolderWatcherOptions, 'onError'>> & Pick<FolderWatcherOptions, 'onError'>;
+  private readonly options: Required<Omit<FolderWatcherOptions, 'onError' | 'excluded'>> & Pick<FolderWatcherOptions, 'onError' | 'excluded'>;
   private readonly coalescer = new ChangeCoalescer();
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -31,11 +34,12 @@ export class FolderWatcher {
 
   async start(): Promise<void> {
     const roots = this.options.roots.map((r) => path.resolve(r));
+    const excluded = (this.options.excluded ?? []).map((f) => path.resolve(f));
     this.watcher = watch(roots, {
       ignoreInitial: true,
       followSymlinks: true,
       awaitWriteFinish: { stabilityThreshold: this.options.stabilityMs, pollInterval: 100 },
-      ignored: (file: string) => !roots.includes(file) && isHiddenOrSystem(path.basename(file)),
+      ignored: (file: string) => !roots.includes(file) && (isHiddenOrSystem(path.basename(file)) || isExcluded(path.resolve(file), excluded)),
     });
     const on = (change: 'added' | 'changed' | 'deleted', isFolder = false) => (file: string) => {
       if (!isFolder && !hasImageExtension(file)) return;

@@ -7,7 +7,7 @@ import { toApiError } from '../errors.js';
 import type { ItemWrite, LibraryItem, Store } from '../store/store.js';
 import { contentHash } from './content-hash.js';
 import { thumbnailPath } from './thumbnails.js';
-import { reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
+import { isExcluded, reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
 
 export interface IndexJobOptions {
   store: Store;
@@ -23,6 +23,8 @@ export interface IndexJobOptions {
   removalGuard?: number;
   /** Files hashed and embedded per batch (one transaction each). */
   batchSize?: number;
+  /** Folders the user left out of the library: not scanned, and their items removed. */
+  excluded?: string[];
 }
 
 /** What one job looks at: a whole folder, or the paths a watcher saw change in it. */
@@ -62,7 +64,7 @@ export class IndexJob {
   private cancelled = false;
 
   constructor(options: IndexJobOptions, targets: IndexTarget[]) {
-    this.options = { removalGuard: 0.2, batchSize: 16, confirmRemovals: false, ...options };
+    this.options = { removalGuard: 0.2, batchSize: 16, confirmRemovals: false, excluded: [], ...options };
     this.targets = targets;
   }
 
@@ -145,17 +147,22 @@ export class IndexJob {
     }
     store.setRootOnline(rootId, true);
 
-    const known = new Map(store.rootItems(rootId, spaces).flatMap((item) => (item.path ? [[item.path, item] as const] : [])));
+    const excluded = this.options.excluded ?? [];
+    const all = store.rootItems(rootId, spaces);
+    // Leaving a folder out is the user's decision, not a vanishing drive: no 20% guard.
+    const left = all.filter((item) => item.path && isExcluded(item.path, excluded));
+    if (left.length > 0) this.counts.removed += store.removeItems(left.map((item) => item.id));
+    const known = new Map(all.flatMap((item) => (item.path && !isExcluded(item.path, excluded) ? [[item.path, item] as const] : [])));
     let files: ScannedFile[];
     let vanished: LibraryItem[];
     let problems: ScanProblem[];
     if ('changed' in target) {
-      files = (await Promise.all(target.changed.map(statFile))).filter((f): f is ScannedFile => f !== null);
+      files = (await Promise.all(target.changed.filter((p) => !isExcluded(p, excluded)).map(statFile))).filter((f): f is ScannedFile => f !== null);
       const gone = new Set([...target.deleted, ...target.changed.filter((p) => !files.some((f) => f.path === p))]);
       vanished = [...known.values()].filter((item) => item.path && [...gone].some((g) => item.path === g || item.path?.startsWith(g + path.sep)));
       problems = [];
     } else {
-      ({ files, problems } = await scanFolder(root, () => this.cancelled));
+      ({ files, problems } = await scanFolder(root, () => this.cancelled, excluded));
       const seen = new Set(files.map((f) => f.path));
       // A folder that could not be read keeps its items: unreadable is not deleted.
       const shielded = problems.map((p) => p.path + path.sep);

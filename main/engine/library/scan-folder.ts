@@ -14,11 +14,16 @@ export interface ScanProblem {
 }
 
 /**
- * Every image file under a folder, recursively. Hidden and system entries are skipped,
+ * Every image file under a folder, recursively. Hidden and system entries and the user's
+ * excluded folders are skipped,
  * symbolic links are followed but each real folder is visited once (no loops), and a folder
  * that cannot be read is reported as a problem while the scan goes on.
  */
-export async function scanFolder(root: string, shouldStop: () => boolean = () => false): Promise<{ files: ScannedFile[]; problems: ScanProblem[] }> {
+export async function scanFolder(
+  root: string,
+  shouldStop: () => boolean = () => false,
+  excluded: readonly string[] = [],
+): Promise<{ files: ScannedFile[]; problems: ScanProblem[] }> {
   const files: ScannedFile[] = [];
   const problems: ScanProblem[] = [];
   const visited = new Set<string>();
@@ -44,6 +49,7 @@ export async function scanFolder(root: string, shouldStop: () => boolean = () =>
     for (const entry of entries) {
       if (isHiddenOrSystem(entry.name)) continue;
       const full = path.join(dir, entry.name);
+      if (isExcluded(full, excluded)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -67,6 +73,11 @@ export async function scanFolder(root: string, shouldStop: () => boolean = () =>
 
   await walk(root);
   return { files, problems };
+}
+
+/** Whether a path is one of the excluded folders or lies inside one. */
+export function isExcluded(file: string, excluded: readonly string[]): boolean {
+  return excluded.some((folder) => file === folder || file.startsWith(folder + path.sep));
 }
 
 export function reasonOf(error: unknown, what: string): string {
