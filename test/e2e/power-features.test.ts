@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ApiResult, BrowseResponse } from '../../preload/contract.js';
 import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
+import { fakeHub } from '../helpers/fake-hub.js';
 import { colourPhoto } from '../helpers/library.js';
 import { writeShopCatalog } from '../helpers/shop-catalog.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { testModelEnv } from '../helpers/test-models.js';
+import { FIXTURE_MODELS, testModelEnv } from '../helpers/test-models.js';
 
 const PALETTE: Record<string, [number, number, number]> = { red: [205, 35, 30], green: [40, 190, 50], blue: [35, 45, 205] };
 
@@ -208,3 +209,33 @@ test(
     assert.deepEqual(pageErrors, []);
   },
 );
+
+test('settings in Chromium: a missing model downloads with a progress bar, then is present', { skip: chromiumMissing, timeout: 120_000 }, async (t) => {
+  const dir = tempDir(t);
+  const hub = await fakeHub(t, 'acme/tiny-clip', path.join(FIXTURE_MODELS, 'tiny-clip'), { chunkDelayMs: 250 });
+  const env = testModelEnv(path.join(dir, 'models'));
+  const served = await serve(t, {
+    db: path.join(dir, 'data', 'library.db'),
+    env: { ...env, SEMBLANCE_OFFLINE: '', SEMBLANCE_MODEL_HOST: hub.url, SEMBLANCE_MODEL_CLIP: 'acme/tiny-clip' },
+  });
+  const browser = await launchChromium(t);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(served.url);
+  try {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    const clipRow = settings.getByRole('row').filter({ hasText: 'acme/tiny-clip' });
+    await clipRow.getByText(/missing \d+ files/).waitFor();
+    await clipRow.getByRole('button', { name: 'Download' }).click();
+    // The sidebar shows the download as it goes.
+    const download = page.getByRole('region', { name: 'Model download' });
+    await download.waitFor();
+    assert.match((await download.textContent()) ?? '', /acme\/tiny-clip/);
+    await screenshot(page, 'power-09-model-download');
+    await clipRow.getByText('present').waitFor({ timeout: 60_000 });
+    assert.ok(hub.requests.some((r) => r.endsWith('.onnx')), 'the model files came from the hub');
+  } catch (error) {
+    await screenshot(page, 'power-failure-download');
+    throw error;
+  }
+});

@@ -1,38 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ModelsResponse } from '../../preload/contract.js';
 import { Engine } from '../../main/engine/engine.js';
 import type { DownloadProgress } from '../../main/engine/models/load-models.js';
+import { fakeHub } from '../helpers/fake-hub.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { FIXTURE_MODELS, MOBILENET, dot, mobilenetMissing, testModelEnv } from '../helpers/test-models.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semblance.js');
-
-/** A stand-in for the model hub on 127.0.0.1: same URL layout, real HTTP, real bytes. */
-async function fakeHub(t: { after(fn: () => unknown): void }, repo: string, folder: string): Promise<{ url: string; requests: string[] }> {
-  const requests: string[] = [];
-  const prefix = `/${repo}/resolve/main/`;
-  const server = http.createServer((req, res) => {
-    const url = decodeURIComponent(req.url ?? '');
-    requests.push(url);
-    const file = url.startsWith(prefix) ? path.join(folder, url.slice(prefix.length)) : '';
-    if (!file.startsWith(folder) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const body = fs.readFileSync(file);
-    res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-}
 
 test('a model is downloaded once with progress, cached in the models folder, then works offline', async (t) => {
   const dir = tempDir(t);
