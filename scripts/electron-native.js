@@ -24,12 +24,16 @@ export function ensureElectronSqlite(version = electronVersion(), arch = process
   fs.cpSync(source, work, { recursive: true, filter: (file) => !file.includes(`${path.sep}build${path.sep}`) });
   console.log(`Building better-sqlite3 for Electron ${version} (once; about a minute)…`);
   const gyp = require.resolve('node-gyp/bin/node-gyp.js');
+  // Electron's headers, never this Node's: an npm `nodedir` setting would make node-gyp build
+  // for Node's ABI, which Electron refuses to load.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.toLowerCase() !== 'npm_config_nodedir'));
   const built = spawnSync(
     process.execPath,
     [gyp, 'rebuild', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers', '--release'],
-    { cwd: work, stdio: 'inherit' },
+    { cwd: work, stdio: 'inherit', env },
   );
   if (built.status !== 0) {
+    fs.rmSync(work, { recursive: true, force: true });
     throw new Error('Could not build better-sqlite3 for Electron (node-gyp needs Electron\'s headers from electronjs.org and a C++ toolchain).');
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
