@@ -21,7 +21,7 @@ export class Session {
   readonly api: FinderApi;
   private readonly listeners = new Set<Listener>();
   private readonly options: SessionOptions;
-  private watching: { close: () => Promise<void> } | undefined;
+  private watching: { close: (options?: { cancelJob?: boolean }) => Promise<void> } | undefined;
   private rewatching: Promise<void> = Promise.resolve();
   private lastProgress = 0;
   private pendingProgress: ReturnType<typeof setTimeout> | undefined;
@@ -45,7 +45,7 @@ export class Session {
     api.removeRoot = async (request) => {
       const status = await engine.removeRoot(request);
       this.emit({ type: 'library-changed' });
-      this.rewatch();
+      this.rewatch(false);
       return status;
     };
     api.importCatalog = async (request) => {
@@ -61,7 +61,7 @@ export class Session {
     api.saveSettings = async (request) => {
       const settings = await engine.saveSettings(request);
       // Excluded folders change what is scanned and watched: re-index and re-watch now.
-      if (request.excludedFolders) this.rewatch();
+      if (request.excludedFolders) this.rewatch(true);
       return settings;
     };
     this.api = api;
@@ -70,7 +70,7 @@ export class Session {
   /** Opens the database (errors here are the front door's to show) and starts watching. */
   static open(options: SessionOptions): Session {
     const session = new Session(options);
-    session.rewatch();
+    session.rewatch(true);
     return session;
   }
 
@@ -100,25 +100,33 @@ export class Session {
   private async index(request: IndexRequest): Promise<IndexSummary> {
     const summary = await this.engine.index(request);
     this.done(summary);
-    if (request.paths) this.rewatch();
+    if (request.paths) this.rewatch(false); // just indexed: watch the new folder too, no second scan
     return summary;
   }
 
-  /** (Re)starts watching every library folder, after any earlier (re)start. */
-  private rewatch(): void {
+  /**
+   * (Re)starts watching every library folder, after any earlier (re)start; `indexFirst`
+   * reconciles them with the disk first (at start, and when what is excluded changed).
+   */
+  private rewatch(indexFirst: boolean): void {
     if (this.options.watch === false) return;
     this.rewatching = this.rewatching.then(async () => {
       if (this.closed) return;
-      await this.watching?.close();
+      // A job running now may be the user's (a folder being added): it is left to finish.
+      await this.watching?.close({ cancelJob: false });
       this.watching = undefined;
       const roots = this.engine.store.roots().map((root) => root.path);
       if (roots.length === 0 || this.closed) return;
       try {
-        const watching = await this.engine.watch(roots, {
-          onApplied: (summary) => this.done(summary),
-          onError: (error) => this.emit({ type: 'problem', message: `Watching folders: ${error.message}` }),
-        });
-        this.done(watching.initial);
+        const watching = await this.engine.watch(
+          roots,
+          {
+            onApplied: (summary) => this.done(summary),
+            onError: (error) => this.emit({ type: 'problem', message: `Watching folders: ${error.message}` }),
+          },
+          { indexFirst },
+        );
+        if (watching.initial) this.done(watching.initial);
         this.watching = watching;
       } catch (error) {
         this.emit({ type: 'problem', message: `Cannot watch the library folders: ${error instanceof Error ? error.message : String(error)}` });

@@ -237,8 +237,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       const report = (summary: IndexSummary): void =>
         json ? io.stdout(`${JSON.stringify(summary)}\n`) : io.stderr(formatIndexSummary(summary));
       return untilInterrupted(async (engine) => {
-        const session = await engine.watch(folders, { onApplied: report, onError: (e) => io.stderr(`semblance: ${e.message}\n`) }, minutes);
-        report(session.initial);
+        const session = await engine.watch(folders, { onApplied: report, onError: (e) => io.stderr(`semblance: ${e.message}\n`) }, { reconcileMinutes: minutes });
+        if (session.initial) report(session.initial);
         io.stderr(`Watching ${folders.join(', ')}; Ctrl-C stops.\n`);
         return session;
       }, 'Stopped watching.\n');

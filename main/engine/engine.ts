@@ -321,16 +321,17 @@ export class Engine implements FinderApi {
   }
 
   /**
-   * Indexes folders, then keeps them in step: a watcher hands over what changes, and a full
-   * reconcile runs every `reconcileMinutes` to catch what watching missed (watch limits, a
-   * drive remounted). Jobs run one after another.
+   * Indexes folders (unless `indexFirst` is false: they were just indexed), then keeps them in
+   * step: a watcher hands over what changes, and a full reconcile runs every
+   * `reconcileMinutes` to catch what watching missed (watch limits, a drive remounted). Jobs
+   * run one after another.
    */
   async watch(
     paths: string[],
     handlers: { onApplied?: (summary: IndexSummary) => void; onError?: (error: Error) => void } = {},
-    reconcileMinutes = 30,
-  ): Promise<{ initial: IndexSummary; close: () => Promise<void> }> {
-    const initial = await this.index({ paths });
+    options: { reconcileMinutes?: number; indexFirst?: boolean } = {},
+  ): Promise<{ initial: IndexSummary | null; close: (close?: { cancelJob?: boolean }) => Promise<void> }> {
+    const initial = options.indexFirst === false ? null : await this.index({ paths });
     const roots = paths.map((p) => path.resolve(p));
     const watcher = new FolderWatcher({
       roots,
@@ -339,19 +340,26 @@ export class Engine implements FinderApi {
       ...(handlers.onError ? { onError: handlers.onError } : {}),
     });
     await watcher.start();
-    const reconcile = setInterval(() => {
-      this.runJob(
-        roots.map((root) => ({ root })),
-        false,
-      ).then(handlers.onApplied, handlers.onError);
-    }, reconcileMinutes * 60_000);
+    const reconcile = setInterval(
+      () => {
+        this.runJob(
+          roots.map((root) => ({ root })),
+          false,
+        ).then(handlers.onApplied, handlers.onError);
+      },
+      (options.reconcileMinutes ?? 30) * 60_000,
+    );
     reconcile.unref();
     return {
       initial,
-      close: async () => {
+      /**
+       * Stops watching and waits for queued jobs. Stopping for good (Ctrl-C) cancels the job
+       * running; re-watching (`cancelJob: false`) leaves it, as it may be the user's own.
+       */
+      close: async ({ cancelJob = true } = {}) => {
         clearInterval(reconcile);
         await watcher.close();
-        this.job?.cancel();
+        if (cancelJob) this.job?.cancel();
         await this.jobs;
       },
     };

@@ -25,6 +25,7 @@ test('a catalog imports with its columns guessed; presets rank substitutes the w
   // same-function: the toaster in another colour; same-look: the same red box that boils water.
   const sameFunction = (await engine.substitutes({ product: 'shop:T1', preset: 'same-function', k: 5 })).results;
   assert.equal(sameFunction[0]?.title, 'Toaster');
+  assert.equal(path.basename(sameFunction[0]?.path ?? ''), 'toaster-blue.png', "a product's hit carries its picture");
   assert.notEqual(sameFunction[0]?.id, undefined);
   const sameLook = await engine.substitutes({ product: 'T1', preset: 'same-look', k: 5 });
   assert.equal(sameLook.results[0]?.title, 'Kettle');

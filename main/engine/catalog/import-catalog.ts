@@ -9,6 +9,9 @@ import type { ItemWrite, Store } from '../store/store.js';
 import { productText, resolveMapping, type ColumnMapping } from './column-mapping.js';
 import { readCatalog, type CatalogRow, type CatalogValue } from './read-catalog.js';
 
+/** Attribute keys the importer keeps for itself beside a product's own fields. */
+export const BOOKKEEPING_ATTRIBUTES: ReadonlySet<string> = new Set(['catalog', 'catalogFolder', 'id', 'rowHash', 'image', 'imageError']);
+
 export const PRODUCT_SPACES: Space[] = ['text', 'clip', 'visual', 'colour'];
 const BATCH = 32;
 const SAMPLE = 20;

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { SPACES, type BrowseRequest, type BrowseResponse, type ItemDetail, type ItemSummary, type LabelSetSummary, type Space } from '../../../preload/contract.js';
+import { BOOKKEEPING_ATTRIBUTES } from '../catalog/import-catalog.js';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 
-/** Attribute keys the importer keeps for itself; the rest are the product's own fields. */
-const BOOKKEEPING = new Set(['catalog', 'catalogFolder', 'id', 'rowHash', 'image', 'imageError']);
 const DEFAULT_PAGE = 200;
 
 interface DetailRow {
@@ -35,7 +34,7 @@ export function itemDetail(store: Store, id: number): ItemDetail {
   const attributes = row.attributes ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
   const fields: ItemDetail['fields'] = {};
   for (const [key, value] of Object.entries(attributes)) {
-    if (BOOKKEEPING.has(key)) continue;
+    if (BOOKKEEPING_ATTRIBUTES.has(key)) continue;
     fields[key] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : value === null ? null : JSON.stringify(value);
   }
   const labels = store.db

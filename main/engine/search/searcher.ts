@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   DEFAULT_K,
   SPACES,
+  WEIGHT_PRESETS,
   type CompareSide,
   type ApplyLabelsRequest,
   type ApplyLabelsResponse,
@@ -25,7 +26,6 @@ import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { exactDot } from '../vector/unit-vector.js';
-import { SUBSTITUTE_WEIGHTS } from '../catalog/substitutes.js';
 import { parseWhere } from '../catalog/where-clause.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
@@ -180,7 +180,7 @@ export class Searcher {
   async substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse> {
     const { store } = this.deps;
     const id = this.productId(request.product);
-    const weights = request.weights ?? SUBSTITUTE_WEIGHTS[request.preset ?? 'balanced'];
+    const weights = request.weights ?? WEIGHT_PRESETS[request.preset ?? 'balanced'];
     const spaces = (Object.keys(weights) as Space[]).filter((space) => (weights[space] ?? 0) !== 0);
     const terms = spaces.flatMap((space) => {
       const vector = store.readVectors(space, [id]).get(id);

@@ -85,6 +85,7 @@ export interface LibraryItem {
 export interface ItemRow {
   id: number;
   kind: ItemKind;
+  /** A photo's file, or a product's picture (null for a product without one). */
   path: string | null;
   catalogKey: string | null;
   title: string | null;
@@ -325,7 +326,7 @@ export class Store {
 
   getItems(itemIds: readonly number[]): Map<number, ItemRow> {
     const rows = this.stmt(
-      `SELECT id, kind, path, catalog_key AS catalogKey, title, status
+      `SELECT id, kind, coalesce(path, json_extract(attributes, '$.image')) AS path, catalog_key AS catalogKey, title, status
        FROM items WHERE id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(itemIds)) as ItemRow[];
     return new Map(rows.map((row) => [row.id, row]));

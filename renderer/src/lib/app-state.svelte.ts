@@ -35,13 +35,12 @@ export interface LibraryFilter {
   label?: string;
 }
 
-export type SimilarBy = 'look' | 'meaning' | 'colour' | 'all';
+export type SimilarBy = 'look' | 'meaning' | 'colour';
 
 export const SIMILAR_WEIGHTS: Record<SimilarBy, Partial<Record<Space, number>>> = {
   look: { visual: 1 },
   meaning: { clip: 1 },
   colour: { colour: 1 },
-  all: { clip: 0.5, visual: 0.3, colour: 0.2 },
 };
 
 export interface Notice {
