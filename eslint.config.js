@@ -59,12 +59,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['preload/contract.ts'],
+    files: ['preload/contract.ts', 'preload/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['*', '!zod'], message: 'The contract is types and schemas only: it imports zod alone.' }],
+          // zod and its own parts (./contract/x.js, ./x.js): nothing else.
+          patterns: [{ regex: '^(?!zod$)(?!\\./)', message: 'The contract is types and schemas only: it imports zod alone.' }],
         },
       ],
     },

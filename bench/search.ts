@@ -3,6 +3,7 @@ import type { Space, VectorTerm } from '../preload/contract.js';
 import { Engine } from '../main/engine/engine.js';
 import type { ItemWrite } from '../main/engine/store/store.js';
 import { percentile, timeIt } from './stats.js';
+import { peek as readConnection } from '../test/helpers/peek.js';
 
 export interface SearchBenchOptions {
   items: number;
@@ -168,7 +169,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
     }
 
     // sqlite-vec's own float32 brute force (KNN on one 512-d space), for reference.
-    const knn = engine.store.db.prepare('SELECT rowid, distance FROM vec_clip WHERE embedding MATCH ? AND k = 20');
+    const knn = readConnection(engine.store.file).prepare('SELECT rowid, distance FROM vec_clip WHERE embedding MATCH ? AND k = 20');
     const knnTimes: number[] = [];
     for (let q = 0; q < Math.min(10, options.queries); q++) {
       const blob = Buffer.from(member('clip', q).buffer);

@@ -28,14 +28,12 @@ export async function benchUi(options: { dir: string; items: number; log: (line:
     return null;
   }
   const session = Session.open({ databaseFile: path.join(dir, 'ui', 'library.db'), watch: false });
-  const { db } = session.engine.store;
-  const insert = db.prepare(
-    `INSERT INTO items (kind, catalog_key, title, attributes, status, created_at, updated_at)
-     VALUES ('product', ?, ?, '{}', 'ok', ?, ?)`,
-  );
-  db.transaction(() => {
-    for (let i = 0; i < items; i++) insert.run(`bench:${i}`, `Product ${i}`, i, i);
-  })();
+  for (let start = 0; start < items; start += 10_000) {
+    const count = Math.min(10_000, items - start);
+    session.engine.store.writeItems(
+      Array.from({ length: count }, (_, i) => ({ item: { kind: 'product' as const, catalogKey: `bench:${start + i}`, title: `Product ${start + i}`, attributes: {} } })),
+    );
+  }
   const server = await startServer({ library: session, staticDir: RENDERER_DIR });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   try {

@@ -1,4 +1,4 @@
-import { REQUEST_SCHEMAS, type FinderApi, type FinderEvent, type FinderMethod, type IndexProgress, type IndexRequest, type IndexSummary } from '../../preload/contract.js';
+import type { FinderApi, FinderEvent, IndexProgress, JobProgress } from '../../preload/contract.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 
 export interface SessionOptions extends Pick<EngineOptions, 'databaseFile' | 'env' | 'pool' | 'photoSpaces'> {
@@ -17,7 +17,7 @@ type Listener = (event: FinderEvent) => void;
  */
 export class Session {
   readonly engine: Engine;
-  /** The FinderApi the front door dispatches to: the engine's, with indexing that keeps watching up to date. */
+  /** The FinderApi the front door dispatches to: the engine's own. */
   readonly api: FinderApi;
   private readonly listeners = new Set<Listener>();
   private readonly options: SessionOptions;
@@ -26,6 +26,7 @@ export class Session {
   private lastProgress = 0;
   private pendingProgress: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private readonly jobsSent = new Map<number, { state: JobProgress['state']; at: number }>();
 
   private constructor(options: SessionOptions) {
     this.options = options;
@@ -34,37 +35,36 @@ export class Session {
       ...(options.env ? { env: options.env } : {}),
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.photoSpaces ? { photoSpaces: options.photoSpaces } : {}),
-      onIndexProgress: (progress) => this.progress(progress),
-      onModelProgress: (progress) => this.emit({ type: 'model-progress', progress }),
     });
-    const engine = this.engine;
-    const api = Object.fromEntries(
-      (Object.keys(REQUEST_SCHEMAS) as FinderMethod[]).map((method) => [method, (engine[method] as (r: unknown) => unknown).bind(engine)]),
-    ) as unknown as FinderApi;
-    api.index = (request) => this.index(request);
-    api.removeRoot = async (request) => {
-      const status = await engine.removeRoot(request);
-      this.emit({ type: 'library-changed' });
-      this.rewatch(false);
-      return status;
-    };
-    api.importCatalog = async (request) => {
-      const summary = await engine.importCatalog(request);
-      this.emit({ type: 'library-changed' });
-      return summary;
-    };
-    api.applyLabels = async (request) => {
-      const summary = await engine.applyLabels(request);
-      this.emit({ type: 'library-changed' });
-      return summary;
-    };
-    api.saveSettings = async (request) => {
-      const settings = await engine.saveSettings(request);
-      // Excluded folders change what is scanned and watched: re-index and re-watch now.
-      if (request.excludedFolders) this.rewatch(true);
-      return settings;
-    };
-    this.api = api;
+    this.api = this.engine;
+    // The services say what happened; the Session turns it into the UI's events and keeps
+    // the watchers in step with the library's folders.
+    this.engine.events.on((event) => {
+      switch (event.type) {
+        case 'index-progress':
+          this.progress(event.progress);
+          break;
+        case 'index-done':
+          this.emit({ type: 'index-done', summary: event.summary });
+          this.emit({ type: 'library-changed' });
+          if (event.added) this.rewatch(false); // just indexed: watch the new folder too, no second scan
+          break;
+        case 'model-progress':
+          this.emit({ type: 'model-progress', progress: event.progress });
+          break;
+        case 'job-progress':
+          this.jobProgress(event.progress);
+          break;
+        case 'library-changed':
+          this.emit({ type: 'library-changed' });
+          break;
+        case 'folders-changed':
+          this.rewatch(event.rescan);
+          break;
+        case 'threads-changed':
+          break;
+      }
+    });
   }
 
   /** Opens the database (errors here are the front door's to show) and starts watching. */
@@ -89,19 +89,12 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.pendingProgress);
-    this.engine.currentJob()?.cancel();
+    this.engine.jobs.cancelAll();
     await this.rewatching;
     await this.watching?.close();
     this.watching = undefined;
     await this.engine.close();
     this.listeners.clear();
-  }
-
-  private async index(request: IndexRequest): Promise<IndexSummary> {
-    const summary = await this.engine.index(request);
-    this.done(summary);
-    if (request.paths) this.rewatch(false); // just indexed: watch the new folder too, no second scan
-    return summary;
   }
 
   /**
@@ -120,13 +113,9 @@ export class Session {
       try {
         const watching = await this.engine.watch(
           roots,
-          {
-            onApplied: (summary) => this.done(summary),
-            onError: (error) => this.emit({ type: 'problem', message: `Watching folders: ${error.message}` }),
-          },
+          { onError: (error) => this.emit({ type: 'problem', message: `Watching folders: ${error.message}` }) },
           { indexFirst },
         );
-        if (watching.initial) this.done(watching.initial);
         this.watching = watching;
       } catch (error) {
         this.emit({ type: 'problem', message: `Cannot watch the library folders: ${error instanceof Error ? error.message : String(error)}` });
@@ -134,9 +123,14 @@ export class Session {
     });
   }
 
-  private done(summary: IndexSummary): void {
-    this.emit({ type: 'index-done', summary });
-    this.emit({ type: 'library-changed' });
+  /** A job's progress at most every progressIntervalMs, and every change of state. */
+  private jobProgress(progress: JobProgress): void {
+    const last = this.jobsSent.get(progress.id);
+    const interval = this.options.progressIntervalMs ?? 100;
+    if (last && last.state === progress.state && Date.now() - last.at < interval) return;
+    if (['done', 'cancelled', 'failed'].includes(progress.state)) this.jobsSent.delete(progress.id);
+    else this.jobsSent.set(progress.id, { state: progress.state, at: Date.now() });
+    this.emit({ type: 'job-progress', progress });
   }
 
   /** Progress at most every progressIntervalMs, and always the last one. */

@@ -1,7 +1,8 @@
 import type { DownloadProgress } from '../engine/models/load-models.js';
-import type { IndexProgress } from '../../preload/contract.js';
+import type { IndexProgress, JobProgress } from '../../preload/contract.js';
 import { downloadProgressBar } from './download-progress.js';
 import { indexProgressBar } from './index-progress.js';
+import { jobProgressBar } from './job-progress.js';
 
 /** Where the CLI writes; tests pass their own to capture output without spawning. */
 export interface CliIo {
@@ -12,6 +13,8 @@ export interface CliIo {
   progress?: () => { update: (progress: DownloadProgress) => void; stop: () => void };
   /** A progress display for indexing (stderr). */
   indexProgress?: () => { update: (progress: IndexProgress) => void; stop: () => void };
+  /** A progress display for the other jobs: catalog import, label sets (stderr). */
+  jobProgress?: () => { update: (progress: JobProgress) => void; stop: () => void };
 }
 
 export const processIo: CliIo = {
@@ -20,7 +23,9 @@ export const processIo: CliIo = {
   env: process.env,
   progress: () => downloadProgressBar(process.stderr),
   indexProgress: () => indexProgressBar(process.stderr),
+  jobProgress: () => jobProgressBar(process.stderr),
 };
 
 /** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** 130: cut short by Ctrl-C, as shells report an interrupted command (what was done stays). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MODEL_SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import { Engine } from '../engine/engine.js';
 import { badInput, toApiError } from '../engine/errors.js';
@@ -61,10 +61,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     let engine: Engine | undefined;
     const progress = io.progress?.();
     const indexing = io.indexProgress?.();
+    const jobBar = io.jobProgress?.();
     // Ctrl-C (or a service manager's TERM) cancels an indexing job, whose finished batches
     // stay written; `watch` stops itself; anything else just ends.
     const stop = (): void => {
-      const job = engine?.currentJob();
+      const job = engine?.jobs.running();
       if (onInterrupt) onInterrupt();
       else if (job) job.cancel();
       else process.exit(130);
@@ -78,6 +79,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         ...(indexing ? { onIndexProgress: indexing.update } : {}),
         ...(spaces ? { photoSpaces: spaces } : {}),
       });
+      // Indexing has its own bar (files, failures); every other job gets the common one.
+      if (jobBar) engine.jobs.onProgress((job) => job.kind !== 'index' && job.kind !== 'model-download' && jobBar.update(job));
       result = await use(engine, dispatch);
     } catch (error) {
       result = { ok: false, error: toApiError(error) };
@@ -85,13 +88,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       process.off('SIGINT', stop).off('SIGTERM', stop);
       progress?.stop();
       indexing?.stop();
+      jobBar?.stop();
       await engine?.close();
     }
     if (result.ok) {
       if (result.value === null) io.stderr(human(result.value));
       else io.stdout(options.json ? `${JSON.stringify(result.value, null, 2)}\n` : human(result.value));
-      const failed = (result.value as { state?: string } | null)?.state;
-      if (failed === 'failed') exitCode = EXIT.failure;
+      const state = (result.value as { state?: string } | null)?.state;
+      if (state === 'failed') exitCode = EXIT.failure;
+      else if (state === 'cancelled') exitCode = EXIT.cancelled;
       return;
     }
     io.stderr(`semblance: ${result.error.message}\n`);
@@ -314,13 +319,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   return exitCode;
 }
 
-const IMAGE_SPACES: readonly Space[] = ['clip', 'visual', 'colour', 'text'];
-
 function parseSpaces(list: string): Space[] {
   const spaces = list.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = spaces.filter((s) => !(IMAGE_SPACES as readonly string[]).includes(s));
+  const unknown = spaces.filter((s) => !(SPACES as readonly string[]).includes(s));
   if (unknown.length > 0 || spaces.length === 0) {
-    throw badInput(`--spaces takes a comma-separated list of ${IMAGE_SPACES.join(', ')}; got "${list}".`);
+    throw badInput(`--spaces takes a comma-separated list of ${SPACES.join(', ')}; got "${list}".`);
   }
   return spaces as Space[];
 }

@@ -11,9 +11,14 @@ declare global {
 /** A failed call, as main described it. */
 export class BridgeError extends Error {
   readonly code: ApiError['code'];
+  /** Where a malformed query goes wrong, and what is wrong without where. */
+  readonly at: number | undefined;
+  readonly reason: string | undefined;
   constructor(error: ApiError) {
     super(error.message);
     this.code = error.code;
+    this.at = error.at;
+    this.reason = error.reason;
   }
 }
 

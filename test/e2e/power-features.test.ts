@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { ApiResult, BrowseResponse } from '../../preload/contract.js';
+import type { BrowseResponse } from '../../preload/contract.js';
 import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
 import { fakeHub } from '../helpers/fake-hub.js';
 import { colourPhoto } from '../helpers/library.js';
@@ -46,17 +46,7 @@ test(
     const total = await colourFolder(photos);
     const csv = await writeShopCatalog(path.join(dir, 'shop'));
     const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
-    const token = new URL(served.url).hash.replace('#token=', '');
-    const api = async <T>(method: string, body: unknown): Promise<T> => {
-      const response = await fetch(`http://127.0.0.1:${served.port}/api/${method}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const result = (await response.json()) as ApiResult<T>;
-      if (!result.ok) throw new Error(result.error.message);
-      return result.value;
-    };
+    const { api } = served;
 
     const browser = await launchChromium(t);
     const page = await browser.newPage({ viewport: { width: 1280, height: 640 }, colorScheme: 'light' });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ApiResult } from '../../preload/contract.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CHROMIUM = process.env.SEMBLANCE_CHROMIUM ?? '/usr/bin/chromium';
@@ -14,6 +15,8 @@ export interface Served {
   port: number;
   child: ChildProcess;
   stop: () => Promise<number | null>;
+  /** Calls the served API as the page does (with the run's token); throws the error's message. */
+  api: <T>(method: string, body: unknown) => Promise<T>;
 }
 
 /** `semblance serve` as a user runs it, on a free port; resolves with the URL it printed. */
@@ -40,7 +43,18 @@ export async function serve(t: { after(fn: () => unknown): void }, args: { db: s
     child.once('exit', (code) => reject(new Error(`semblance serve exited with ${code}: ${stderr}`)));
   });
   const { url, port } = JSON.parse(first) as { url: string; port: number };
-  return { url, port, child, stop };
+  const token = new URL(url).hash.replace('#token=', '');
+  const api = async <T>(method: string, body: unknown): Promise<T> => {
+    const response = await fetch(`http://127.0.0.1:${port}/api/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const result = (await response.json()) as ApiResult<T>;
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value;
+  };
+  return { url, port, child, stop, api };
 }
 
 export async function launchChromium(t: { after(fn: () => unknown): void }): Promise<Browser> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Engine } from '../../main/engine/engine.js';
 import { tempDir } from './temp-dir.js';
+import { peek } from './peek.js';
 
 /** An engine on a fresh database in a temporary folder, closed when the test ends. */
 export function tempEngine(t: { after(fn: () => void): void }): Engine {
@@ -10,5 +11,5 @@ export function tempEngine(t: { after(fn: () => void): void }): Engine {
 }
 
 export function countRows(engine: Engine, sql: string): number {
-  return engine.store.db.prepare(sql).pluck().get() as number;
+  return peek(engine).prepare(sql).pluck().get() as number;
 }

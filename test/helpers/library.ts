@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { Engine } from '../../main/engine/engine.js';
 import { testModelEnv } from './test-models.js';
+import { peek } from './peek.js';
 
 /** An engine on a fresh database with the models built from code, one small worker. */
 export function libraryEngine(t: { after(fn: () => unknown): void }, dir: string): Engine {
@@ -43,7 +44,7 @@ export interface ItemSnapshot {
 
 /** path → (id, updated_at, status) of every item: what a re-index must not disturb. */
 export function snapshot(engine: Engine): Map<string, ItemSnapshot> {
-  const rows = engine.store.db.prepare('SELECT id, path, updated_at AS updatedAt, status FROM items').all() as (ItemSnapshot & {
+  const rows = peek(engine).prepare('SELECT id, path, updated_at AS updatedAt, status FROM items').all() as (ItemSnapshot & {
     path: string;
   })[];
   return new Map(rows.map(({ path: p, ...rest }) => [p, rest]));
@@ -51,7 +52,7 @@ export function snapshot(engine: Engine): Map<string, ItemSnapshot> {
 
 /** The invariants of a healthy library database. */
 export function checkIntegrity(engine: Engine): { integrity: string; orphanVectors: number; itemsMissingVectors: number } {
-  const { db } = engine.store;
+  const db = peek(engine);
   const orphanVectors = ['clip', 'visual', 'colour'].reduce((n, space) => {
     const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = ?").get(`vec_${space}`);
     if (!exists) return n;

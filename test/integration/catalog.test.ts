@@ -155,3 +155,36 @@ test('a YAML (or JSON) mapping file names the columns the guess cannot', async (
   assert.equal(engine.store.getItems([x1]).get(x1)?.title, 'Toaster');
   assert.ok(engine.store.readVectors('colour', [x1]).has(x1), 'the swatch column was used');
 });
+
+test("columns named like Semblance's own bookkeeping (catalog, rowHash, catalogFolder, id keyed by sku) keep the user's values", async (t) => {
+  const dir = tempDir(t);
+  const engine = libraryEngine(t, dir);
+  const csv = path.join(dir, 'clash.csv');
+  fs.writeFileSync(
+    csv,
+    'sku,name,catalog,rowHash,catalogFolder,id,imageError\n' +
+      'S1,Toaster,spring 2024,my-hash-1,aisle 3,legacy-17,none\n' +
+      'S2,Kettle,autumn 2023,my-hash-2,aisle 5,legacy-18,none\n',
+  );
+  const summary = await engine.importCatalog({ file: csv, name: 'shop' });
+  assert.deepEqual([summary.added, summary.problems.length], [2, 0]);
+  const detail = await engine.item({ id: engine.store.itemIdByCatalogKey('shop:S1') as number });
+  assert.deepEqual(detail.fields, { name: 'Toaster', catalog: 'spring 2024', rowHash: 'my-hash-1', catalogFolder: 'aisle 3', id: 'legacy-17', imageError: 'none' });
+  assert.equal(detail.catalog, 'shop', "Semblance's own catalog name is kept apart");
+  // Filters read the user's columns, and a re-import sees the rows unchanged (its hash is its own).
+  const kettle = await engine.substitutes({ product: 'shop:S1', preset: 'same-function', where: [{ field: 'catalog', op: '=', value: 'autumn 2023' }] });
+  assert.deepEqual(kettle.results.map((r) => r.title), ['Kettle']);
+  const again = await engine.importCatalog({ file: csv, name: 'shop' });
+  assert.deepEqual([again.unchanged, again.updated], [2, 0]);
+});
+
+test('substitutes take structured conditions: a value with spaces needs no quoting', async (t) => {
+  const { engine, csv, dir } = await shop(t);
+  fs.writeFileSync(csv, fs.readFileSync(csv, 'utf8').replace('K1;Kettle;boils water;kettle-red.png;red;kettle;30', 'K1;Kettle;boils water;kettle-red.png;red;stainless steel;30'));
+  assert.ok(dir);
+  await engine.importCatalog({ file: csv });
+  const steel = await engine.substitutes({ product: 'shop:T1', preset: 'same-function', where: [{ field: 'category', op: '=', value: 'Stainless Steel' }] });
+  assert.deepEqual(steel.results.map((r) => r.title), ['Kettle']);
+  // The CLI's text conditions say where they go wrong, as a position.
+  await assert.rejects(engine.substitutes({ product: 'shop:T1', where: 'category = stainless steel' }), (error: SemblanceError) => error.at === 'category = stainless '.length);
+});

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../../main/engine/engine.js';
 import { bruteForceSearch } from '../helpers/brute-force.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { peek } from '../helpers/peek.js';
 
 const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'crash-writer.js');
 
@@ -34,7 +35,7 @@ test('a writer killed with SIGKILL at random moments never leaves half a write b
   }
   const engine = Engine.open({ databaseFile: file });
   t.after(() => engine.close());
-  const { db } = engine.store;
+  const db = peek(engine);
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
 
   const items = engine.store.countItems().total;

@@ -10,6 +10,7 @@ import { scanFolder } from '../../main/engine/library/scan-folder.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { checkIntegrity, libraryEngine, snapshot, writePhotos } from '../helpers/library.js';
 import { DEBIAN_PHOTOS, testModelEnv } from '../helpers/test-models.js';
+import { peek } from '../helpers/peek.js';
 
 const cliBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semblance.js');
 
@@ -45,7 +46,7 @@ test('a moved or renamed file keeps its item, vectors and labels; a copy shares 
   const [a, b] = await writePhotos(photos, 3);
   const engine = libraryEngine(t, dir);
   await engine.index({ paths: [photos] });
-  const idOf = (file: string): number => engine.store.db.prepare('SELECT id FROM items WHERE path = ?').pluck().get(file) as number;
+  const idOf = (file: string): number => peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(file) as number;
   const aId = idOf(a as string);
   engine.store.setLabels(aId, '', [{ label: 'favourite', confidence: 1 }]);
   const aVectors = engine.store.readVectors('clip', [aId]).get(aId);
@@ -58,7 +59,7 @@ test('a moved or renamed file keeps its item, vectors and labels; a copy shares 
   assert.deepEqual([summary.counts.moved, summary.counts.copied, summary.counts.done, summary.counts.removed], [1, 1, 0, 0]);
   assert.equal(idOf(moved), aId);
   assert.deepEqual(engine.store.readVectors('clip', [aId]).get(aId), aVectors);
-  assert.equal(engine.store.db.prepare('SELECT label FROM labels WHERE item_id = ?').pluck().get(aId), 'favourite');
+  assert.equal(peek(engine).prepare('SELECT label FROM labels WHERE item_id = ?').pluck().get(aId), 'favourite');
   const copyId = idOf(path.join(photos, 'copy-of-b.jpg'));
   assert.deepEqual(engine.store.readVectors('visual', [copyId]).get(copyId), engine.store.readVectors('visual', [idOf(b as string)]).get(idOf(b as string)));
 
@@ -189,7 +190,7 @@ test('a folder of 200 broken files gives 200 error rows with reasons, and no cra
   const summary = await engine.index({ paths: [bad] });
   assert.equal(summary.state, 'done');
   assert.deepEqual([summary.counts.found, summary.counts.failed, summary.counts.done], [202, 200, 2]);
-  const errors = engine.store.db.prepare("SELECT error FROM items WHERE status = 'error'").pluck().all() as string[];
+  const errors = peek(engine).prepare("SELECT error FROM items WHERE status = 'error'").pluck().all() as string[];
   assert.equal(errors.length, 200);
   assert.ok(errors.every((reason) => /damaged|not an image format|empty|cannot decode/.test(reason)), errors.find((r) => !/damaged|not an image|empty|cannot decode/.test(r)));
   // Broken files that did not change are not retried on the next index.
@@ -251,7 +252,7 @@ test('an excluded folder is left out: its items go (no 20% guard), it is not sca
   const summary = await engine.index({});
   assert.equal(summary.counts.removed, 4, 'removed although more than 20% of the folder went');
   assert.deepEqual(summary.awaitingConfirmation, []);
-  const paths = (engine.store.db.prepare('SELECT path FROM items ORDER BY path').pluck().all() as string[]).map((p) => path.basename(p));
+  const paths = (peek(engine).prepare('SELECT path FROM items ORDER BY path').pluck().all() as string[]).map((p) => path.basename(p));
   assert.deepEqual(paths, ['keep-0000.jpg', 'keep-0001.jpg', 'keep-0002.jpg']);
   assert.deepEqual(
     (await scanFolder(folder, () => false, [path.join(folder, 'private')])).files.map((f) => path.basename(f.path)).sort(),

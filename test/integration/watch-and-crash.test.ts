@@ -11,6 +11,7 @@ import { Engine } from '../../main/engine/engine.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { checkIntegrity, libraryEngine, snapshot, writePhotos, type ItemSnapshot } from '../helpers/library.js';
 import { testModelEnv } from '../helpers/test-models.js';
+import { peek } from '../helpers/peek.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semblance.js');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,15 +53,15 @@ test('the watcher indexes a file copied in once it is complete, and drops delete
   }
   fs.rmSync(first as string);
   const settled = (): boolean =>
-    engine.store.db.prepare("SELECT count(*) FROM items WHERE path = ? AND status = 'ok'").pluck().get(target) === 1 &&
-    engine.store.db.prepare('SELECT count(*) FROM items WHERE path = ?').pluck().get(first) === 0;
+    peek(engine).prepare("SELECT count(*) FROM items WHERE path = ? AND status = 'ok'").pluck().get(target) === 1 &&
+    peek(engine).prepare('SELECT count(*) FROM items WHERE path = ?').pluck().get(first) === 0;
   for (let waited = 0; waited < 10_000 && !settled(); waited += 100) await sleep(100);
   await sleep(300);
-  const item = engine.store.db.prepare('SELECT status, size FROM items WHERE path = ?').get(target) as { status: string; size: number };
+  const item = peek(engine).prepare('SELECT status, size FROM items WHERE path = ?').get(target) as { status: string; size: number };
   assert.deepEqual(item, { status: 'ok', size: source.length });
   assert.equal(applied.reduce((n, s) => n + s.counts.done, 0), 1, 'embedded once');
   assert.equal(applied.reduce((n, s) => n + s.counts.failed, 0), 0, 'never seen half-written');
-  assert.equal(engine.store.db.prepare('SELECT count(*) FROM items WHERE path = ?').pluck().get(first), 0);
+  assert.equal(peek(engine).prepare('SELECT count(*) FROM items WHERE path = ?').pluck().get(first), 0);
 });
 
 /** Items committed so far, read by a separate connection (WAL lets it read while the CLI writes). */

@@ -6,6 +6,7 @@ import type { ItemKind, ItemStatus, SearchFilters, SearchHit, Space, VectorTerm 
 import { Engine } from '../../main/engine/engine.js';
 import { bruteForceSearch, type BruteHit } from '../helpers/brute-force.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { peek } from '../helpers/peek.js';
 
 const SPACES_USED: Space[] = ['clip', 'visual', 'text'];
 const LABELS = ['cat', 'dog', 'food'];
@@ -113,7 +114,7 @@ test('fused top-k equals a brute-force computation over all items, ties and filt
 
         // First search loads the index from the database...
         const first = await engine.searchVectors(query);
-        sameResults(first.results, bruteForceSearch(engine.store.db, s.terms, s.k, s.filters));
+        sameResults(first.results, bruteForceSearch(peek(engine), s.terms, s.k, s.filters));
 
         // ...later writes reach it through the store's change events.
         if (ids.length > 0) {
@@ -128,7 +129,7 @@ test('fused top-k equals a brute-force computation over all items, ties and filt
           }
         }
         const second = await engine.searchVectors(query);
-        sameResults(second.results, bruteForceSearch(engine.store.db, s.terms, s.k, s.filters));
+        sameResults(second.results, bruteForceSearch(peek(engine), s.terms, s.k, s.filters));
       } finally {
         await engine.close();
       }
@@ -166,7 +167,7 @@ test('exact results with realistic vectors, while the prefilter prunes most item
           { space: 'text', vector: Array.from({ length: 80 }, gaussian), weight: -0.3 },
         ];
         const { results } = await engine.searchVectors({ terms, k });
-        sameResults(results, bruteForceSearch(engine.store.db, terms, k));
+        sameResults(results, bruteForceSearch(peek(engine), terms, k));
         assert.ok(
           engine.lastSearch.candidates < engine.lastSearch.scanned / 4,
           `prefilter kept ${engine.lastSearch.candidates} of ${engine.lastSearch.scanned}`,

@@ -12,6 +12,7 @@ import { FakeBrowserWindow, FakeWebContents, fakeElectron } from '../helpers/fak
 import { libraryWithLinkOut, writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
+import { peek } from '../helpers/peek.js';
 
 type Invoke = (event: unknown, method: unknown, payload: unknown) => Promise<ApiResult<unknown>>;
 
@@ -31,7 +32,7 @@ test('the window runs the page sandboxed and isolated, without Node, webviews or
 test('semblance:// reaches pictures by id only, inside library folders, and the app only inside its folder', async (t) => {
   const dir = tempDir(t);
   const { engine, first } = await libraryWithLinkOut(t, dir, 2);
-  const ids = engine.store.db.prepare('SELECT id, path FROM items').all() as { id: number; path: string }[];
+  const ids = peek(engine).prepare('SELECT id, path FROM items').all() as { id: number; path: string }[];
   const inside = ids.find((row) => row.path === first);
   const linkOut = ids.find((row) => row.path.endsWith('link-out.jpg'));
   assert.ok(inside && linkOut);
@@ -206,5 +207,5 @@ test('the desktop app: one instance, checked IPC, pictures by id, events to the 
   assert.equal(quitted, false, 'the first quit waits for the library to close');
   await new Promise((resolve) => fake.app.once('quit', resolve));
   closed = true;
-  assert.equal(started.session.engine.store.db.open, false, 'database closed');
+  assert.equal(started.session.engine.store.isOpen(), false, 'database closed');
 });

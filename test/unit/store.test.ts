@@ -77,7 +77,7 @@ test('removing an item removes its vectors in every space and its labels', (t) =
   assert.equal(countRows(engine, 'SELECT count(*) FROM vec_text'), 1);
   assert.equal(countRows(engine, 'SELECT count(*) FROM labels'), 0);
   assert.deepEqual([...store.readVectors('clip', [keep, drop]).keys()], [keep]);
-  assert.equal(engine.store.db.pragma('integrity_check', { simple: true }), 'ok');
+  assert.equal(engine.store.integrityCheck(), 'ok');
 });
 
 test('a new model makes old vectors stale, never mixed with its own; a new size drops them', (t) => {
@@ -173,7 +173,7 @@ test('space left by removals is given back, and every remaining vector is kept a
   assert.equal(chunks(), Math.ceil(2_500 / 64));
   assert.deepEqual(store.readVectors('visual', kept), before);
   assert.equal(store.spaces()[1]?.vectors, 2_500);
-  assert.equal(engine.store.db.pragma('integrity_check', { simple: true }), 'ok');
+  assert.equal(engine.store.integrityCheck(), 'ok');
 
   // The trigger was recreated with the table: removing an item still removes its vector.
   store.removeItems(kept.slice(0, 10));

@@ -1,24 +1,25 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CatalogImportSummary, Space } from '../../../preload/contract.js';
+import { SPACES, type CatalogImportSummary, type Space } from '../../../preload/contract.js';
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { badInput } from '../errors.js';
-import type { ItemWrite, Store } from '../store/store.js';
+import type { JobContext } from '../jobs/job.js';
+import type { ItemWrite, LibraryStore } from '../store/library-store.js';
 import { productText, resolveMapping, type ColumnMapping } from './column-mapping.js';
 import { readCatalog, type CatalogRow, type CatalogValue } from './read-catalog.js';
 
-/** Attribute keys the importer keeps for itself beside a product's own fields. */
-export const BOOKKEEPING_ATTRIBUTES: ReadonlySet<string> = new Set(['catalog', 'catalogFolder', 'id', 'rowHash', 'image', 'imageError']);
-
-export const PRODUCT_SPACES: Space[] = ['text', 'clip', 'visual', 'colour'];
+/** Products are embedded into every space: their words, their picture, its colours. */
+export const PRODUCT_SPACES: Space[] = [...SPACES];
 const BATCH = 32;
 const SAMPLE = 20;
 
 export interface ImportOptions {
-  store: Store;
+  store: LibraryStore;
   pool: EmbedPool;
+  /** The job it runs in: progress in rows, and its cancel signal. */
+  job?: Pick<JobContext, 'signal' | 'report'>;
   file: string;
   /** The catalog's name, the prefix of its products' keys (default: the file name). */
   name?: string;
@@ -39,7 +40,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
   const catalog = options.name ?? path.basename(file, path.extname(file));
   if (!/^[\w.-]+$/.test(catalog)) throw badInput(`A catalog name holds letters, digits, '.', '_' and '-' only, not "${catalog}".`);
   const existing = store.catalogItems(catalog);
-  const summary: CatalogImportSummary = { catalog, file, rows: 0, added: 0, updated: 0, unchanged: 0, removed: 0, skipped: 0, problems: [] };
+  const summary: CatalogImportSummary = { catalog, file, state: 'done', rows: 0, added: 0, updated: 0, unchanged: 0, removed: 0, skipped: 0, problems: [] };
   const seen = new Map<string, number>();
   let mapping: ColumnMapping | null = null;
   let pending: CatalogRow[] = [];
@@ -114,15 +115,14 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
           kind: 'product',
           catalogKey: w.key,
           title: map.name ? String(w.row.values[map.name] ?? w.id) : w.id,
-          attributes: {
-            ...fields(w.row.values, map),
-            catalog,
-            catalogFolder: path.dirname(file),
-            id: w.id,
-            rowHash: w.hash,
-            ...(w.image ? { image: w.image } : {}),
-            ...(imageError ? { imageError } : {}),
-          },
+          // The user's fields exactly as the file has them; Semblance's own facts go in columns.
+          attributes: fields(w.row.values, map),
+          catalog,
+          catalogFolder: path.dirname(file),
+          rowId: w.id,
+          rowHash: w.hash,
+          picture: w.image,
+          pictureError: imageError,
           status: 'ok',
           error: null,
         },
@@ -133,8 +133,15 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     store.writeItems(writes);
   }
 
+  const { job } = options;
+  const total = job ? await estimateRows(file) : null;
   const sample: CatalogRow[] = [];
   for await (const row of readCatalog(file)) {
+    // Cancelled: the batches written so far stay; nothing is removed, since the rest was not read.
+    if (job?.signal.aborted) {
+      summary.state = 'cancelled';
+      break;
+    }
     summary.rows++;
     if (!mapping) {
       sample.push(row);
@@ -144,7 +151,16 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     } else {
       pending.push(row);
     }
-    if (pending.length >= BATCH) await flush();
+    if (pending.length >= BATCH) {
+      await flush();
+      job?.report(summary.rows, total === null ? null : Math.max(total, summary.rows), null);
+    }
+  }
+  if (summary.state === 'cancelled') {
+    if (!mapping && sample.length > 0) pending.push(...sample.splice(0));
+    mapping ??= pending.length > 0 ? mappingFor(pending, options.mapping) : null;
+    await flush();
+    return summary;
   }
   if (!mapping && sample.length > 0) {
     mapping = mappingFor(sample, options.mapping);
@@ -153,6 +169,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
   await flush();
   if (summary.rows === 0) throw badInput(`${file} has no products.`);
 
+  job?.report(summary.rows, summary.rows, null);
   const gone = [...existing].filter(([key]) => !seen.has(key.slice(catalog.length + 1))).map(([, item]) => item.id);
   summary.removed = store.removeItems(gone);
   return summary;
@@ -183,4 +200,18 @@ function imageOf(values: Record<string, CatalogValue>, map: ColumnMapping, catal
 /** Typed fields for filters: numbers stay numbers. */
 function fields(values: Record<string, CatalogValue>, map: ColumnMapping): Record<string, CatalogValue> {
   return Object.fromEntries(map.fields.filter((f) => values[f] !== undefined).map((f) => [f, values[f] ?? null]));
+}
+
+/** About how many rows a catalog has (its lines, less a header), for progress; null for a JSON array. */
+async function estimateRows(file: string): Promise<number | null> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.json') return null;
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    last = chunk[chunk.length - 1] ?? last;
+  }
+  if (last !== 10) lines++;
+  return ext === '.jsonl' || ext === '.ndjson' ? lines : Math.max(0, lines - 1);
 }

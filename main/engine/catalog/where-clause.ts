@@ -14,7 +14,7 @@ export function parseWhere(text: string): Condition[] {
   let at = 0;
   while (rest.trim()) {
     const m = pattern.exec(rest);
-    if (!m) throw badInput(`Cannot read the condition at character ${at + 1} of "${text}": write field = value, joined by "and" (as: category = toaster and price <= 50).`);
+    if (!m) throw badInput(`Cannot read the condition at character ${at + 1} of "${text}": write field = value, joined by "and" (as: category = toaster and price <= 50).`, at);
     const field = (m[1] as string).replace(/^"|"$/g, '');
     const raw = m[3] as string;
     const quoted = /^['"]/.test(raw);
@@ -28,7 +28,7 @@ export function parseWhere(text: string): Condition[] {
       rest = rest.slice(and[0].length);
       if (!rest.trim()) throw badInput(`"${text}" ends with "and": a condition is missing.`);
     } else if (rest.trim()) {
-      throw badInput(`Expected "and" at character ${at + 1} of "${text}".`);
+      throw badInput(`Expected "and" at character ${at + 1} of "${text}".`, at);
     }
   }
   return conditions;

@@ -4,13 +4,13 @@ import type { IndexCounts, IndexProgress, IndexState, IndexSummary, Space } from
 import type { EmbedPool } from '../embed/embed-pool.js';
 import type { ImageEmbedding, ImageSpace } from '../embed/embedders.js';
 import { toApiError } from '../errors.js';
-import type { ItemWrite, LibraryItem, Store } from '../store/store.js';
+import type { ItemWrite, LibraryItem, LibraryStore } from '../store/library-store.js';
 import { contentHash } from './content-hash.js';
 import { thumbnailPath } from './thumbnails.js';
 import { isExcluded, reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
 
 export interface IndexJobOptions {
-  store: Store;
+  store: LibraryStore;
   pool: EmbedPool;
   /**
    * The spaces photos are embedded into; their models are set up in the store already.

@@ -12,7 +12,7 @@ import {
 } from '@huggingface/transformers';
 import { SemblanceError } from '../errors.js';
 import { checkModelFiles, modelFolder, requiredFiles } from './model-files.js';
-import type { ModelConfig, ModelSpace, ModelSpec } from './registry.js';
+import { envModel, type ModelConfig, type ModelSpace, type ModelSpec } from './registry.js';
 
 export interface DownloadProgress {
   space: ModelSpace;
@@ -153,11 +153,6 @@ function reportProgress(spec: ModelSpec, event: unknown, onProgress: LoadOptions
   }
 }
 
-const ENV_NAME: Record<ModelSpace, string> = {
-  clip: 'SEMBLANCE_MODEL_CLIP',
-  visual: 'SEMBLANCE_MODEL_VISUAL',
-  text: 'SEMBLANCE_MODEL_TEXT',
-};
 
 export function missingModel(spec: ModelSpec, config: ModelConfig, missing: string[], reason?: string): SemblanceError {
   const folder = modelFolder(spec, config);
@@ -171,7 +166,7 @@ export function missingModel(spec: ModelSpec, config: ModelConfig, missing: stri
   return new SemblanceError(
     'not-found',
     `${why}${lacking}. Put the model's files (${required.join(', ')}) into ${folder}, ` +
-      `or set ${ENV_NAME[spec.space]} to a folder that has them.`,
+      `or set ${envModel(spec.space)} to a folder that has them.`,
   );
 }
 

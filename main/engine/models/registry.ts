@@ -3,7 +3,7 @@ import path from 'node:path';
 import { badInput } from '../errors.js';
 import { defaultDataDir } from '../paths.js';
 
-import { DTYPES, MODEL_SPACES, type Dtype, type ModelSpaceName } from '../../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, SPACE_TABLE, type Dtype, type ModelSpaceName } from '../../../preload/contract.js';
 
 /** The spaces that a neural model fills; `colour` is computed from pixels. */
 export { DTYPES, MODEL_SPACES, type Dtype };
@@ -16,11 +16,13 @@ export interface ModelDefault {
   role: string;
 }
 
-export const DEFAULT_MODELS: Record<ModelSpace, ModelDefault> = {
-  clip: { id: 'Xenova/clip-vit-base-patch32', dims: 512, role: 'words and images in one space (default: CLIP ViT-B/32)' },
-  visual: { id: 'Xenova/resnet-18', dims: 512, role: 'look-alike images (default: ResNet-18 pooled features)' },
-  text: { id: 'Xenova/distilbert-base-nli-mean-tokens', dims: 768, role: 'text similarity (default: DistilBERT sentence model, mean pooling)' },
-};
+/** Each model space's default, from the table of spaces. */
+export const DEFAULT_MODELS = Object.fromEntries(
+  MODEL_SPACES.map((space) => {
+    const { id, dims, role } = SPACE_TABLE[space].model;
+    return [space, { id, dims, role }];
+  }),
+) as Record<ModelSpace, ModelDefault>;
 
 /** Per-space model choice; anything left out takes its environment variable, then the default. */
 export type ModelSettings = Partial<Record<ModelSpace, { model?: string; dtype?: Dtype }>>;
@@ -46,16 +48,9 @@ export interface ModelConfig {
   specs: Record<ModelSpace, ModelSpec>;
 }
 
-const ENV_MODEL: Record<ModelSpace, string> = {
-  clip: 'SEMBLANCE_MODEL_CLIP',
-  visual: 'SEMBLANCE_MODEL_VISUAL',
-  text: 'SEMBLANCE_MODEL_TEXT',
-};
-const ENV_DTYPE: Record<ModelSpace, string> = {
-  clip: 'SEMBLANCE_DTYPE_CLIP',
-  visual: 'SEMBLANCE_DTYPE_VISUAL',
-  text: 'SEMBLANCE_DTYPE_TEXT',
-};
+/** The environment variable that chooses a space's model, and the one for its dtype. */
+export const envModel = (space: ModelSpace): string => SPACE_TABLE[space].model.envModel;
+const envDtype = (space: ModelSpace): string => SPACE_TABLE[space].model.envDtype;
 
 /**
  * Which model fills each space, where model files live and whether the network may be used.
@@ -70,12 +65,12 @@ export function resolveModelConfig(env: NodeJS.ProcessEnv = process.env, setting
   const specs = Object.fromEntries(
     MODEL_SPACES.map((space) => {
       const fromSetting = settings[space]?.model;
-      const fromEnv = env[ENV_MODEL[space]];
+      const fromEnv = env[envModel(space)];
       const chosen = fromEnv || fromSetting || DEFAULT_MODELS[space].id;
       const source = fromEnv ? 'environment' : fromSetting ? 'setting' : 'default';
       const local = looksLikePath(chosen);
       const id = local ? path.resolve(chosen) : chosen;
-      const dtypeText = env[ENV_DTYPE[space]] || env['SEMBLANCE_DTYPE'] || settings[space]?.dtype;
+      const dtypeText = env[envDtype(space)] || env['SEMBLANCE_DTYPE'] || settings[space]?.dtype;
       const dtype = dtypeText !== undefined && dtypeText !== '' ? parseDtype(dtypeText, space) : folderDtype(local ? id : path.join(modelsDir, id));
       return [space, { space, id, local, dtype, source } satisfies ModelSpec];
     }),

@@ -8,7 +8,7 @@ import {
   type VectorTerm,
 } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { LibraryStore as Store } from '../store/library-store.js';
 import { exactDot, toUnitVector } from '../vector/unit-vector.js';
 import { kthLargest } from './kth-largest.js';
 import type { VectorIndex } from './vector-index.js';

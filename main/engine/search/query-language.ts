@@ -41,7 +41,7 @@ const FILTERS = ['in', 'label', 'kind', 'after', 'before', 'like', 'colour', 'co
 
 /** A bad-input error that says where in the query it is (the UI underlines that character). */
 export function queryError(query: string, at: number, message: string): Error {
-  return badInput(`${message} (at character ${at + 1} of "${query}")`);
+  return badInput(`${message} (at character ${at + 1} of "${query}")`, at, message);
 }
 
 function fail(query: string, at: number, message: string): never {

@@ -5,10 +5,7 @@ import {
   SPACES,
   WEIGHT_PRESETS,
   type CompareSide,
-  type ApplyLabelsRequest,
-  type ApplyLabelsResponse,
-  type ClassifyRequest,
-  type ClassifyResponse,
+  type FinderApi,
   type CompareResponse,
   type RankedResponse,
   type SearchFilters,
@@ -24,7 +21,7 @@ import {
 } from '../../../preload/contract.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { LibraryStore } from '../store/library-store.js';
 import { exactDot } from '../vector/unit-vector.js';
 import { parseWhere } from '../catalog/where-clause.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
@@ -34,15 +31,12 @@ import { relevanceCutoff } from './relevance-cutoff.js';
 import type { VectorIndex } from './vector-index.js';
 
 export interface SearcherDeps {
-  store: Store;
+  store: LibraryStore;
   vectorIndex: VectorIndex;
   pool: () => EmbedPool;
   stats: SearchStats;
 }
 
-/** CLIP's learned logit scale (exp(4.6052) = 100): sharpens cosines into probabilities. */
-const LOGIT_SCALE = 100;
-const DEFAULT_TEMPLATE = 'a photo of a {}';
 const DEFAULT_SIMILAR_WEIGHTS: Partial<Record<Space, number>> = { clip: 0.5, visual: 0.3, colour: 0.2 };
 /** Results ranked to find the relevance cut-off, whatever k the caller asked for. */
 const CUTOFF_WINDOW = 200;
@@ -57,6 +51,14 @@ const CLIP_MAX_TOKENS = 77;
  */
 export class Searcher {
   constructor(private readonly deps: SearcherDeps) {}
+
+  readonly api = {
+    searchVectors: (request) => Promise.resolve({ results: fusedSearch(this.deps.store, this.deps.vectorIndex, request, this.deps.stats) }),
+    search: (request) => this.search(request),
+    similar: (request) => this.similar(request),
+    compare: (request) => this.compare(request.a, request.b),
+    substitutes: (request) => this.substitutes(request),
+  } satisfies Pick<FinderApi, 'searchVectors' | 'search' | 'similar' | 'compare' | 'substitutes'>;
 
   async search(request: SearchRequest): Promise<TextSearchResponse> {
     const parsed = parseQuery(request.query);
@@ -136,46 +138,6 @@ export class Searcher {
     return { queries };
   }
 
-  async classify(request: ClassifyRequest): Promise<ClassifyResponse> {
-    const labels = uniqueLabels(request.labels);
-    if (labels.length < 2) {
-      throw badInput(`Give at least two labels: with only "${labels[0]}", its probability would always be 1.`);
-    }
-    const { vectors } = await this.vectorsOf(request.target, ['clip']);
-    if (!vectors.clip) throw badInput(`${request.target} has no clip vector yet (is it indexed?).`);
-    const labelVectors = await this.labelVectors(labels, request.template);
-    const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vectors.clip as Float32Array, v)));
-    return {
-      target: request.target,
-      labels: labels.map((label, i) => ({ label, probability: probabilities[i] as number })).sort((a, b) => b.probability - a.probability),
-    };
-  }
-
-  /**
-   * Tags every item that has a clip vector with the labels of a set whose probability reaches
-   * the threshold. Cheap to redo when the set changes: only the label texts are embedded.
-   */
-  async applyLabels(request: ApplyLabelsRequest): Promise<ApplyLabelsResponse> {
-    const labels = uniqueLabels(request.labels);
-    if (labels.length < 2) throw badInput('A label set needs at least two different labels.');
-    const threshold = request.threshold ?? 0.5;
-    const labelVectors = await this.labelVectors(labels, request.template);
-    const { store } = this.deps;
-    const tagged: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
-    const assignments: { id: number; labels: { label: string; confidence: number }[] }[] = [];
-    store.forEachVector('clip', (id, vector) => {
-      const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vector, v)));
-      const chosen = labels.flatMap((label, i) => ((probabilities[i] as number) >= threshold ? [{ label, confidence: probabilities[i] as number }] : []));
-      for (const { label } of chosen) tagged[label] = (tagged[label] ?? 0) + 1;
-      assignments.push({ id, labels: chosen });
-    });
-    store.db.transaction(() => {
-      store.db.prepare('DELETE FROM labels WHERE label_set = ?').run(request.name);
-      for (const { id, labels: chosen } of assignments) if (chosen.length > 0) store.setLabels(id, request.name, chosen);
-    })();
-    return { name: request.name, items: assignments.length, tagged };
-  }
-
   /** Products like this one, weighted per space by a preset or by hand, with field conditions. */
   async substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse> {
     const { store } = this.deps;
@@ -187,7 +149,9 @@ export class Searcher {
       return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
     });
     if (terms.length === 0) throw badInput(`Product ${request.product} has no vectors in ${spaces.join(', ')}.`);
-    const filters: SearchFilters = { kinds: ['product'], ...(request.where ? { where: parseWhere(request.where) } : {}) };
+    // The CLI writes conditions as text (parsed here, once); the UI sends them as conditions.
+    const where = typeof request.where === 'string' ? parseWhere(request.where) : request.where;
+    const filters: SearchFilters = { kinds: ['product'], ...(where && where.length > 0 ? { where } : {}) };
     const ranked = this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
     return { product: { id, title: store.getItems([id]).get(id)?.title ?? null }, weights, ...ranked };
   }
@@ -264,7 +228,7 @@ export class Searcher {
   }
 
   /** The vectors of an item id, a library file, or any image file (embedded now, not stored). */
-  private async vectorsOf(target: string, spaces: Space[]): Promise<{ id: number | null; vectors: Partial<Record<Space, Float32Array>> }> {
+  async vectorsOf(target: string, spaces: Space[]): Promise<{ id: number | null; vectors: Partial<Record<Space, Float32Array>> }> {
     const { store } = this.deps;
     let id: number | undefined = /^\d+$/.test(target) && store.getItems([Number(target)]).size > 0 ? Number(target) : undefined;
     const file = id === undefined ? path.resolve(target.replace(/^~(?=$|\/)/, process.env['HOME'] ?? '~')) : null;
@@ -280,21 +244,5 @@ export class Searcher {
     return { id: null, vectors: result.vectors };
   }
 
-  private async labelVectors(labels: string[], template = DEFAULT_TEMPLATE): Promise<Float32Array[]> {
-    return this.deps.pool().embedTexts(
-      labels.map((label) => template.replaceAll('{}', label)),
-      'clip',
-    );
-  }
 }
 
-function uniqueLabels(labels: readonly string[]): string[] {
-  return [...new Set(labels.map((l) => l.trim()).filter(Boolean))];
-}
-
-export function softmax(logits: readonly number[]): number[] {
-  const max = Math.max(...logits);
-  const exps = logits.map((x) => Math.exp(x - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((x) => x / sum);
-}

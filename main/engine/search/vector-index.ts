@@ -1,5 +1,5 @@
 import type { Space } from '../../../preload/contract.js';
-import type { Store, StoreChange } from '../store/store.js';
+import type { LibraryStore as Store, StoreChange } from '../store/library-store.js';
 import { SpaceMatrix } from './space-matrix.js';
 
 /**

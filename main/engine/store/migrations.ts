@@ -98,6 +98,55 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'bookkeeping in columns; spaces checked by the store',
+    up(db) {
+      db.exec(`
+        -- What Semblance keeps of a product (its catalog, the catalog's folder, the row's id and
+        -- hash, its picture or why that failed) and a photo's own caption move out of the
+        -- attributes JSON: attributes now hold the user's fields only, exactly as imported.
+        ALTER TABLE items ADD COLUMN caption TEXT;
+        ALTER TABLE items ADD COLUMN catalog TEXT;
+        ALTER TABLE items ADD COLUMN catalog_folder TEXT;
+        ALTER TABLE items ADD COLUMN row_id TEXT;
+        ALTER TABLE items ADD COLUMN row_hash TEXT;
+        ALTER TABLE items ADD COLUMN picture TEXT;
+        ALTER TABLE items ADD COLUMN picture_error TEXT;
+
+        UPDATE items SET
+            catalog = json_extract(attributes, '$.catalog'),
+            catalog_folder = json_extract(attributes, '$.catalogFolder'),
+            row_id = json_extract(attributes, '$.id'),
+            row_hash = json_extract(attributes, '$.rowHash'),
+            picture = json_extract(attributes, '$.image'),
+            picture_error = json_extract(attributes, '$.imageError'),
+            attributes = json_remove(attributes, '$.catalog', '$.catalogFolder', '$.id', '$.rowHash', '$.image', '$.imageError')
+          WHERE kind = 'product' AND attributes IS NOT NULL;
+        UPDATE items SET caption = json_extract(attributes, '$.caption'), attributes = json_remove(attributes, '$.caption')
+          WHERE kind = 'photo' AND attributes IS NOT NULL;
+        UPDATE items SET attributes = NULL WHERE attributes = '{}' AND kind = 'photo';
+        CREATE INDEX items_by_catalog ON items(catalog) WHERE catalog IS NOT NULL;
+
+        -- Migration 1 froze the list of spaces in a CHECK, so a new space would need a table
+        -- rebuild in every user's file. The store checks names against its table of spaces.
+        -- item_vectors refers to spaces by name: the check is deferred while the table is
+        -- swapped, and holds again once the rows are back.
+        PRAGMA defer_foreign_keys = ON;
+        CREATE TEMP TABLE spaces_before AS SELECT * FROM spaces;
+        DROP TABLE spaces;
+        CREATE TABLE spaces (
+          name TEXT PRIMARY KEY,
+          model_id TEXT NOT NULL,
+          dims INTEGER NOT NULL CHECK (dims > 0),
+          generation INTEGER NOT NULL DEFAULT 1,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO spaces SELECT * FROM spaces_before;
+        DROP TABLE spaces_before;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

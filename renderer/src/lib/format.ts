@@ -1,9 +1,12 @@
-import type { ItemSummary, SPACES, Space } from '../../../preload/contract.js';
+import type { ItemSummary } from '../../../preload/contract.js';
+// The table of spaces alone: the page does not need the contract's schemas (zod).
+import { SPACES, SPACE_TABLE, type Space } from '../../../preload/contract/spaces.js';
 
-/** The contract's space order, without importing the contract's runtime (zod) into the page. */
-export const SPACE_ORDER = ['clip', 'visual', 'text', 'colour'] as const satisfies typeof SPACES;
+/** Spaces in the order users see them. */
+export const SPACE_ORDER: readonly Space[] = SPACES;
 
-export const SPACE_NAMES: Record<Space, string> = { clip: 'meaning', visual: 'look', text: 'words', colour: 'colour' };
+/** The user's word for each space (a slider's label). */
+export const SPACE_NAMES = Object.fromEntries(SPACES.map((space) => [space, SPACE_TABLE[space].word])) as Record<Space, string>;
 
 /** A file's name (or a product's title) for captions and labels. */
 export function itemName(item: Pick<ItemSummary, 'title' | 'path' | 'id'>): string {
@@ -36,8 +39,7 @@ export function explainBreakdown(breakdown: Partial<Record<Space, number>>): str
   const parts = (Object.entries(breakdown) as [Space, number][]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
   const total = parts.reduce((sum, [, v]) => sum + v, 0);
   if (parts.length === 0 || total <= 0) return 'No space found it similar.';
-  const phrase = (space: Space): string =>
-    ({ clip: 'similar meaning', visual: 'similar look', text: 'similar words', colour: 'similar colours' })[space];
+  const phrase = (space: Space): string => SPACE_TABLE[space].phrase;
   const [first, second] = parts;
   if (!first) return '';
   if (first[1] / total > 0.7 || !second) return `Mostly ${phrase(first[0])}.`;

@@ -1,0 +1,241 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  PHOTO_DEFAULT_SPACES,
+  type FinderApi,
+  type IndexProgress,
+  type IndexRequest,
+  type IndexSummary,
+  type ProgressResponse,
+  type Space,
+  type StatusResponse,
+} from '../../../preload/contract.js';
+import { badInput, notFound } from '../errors.js';
+import type { EngineEvents } from '../events.js';
+import type { JobScheduler } from '../jobs/scheduler.js';
+import type { ModelService } from '../models/model-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import type { LibraryStore } from '../store/library-store.js';
+import { VERSION } from '../version.js';
+import { FolderWatcher } from './folder-watcher.js';
+import { decodableFormats } from './formats.js';
+import { IndexJob, type IndexTarget } from './index-job.js';
+import { thumbnailPath } from './thumbnails.js';
+
+export interface LibraryServiceOptions {
+  /** The spaces photos are embedded into (default: the table's photo spaces). */
+  photoSpaces?: Space[];
+}
+
+export interface Watching {
+  initial: IndexSummary | null;
+  /** Stops watching; `cancelJob: false` leaves a running job (it may be the user's own). */
+  close: (close?: { cancelJob?: boolean }) => Promise<void>;
+}
+
+/**
+ * The library's folders and what is in them: indexing (a job), watching, removing a folder,
+ * browsing items, and the pictures with their access policy.
+ */
+export class LibraryService {
+  private indexJob: IndexJob | undefined;
+
+  constructor(
+    private readonly store: LibraryStore,
+    private readonly models: ModelService,
+    private readonly settings: SettingsService,
+    private readonly jobs: JobScheduler,
+    private readonly events: EngineEvents,
+    private readonly options: LibraryServiceOptions = {},
+  ) {}
+
+  readonly api = {
+    status: (): Promise<StatusResponse> => {
+      const { store } = this;
+      return Promise.resolve({
+        version: VERSION,
+        database: { path: store.file, schemaVersion: store.schemaVersion(), sizeBytes: store.sizeBytes() },
+        roots: store.roots(),
+        items: store.countItems(),
+        spaces: store.spaces(),
+        errors: store.recentErrors(),
+        formats: decodableFormats(),
+      });
+    },
+
+    /** Indexes after any job already running or queued: jobs run one at a time. */
+    index: async (request: IndexRequest): Promise<IndexSummary> => {
+      const given = request.paths?.map((p) => path.resolve(p));
+      for (const folder of given ?? []) {
+        if (!this.store.rootByPath(folder) && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
+      }
+      const roots = given ?? this.store.roots().map((root) => root.path);
+      if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');
+      return this.runIndex(
+        roots.map((root) => ({ root })),
+        request.confirmRemovals ?? false,
+        given !== undefined,
+      );
+    },
+
+    removeRoot: (request: { path: string }): Promise<StatusResponse> => {
+      const root = this.store.rootByPath(path.resolve(request.path));
+      if (!root) throw notFound(`${request.path} is not a library folder.`);
+      this.store.removeRoot(root.id);
+      this.events.emit({ type: 'library-changed' });
+      this.events.emit({ type: 'folders-changed', rescan: false });
+      return this.api.status();
+    },
+
+    item: (request: { id: number }) => Promise.resolve(this.store.itemDetail(request.id)),
+
+    browse: (request) => Promise.resolve(this.store.browse(request)),
+
+    progress: (): Promise<ProgressResponse> => Promise.resolve({ index: this.indexJob?.progress() ?? null, jobs: this.jobs.list() }),
+
+    indexControl: (request): Promise<ProgressResponse> => {
+      const job = this.jobs.running();
+      if (!this.indexJob || job?.kind !== 'index') throw notFound('No indexing job is running.');
+      control(job, request.action);
+      return this.api.progress();
+    },
+
+    jobControl: (request): Promise<ProgressResponse> => {
+      control(this.jobs.get(request.id), request.action);
+      return this.api.progress();
+    },
+  } satisfies Pick<FinderApi, 'status' | 'index' | 'removeRoot' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl'>;
+
+  /** The indexing job running now, if any. */
+  currentJob(): IndexJob | undefined {
+    return this.indexJob;
+  }
+
+  /**
+   * Indexes folders (unless `indexFirst` is false: they were just indexed), then keeps them in
+   * step: a watcher hands over what changes, and a full reconcile runs every
+   * `reconcileMinutes` to catch what watching missed (watch limits, a drive remounted).
+   */
+  async watch(
+    paths: string[],
+    handlers: { onApplied?: (summary: IndexSummary) => void; onError?: (error: Error) => void } = {},
+    options: { reconcileMinutes?: number; indexFirst?: boolean } = {},
+  ): Promise<Watching> {
+    const initial = options.indexFirst === false ? null : await this.api.index({ paths });
+    const roots = paths.map((p) => path.resolve(p));
+    const watcher = new FolderWatcher({
+      roots,
+      excluded: this.settings.read('library').excludedFolders ?? [],
+      onChanges: async (root, changed, deleted) => handlers.onApplied?.(await this.runIndex([{ root, changed, deleted }], false)),
+      ...(handlers.onError ? { onError: handlers.onError } : {}),
+    });
+    await watcher.start();
+    const reconcile = setInterval(
+      () => {
+        this.runIndex(
+          roots.map((root) => ({ root })),
+          false,
+        ).then(handlers.onApplied, handlers.onError);
+      },
+      (options.reconcileMinutes ?? 30) * 60_000,
+    );
+    reconcile.unref();
+    return {
+      initial,
+      close: async ({ cancelJob = true } = {}) => {
+        clearInterval(reconcile);
+        await watcher.close();
+        if (cancelJob) this.indexJob?.cancel();
+        await this.jobs.idle();
+      },
+    };
+  }
+
+  /** The thumbnail file of a photo, by item id; undefined when it has none. */
+  thumbnailFile(itemId: number): string | undefined {
+    const picture = this.store.picture(itemId);
+    if (picture?.kind !== 'photo' || !picture.contentHash) return undefined;
+    const file = thumbnailPath(this.thumbnailsDir(), picture.contentHash);
+    return fs.existsSync(file) ? file : undefined;
+  }
+
+  /**
+   * The original file of a photo or a product picture, by item id, only if its real path (links
+   * resolved) lies inside a library folder or the catalog's folder: an id never opens a door to
+   * the rest of the disk.
+   */
+  originalFile(itemId: number): string | undefined {
+    const picture = this.store.picture(itemId);
+    if (!picture?.file) return undefined;
+    let real: string;
+    try {
+      real = fs.realpathSync(picture.file);
+    } catch {
+      return undefined;
+    }
+    const allowed = [
+      ...this.store.roots().map((root) => root.path),
+      ...(picture.kind === 'product' && picture.catalogFolder ? [picture.catalogFolder] : []),
+    ].flatMap((folder) => {
+      try {
+        return [fs.realpathSync(folder)];
+      } catch {
+        return [];
+      }
+    });
+    return allowed.some((folder) => real.startsWith(folder + path.sep)) ? real : undefined;
+  }
+
+  /** Runs an indexing job after any job before it: one writer, one job at a time. */
+  private async runIndex(targets: IndexTarget[], confirmRemovals: boolean, added = false): Promise<IndexSummary> {
+    let indexJob: IndexJob | undefined;
+    const summary = await this.jobs.run({
+      kind: 'index',
+      title: targets.length === 1 ? `Indexing ${path.basename(targets[0]?.root ?? '')}` : `Indexing ${targets.length} folders`,
+      unit: 'files',
+      pause: () => indexJob?.pause(),
+      resume: () => indexJob?.resume(),
+      run: async (job) => {
+        const spaces = this.options.photoSpaces ?? PHOTO_DEFAULT_SPACES;
+        await this.models.prepareSpaces(spaces);
+        indexJob = new IndexJob(
+          {
+            store: this.store,
+            pool: this.models.embedder(),
+            spaces,
+            thumbnailsDir: this.thumbnailsDir(),
+            confirmRemovals,
+            excluded: this.settings.read('library').excludedFolders ?? [],
+          },
+          targets,
+        );
+        const running = indexJob;
+        running.onProgress((progress: IndexProgress) => {
+          job.report(progress.counts.found - progress.remaining, progress.counts.found, progress.current);
+          this.events.emit({ type: 'index-progress', progress });
+        });
+        if (job.signal.aborted) running.cancel();
+        job.signal.addEventListener('abort', () => running.cancel());
+        this.indexJob = running;
+        try {
+          return await running.run();
+        } finally {
+          this.indexJob = undefined;
+        }
+      },
+    }).result;
+    this.events.emit({ type: 'index-done', summary, added });
+    return summary;
+  }
+
+  /** Thumbnails live beside the database. */
+  private thumbnailsDir(): string {
+    return path.join(path.dirname(this.store.file), 'thumbnails');
+  }
+}
+
+function control(job: { pause(): void; resume(): void; cancel(): void }, action: 'pause' | 'resume' | 'cancel'): void {
+  if (action === 'pause') job.pause();
+  else if (action === 'resume') job.resume();
+  else job.cancel();
+}

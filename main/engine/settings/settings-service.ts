@@ -1,0 +1,94 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { z } from 'zod';
+import {
+  LibrarySettingsSchema,
+  ModelSettingsSchema,
+  SavedPresetsSchema,
+  WEIGHT_PRESETS,
+  type FinderApi,
+  type SaveSettingsRequest,
+  type SettingsResponse,
+  type WeightPresetsResponse,
+} from '../../../preload/contract.js';
+import { badInput } from '../errors.js';
+import type { EngineEvents } from '../events.js';
+import type { LibraryStore } from '../store/library-store.js';
+
+export type LibrarySettings = z.infer<typeof LibrarySettingsSchema>;
+export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
+export type SavedPresets = z.infer<typeof SavedPresetsSchema>;
+
+/** The settings kept with the library, each under its key and read through its schema. */
+const KEYS = {
+  library: { key: 'library', schema: LibrarySettingsSchema },
+  models: { key: 'models', schema: ModelSettingsSchema },
+  presets: { key: 'weightPresets', schema: SavedPresetsSchema },
+} as const;
+
+type Kind = keyof typeof KEYS;
+type ValueOf<K extends Kind> = z.infer<(typeof KEYS)[K]['schema']>;
+
+/**
+ * The user's choices saved in the database: embedding threads and excluded folders, models
+ * per space, their own weight presets. A stored value that does not fit its schema (edited by
+ * hand, or from a build that got it wrong) is ignored with its defaults, never cast.
+ */
+export class SettingsService {
+  constructor(
+    private readonly store: LibraryStore,
+    private readonly events: EngineEvents,
+  ) {}
+
+  read<K extends Kind>(kind: K): ValueOf<K> {
+    const parsed = KEYS[kind].schema.safeParse(this.store.getSetting(KEYS[kind].key) ?? {});
+    return (parsed.success ? parsed.data : {}) as ValueOf<K>;
+  }
+
+  write<K extends Kind>(kind: K, value: ValueOf<K>): void {
+    this.store.setSetting(KEYS[kind].key, KEYS[kind].schema.parse(value));
+  }
+
+  readonly api = {
+    weightPresets: (): Promise<WeightPresetsResponse> => Promise.resolve(this.presets()),
+
+    saveWeightPreset: async ({ name, weights }): Promise<WeightPresetsResponse> => {
+      if (Object.hasOwn(WEIGHT_PRESETS, name)) throw badInput(`"${name}" is a built-in preset; save yours under another name.`);
+      const saved = { ...this.read('presets') };
+      if (weights === null) delete saved[name];
+      else saved[name] = weights;
+      this.write('presets', saved);
+      return this.presets();
+    },
+
+    settings: (): Promise<SettingsResponse> => Promise.resolve(this.describe()),
+
+    saveSettings: async (request: SaveSettingsRequest): Promise<SettingsResponse> => {
+      const saved = this.read('library');
+      const next: LibrarySettings = {
+        ...saved,
+        ...(request.threads !== undefined ? { threads: request.threads } : {}),
+        ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
+      };
+      this.write('library', next);
+      if ((next.threads ?? null) !== (saved.threads ?? null)) this.events.emit({ type: 'threads-changed' });
+      // Excluded folders change what is scanned and watched: re-index and re-watch now.
+      if (request.excludedFolders) this.events.emit({ type: 'folders-changed', rescan: true });
+      return this.describe();
+    },
+  } satisfies Pick<FinderApi, 'weightPresets' | 'saveWeightPreset' | 'settings' | 'saveSettings'>;
+
+  private presets(): WeightPresetsResponse {
+    return {
+      builtIn: (Object.keys(WEIGHT_PRESETS) as (keyof typeof WEIGHT_PRESETS)[]).map((name) => ({ name, weights: WEIGHT_PRESETS[name] })),
+      saved: Object.entries(this.read('presets'))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, weights]) => ({ name, weights })),
+    };
+  }
+
+  private describe(): SettingsResponse {
+    const saved = this.read('library');
+    return { threads: saved.threads ?? null, cores: os.availableParallelism(), excludedFolders: saved.excludedFolders ?? [], dataFolder: path.dirname(this.store.file) };
+  }
+}

@@ -1,0 +1,163 @@
+import type {
+  BrowseRequest,
+  BrowseResponse,
+  ItemDetail,
+  ItemError,
+  ItemKind,
+  ItemStatus,
+  LabelSetSummary,
+  RootStatus,
+  SearchFilters,
+  Space,
+  SpaceStatus,
+} from '../../../preload/contract.js';
+
+/**
+ * What the services above the store may ask of it. No database types cross this line: a
+ * second implementation (PostgreSQL + pgvector) only has to keep these promises.
+ */
+
+export interface ItemInput {
+  kind: ItemKind;
+  /** Photos: the absolute file path (unique). */
+  path?: string | null;
+  /** Products: "<catalog>:<row id>" (unique). */
+  catalogKey?: string | null;
+  rootId?: number | null;
+  contentHash?: string | null;
+  size?: number | null;
+  mtimeMs?: number | null;
+  width?: number | null;
+  height?: number | null;
+  takenAt?: number | null;
+  title?: string | null;
+  /** A product's fields exactly as its catalog said; Semblance keeps nothing of its own here. */
+  attributes?: Record<string, unknown> | null;
+  /** A photo's own words (XMP title or description, EXIF ImageDescription). */
+  caption?: string | null;
+  /** Products: the catalog, its folder, the row's id and the hash of the row it was made from. */
+  catalog?: string | null;
+  catalogFolder?: string | null;
+  rowId?: string | null;
+  rowHash?: string | null;
+  /** Products: the picture file, or why it could not be used. */
+  picture?: string | null;
+  pictureError?: string | null;
+  status?: ItemStatus;
+  error?: string | null;
+}
+
+/** An item and the vectors to store with it; spaces left out keep the vectors they had. */
+export interface ItemWrite {
+  item: ItemInput;
+  vectors?: Partial<Record<Space, ArrayLike<number>>>;
+  /** Drop the item's vectors in the spaces `vectors` leaves out (a product that lost its image). */
+  replaceVectors?: boolean;
+}
+
+export interface SpaceModel {
+  space: Space;
+  modelId: string;
+  dims: number;
+  generation: number;
+}
+
+export interface LibraryItem {
+  id: number;
+  path: string | null;
+  size: number | null;
+  mtimeMs: number | null;
+  contentHash: string | null;
+  status: ItemStatus;
+  /** Has current vectors in every space asked about. */
+  complete: boolean;
+}
+
+export interface ItemRow {
+  id: number;
+  kind: ItemKind;
+  /** A photo's file, or a product's picture (null for a product without one). */
+  path: string | null;
+  catalogKey: string | null;
+  title: string | null;
+  status: ItemStatus;
+}
+
+/** Where an item's picture files are, for the picture access policy. */
+export interface PictureRecord {
+  kind: ItemKind;
+  /** A photo's file or a product's picture. */
+  file: string | null;
+  contentHash: string | null;
+  /** A product's catalog folder: its pictures may be served from there. */
+  catalogFolder: string | null;
+}
+
+/** What a committed write changed, for in-memory indexes that mirror the vectors. */
+export type StoreChange =
+  | { type: 'vectors'; itemId: number; vectors: ReadonlyMap<Space, Float32Array> }
+  | { type: 'removed'; itemIds: readonly number[] }
+  | { type: 'space-reset'; space: Space };
+
+export interface ItemCounts {
+  total: number;
+  byKind: Record<ItemKind, number>;
+  byStatus: Record<ItemStatus, number>;
+}
+
+export interface LibraryStore {
+  readonly file: string;
+  close(): void;
+  isOpen(): boolean;
+  onChange(listener: (change: StoreChange) => void): () => void;
+  /** Changes whenever another connection commits. */
+  dataVersion(): number;
+  schemaVersion(): number;
+  sizeBytes(): number;
+
+  // spaces and vectors
+  spaceModel(space: Space): SpaceModel | undefined;
+  setSpaceModel(space: Space, modelId: string, dims: number): { changed: boolean; droppedVectors: number };
+  spaces(): SpaceStatus[];
+  hasVectors(space: Space): boolean;
+  readVectors(space: Space, itemIds: Iterable<number>): Map<number, Float32Array>;
+  forEachVector(space: Space, callback: (itemId: number, vector: Float32Array) => void): void;
+
+  // items
+  writeItem(write: ItemWrite): number;
+  writeItems(writes: readonly ItemWrite[]): number[];
+  removeItems(itemIds: readonly number[]): number;
+  getItems(itemIds: readonly number[]): Map<number, ItemRow>;
+  itemIdByPath(file: string): number | undefined;
+  itemIdByCatalogKey(key: string): number | undefined;
+  catalogKeysForRowId(rowId: string): string[];
+  catalogItems(catalog: string): Map<string, { id: number; rowHash: string | null }>;
+  filterItemIds(filters: SearchFilters): number[];
+  takenTimes(itemIds: readonly number[]): Map<number, number>;
+  countItems(): ItemCounts;
+  recentErrors(limit?: number): ItemError[];
+  picture(itemId: number): PictureRecord | undefined;
+  itemDetail(itemId: number): ItemDetail;
+  browse(request: BrowseRequest): BrowseResponse;
+
+  // the library's folders
+  roots(): RootStatus[];
+  rootByPath(rootPath: string): RootStatus | undefined;
+  addRoot(rootPath: string): number;
+  removeRoot(rootId: number): number;
+  setRootOnline(rootId: number, online: boolean): number;
+  rootItems(rootId: number, spaces: readonly Space[]): LibraryItem[];
+  completeItemsWithHash(hash: string, spaces: readonly Space[]): LibraryItem[];
+  moveItem(itemId: number, to: { path: string; rootId: number; size: number; mtimeMs: number }): void;
+  touchItem(itemId: number, size: number, mtimeMs: number): void;
+
+  // labels
+  setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;
+  /** Replaces everything one label set gave, in one transaction. */
+  replaceLabelSet(labelSet: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[]): void;
+  labelSets(): LabelSetSummary[];
+
+  // settings
+  getSetting(key: string): unknown;
+  setSetting(key: string, value: unknown): void;
+}

@@ -1,0 +1,105 @@
+/**
+ * The FinderApi: one table of methods, each with its payload schema and its answer's type.
+ * FinderApi, FinderMethod and REQUEST_SCHEMAS all derive from the table, so a method cannot
+ * be validated one way and typed another.
+ */
+import type { z } from 'zod';
+import type * as R from './responses.js';
+import * as S from './schemas.js';
+import type { ErrorCode } from './vocabulary.js';
+
+interface MethodSpec<Request extends z.ZodType, Response> {
+  request: Request;
+  /** Only carries the answer's type; never read at run time. */
+  readonly response?: Response;
+}
+const method = <Request extends z.ZodType>(request: Request) => ({
+  returns: <Response>(): MethodSpec<Request, Response> => ({ request }),
+});
+
+export const METHODS = {
+  status: method(S.EmptyRequestSchema).returns<R.StatusResponse>(),
+  /** Exact weighted search over stored vectors (callers bring their own query vectors). */
+  searchVectors: method(S.SearchVectorsRequestSchema).returns<R.SearchResponse>(),
+  /** Each space's model: which, where its files are, whether they are present. */
+  models: method(S.EmptyRequestSchema).returns<R.ModelsResponse>(),
+  /** Chooses the model (and dtype) of a space; saved with the library. */
+  setModel: method(S.SetModelRequestSchema).returns<R.ModelsResponse>(),
+  /** Fetches (or finds) and loads models now, so that later work can run offline (a job). */
+  downloadModels: method(S.DownloadModelsRequestSchema).returns<R.ModelsResponse>(),
+  /** Adds folders (if new) and brings the library in step with the disk (a job). */
+  index: method(S.IndexRequestSchema).returns<R.IndexSummary>(),
+  /** Forgets a library folder and its items; the files are not touched. */
+  removeRoot: method(S.RemoveRootRequestSchema).returns<R.StatusResponse>(),
+  /** Search by words (the query language), with a relevance cut-off. */
+  search: method(S.SearchRequestSchema).returns<R.TextSearchResponse>(),
+  /** Look-alikes of items or files, per space or weighted; the query item itself left out. */
+  similar: method(S.SimilarRequestSchema).returns<R.SimilarResponse>(),
+  /** Zero-shot labels of one image: probabilities over the given labels. */
+  classify: method(S.ClassifyRequestSchema).returns<R.ClassifyResponse>(),
+  /** Tags the whole library with a label set, with confidence (a job). */
+  applyLabels: method(S.ApplyLabelsRequestSchema).returns<R.ApplyLabelsResponse>(),
+  /** How similar two texts, two items, or a text and an item are, in each space they share. */
+  compare: method(S.CompareRequestSchema).returns<R.CompareResponse>(),
+  /** Imports (or re-imports) a product catalog (a job). */
+  importCatalog: method(S.CatalogImportRequestSchema).returns<R.CatalogImportSummary>(),
+  /** Products like this one, weighted by a preset or by hand, with field conditions. */
+  substitutes: method(S.SubstitutesRequestSchema).returns<R.SubstitutesResponse>(),
+  /** One item in full, for the detail pane. */
+  item: method(S.ItemRequestSchema).returns<R.ItemDetail>(),
+  /** The library page by page, without a query: newest first, or by name. */
+  browse: method(S.BrowseRequestSchema).returns<R.BrowseResponse>(),
+  /** What is running or waiting: every job, and the indexing job's own counts. */
+  progress: method(S.EmptyRequestSchema).returns<R.ProgressResponse>(),
+  /** Pauses, resumes or cancels the running indexing job (finished batches stay written). */
+  indexControl: method(S.IndexControlRequestSchema).returns<R.ProgressResponse>(),
+  /** Pauses (where it can), resumes or cancels any job by id. */
+  jobControl: method(S.JobControlRequestSchema).returns<R.ProgressResponse>(),
+  /** The label sets applied to the library and how many items carry each tag. */
+  labelSets: method(S.EmptyRequestSchema).returns<R.LabelSetSummary[]>(),
+  /** Weight presets: the built-in ones and the user's. */
+  weightPresets: method(S.EmptyRequestSchema).returns<R.WeightPresetsResponse>(),
+  /** Saves (or, with null weights, forgets) one of the user's weight presets. */
+  saveWeightPreset: method(S.SaveWeightPresetRequestSchema).returns<R.WeightPresetsResponse>(),
+  /** The library's settings: embedding threads, excluded folders, where data lives. */
+  settings: method(S.EmptyRequestSchema).returns<R.SettingsResponse>(),
+  /** Changes settings; new threads restart the embedding workers. */
+  saveSettings: method(S.SaveSettingsRequestSchema).returns<R.SettingsResponse>(),
+} as const;
+
+export type FinderMethod = keyof typeof METHODS;
+export type RequestOf<M extends FinderMethod> = z.input<(typeof METHODS)[M]['request']>;
+export type ResponseOf<M extends FinderMethod> = (typeof METHODS)[M] extends MethodSpec<z.ZodType, infer Response> ? Response : never;
+
+/** The API every front door offers; methods without a payload take none. */
+export type FinderApi = {
+  [M in FinderMethod]: string extends keyof RequestOf<M> ? () => Promise<ResponseOf<M>> : (request: RequestOf<M>) => Promise<ResponseOf<M>>;
+};
+
+/** Every method's payload schema; the IPC router, the HTTP server and the CLI validate with these. */
+export const REQUEST_SCHEMAS = Object.fromEntries(Object.entries(METHODS).map(([name, spec]) => [name, spec.request])) as {
+  readonly [M in FinderMethod]: (typeof METHODS)[M]['request'];
+};
+
+/** What main tells the UI without being asked. */
+export type FinderEvent =
+  | { type: 'index-progress'; progress: R.IndexProgress }
+  | { type: 'index-done'; summary: R.IndexSummary }
+  | { type: 'model-progress'; progress: R.ModelProgress }
+  /** Any job's progress, from queued to its end (done, cancelled or failed). */
+  | { type: 'job-progress'; progress: R.JobProgress }
+  /** Items were added, changed or removed: lists and results may be out of date. */
+  | { type: 'library-changed' }
+  | { type: 'problem'; message: string };
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** For a malformed query or condition: the 0-based character where it goes wrong. */
+  at?: number;
+  /** With `at`: what is wrong, without where (for a UI that marks the place itself). */
+  reason?: string;
+}
+
+/** What crosses every front door: never a thrown error, always one of these. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };

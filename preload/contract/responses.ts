@@ -1,0 +1,278 @@
+/** The answers' types: what each method returns, and what events carry. */
+import type { Space } from './spaces.js';
+import type { Breakdown, Dtype, IndexState, ItemKind, ItemStatus, JobKind, JobState, SubstitutePreset, Weights } from './vocabulary.js';
+
+export interface SearchHit {
+  id: number;
+  kind: ItemKind;
+  /** Absolute file path for photos; null for products without an image. */
+  path: string | null;
+  title: string | null;
+  status: ItemStatus;
+  score: number;
+  breakdown: Breakdown;
+}
+
+export interface SearchResponse {
+  results: SearchHit[];
+}
+
+export interface RankedResponse {
+  results: SearchHit[];
+  /** Where relevance stops: results[0..cutoff.index) are relevant; null when no clear break. */
+  cutoff: { index: number; score: number; gap: number } | null;
+  warnings: string[];
+}
+
+export interface TextSearchResponse extends RankedResponse {
+  query: string;
+}
+
+export interface SimilarResponse {
+  queries: (RankedResponse & { target: string; id: number | null })[];
+}
+
+export interface ClassifyResponse {
+  target: string;
+  /** Softmax over the labels of 100 × cosine (CLIP's logit scale), highest first; they sum to 1. */
+  labels: { label: string; probability: number }[];
+}
+
+export interface ApplyLabelsResponse {
+  name: string;
+  /** cancelled: nothing was changed; the set keeps the tags it had. */
+  state: 'done' | 'cancelled';
+  items: number;
+  tagged: Record<string, number>;
+}
+
+export interface CompareResponse {
+  /** The texts, or the items' names. */
+  a: string;
+  b: string;
+  /**
+   * Cosine similarity in each space both sides can be put in: two texts in text and clip,
+   * a text and a picture in clip, two items in each space both have vectors in.
+   */
+  scores: Partial<Record<Space, number>>;
+}
+
+export interface SpaceStatus {
+  space: Space;
+  /** The model whose vectors this space holds now; null until a model is set. */
+  model: string | null;
+  dims: number | null;
+  /** Vectors made by the current model (searchable). */
+  vectors: number;
+  /** Vectors made by an earlier model: kept out of search until re-embedded. */
+  stale: number;
+}
+
+export interface RootStatus {
+  id: number;
+  path: string;
+  online: boolean;
+  items: number;
+}
+
+export interface ItemError {
+  id: number;
+  path: string | null;
+  reason: string;
+}
+
+export interface StatusResponse {
+  version: string;
+  database: {
+    path: string;
+    schemaVersion: number;
+    sizeBytes: number;
+  };
+  roots: RootStatus[];
+  items: {
+    total: number;
+    byKind: Record<ItemKind, number>;
+    byStatus: Record<ItemStatus, number>;
+  };
+  spaces: SpaceStatus[];
+  /** The most recent errors (at most 100); `items.byStatus.error` has the full count. */
+  errors: ItemError[];
+  /** Which image file types this installation can decode (by extension, without the dot). */
+  formats: Record<string, boolean>;
+}
+
+export interface ModelStatus {
+  space: Space;
+  /** Hub id or folder of the model; for colour, the name of the built-in descriptor. */
+  model: string;
+  role: string;
+  dtype: Dtype | null;
+  /** Vector length; null when the files are absent and the model is not a known default. */
+  dims: number | null;
+  source: 'default' | 'setting' | 'environment' | 'built-in';
+  /** Where the files are (or would be put); null for the built-in colour descriptor. */
+  folder: string | null;
+  present: boolean;
+  missing: string[];
+  sizeBytes: number;
+}
+
+export interface ModelsResponse {
+  modelsDir: string;
+  offline: boolean;
+  models: ModelStatus[];
+}
+
+export interface IndexCounts {
+  /** Image files found (or changed paths, for a watcher's update). */
+  found: number;
+  /** Embedded and written. */
+  done: number;
+  /** Unchanged since the last index (same size and time), not read again. */
+  skipped: number;
+  /** Could not be read or decoded: written as error rows with the reason. */
+  failed: number;
+  /** Moved or renamed files that kept their item and vectors. */
+  moved: number;
+  /** Copies of content already indexed: vectors copied, nothing embedded. */
+  copied: number;
+  /** Items removed because their files are gone (their folder present). */
+  removed: number;
+  /** Items marked offline because their folder is not there (nothing deleted). */
+  offline: number;
+}
+
+export interface IndexProgress {
+  state: IndexState;
+  counts: IndexCounts;
+  /** Files still to look at in this job. */
+  remaining: number;
+  current: string | null;
+  /** Files per second over the files that needed work. */
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export interface IndexSummary {
+  state: Exclude<IndexState, 'running' | 'paused'>;
+  counts: IndexCounts;
+  seconds: number;
+  /** Folders or files the scan could not read (their items are kept). */
+  problems: { path: string; reason: string }[];
+  /** Removals held back: more than 20% of a folder's files vanished at once. */
+  awaitingConfirmation: { root: string; count: number }[];
+  /** Why the job failed, when it did. */
+  error: string | null;
+}
+
+export interface CatalogImportSummary {
+  catalog: string;
+  /** cancelled: the rows read so far are in; nothing was removed. */
+  state: 'done' | 'cancelled';
+  file: string;
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  /** Rows not imported (no id, duplicate id). */
+  skipped: number;
+  /** What went wrong per row (line in the file), imported or not. */
+  problems: { line: number; id: string | null; reason: string }[];
+}
+
+export interface WeightPresetsResponse {
+  builtIn: { name: SubstitutePreset; weights: Weights }[];
+  /** The user's own, saved with the library. */
+  saved: { name: string; weights: Weights }[];
+}
+
+export interface SubstitutesResponse extends RankedResponse {
+  product: { id: number; title: string | null };
+  weights: Partial<Record<Space, number>>;
+}
+
+/** Everything the detail pane shows of one item. */
+export interface ItemDetail {
+  id: number;
+  kind: ItemKind;
+  path: string | null;
+  title: string | null;
+  status: ItemStatus;
+  /** Why the item could not be embedded, for error items. */
+  error: string | null;
+  /** EXIF date (else file time) in ms since the epoch. */
+  takenAt: number | null;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number | null;
+  /** The library folder of a photo; the catalog of a product. */
+  root: string | null;
+  catalog: string | null;
+  labels: { set: string; label: string; confidence: number }[];
+  /** A product's fields as imported (name, category, price, ...). */
+  fields: Record<string, string | number | boolean | null>;
+  /** The spaces this item has current vectors in. */
+  spaces: Space[];
+}
+
+/** An item as the grid shows it (a SearchHit without score). */
+export type ItemSummary = Omit<SearchHit, 'score' | 'breakdown'>;
+
+export interface BrowseResponse {
+  /** How many items match in all (the grid's length). */
+  total: number;
+  offset: number;
+  items: ItemSummary[];
+}
+
+export interface ProgressResponse {
+  /** The indexing job running now; null when none. */
+  index: IndexProgress | null;
+  /** Every job running or waiting, in order. */
+  jobs: JobProgress[];
+}
+
+/** One long task as the CLI's bar and the UI's progress row show it. */
+export interface JobProgress {
+  id: number;
+  kind: JobKind;
+  /** "Importing foods.csv", "Label set pets". */
+  title: string;
+  state: JobState;
+  /** What done and total count: files, rows, items, models. */
+  unit: string;
+  done: number;
+  /** null while not known yet. */
+  total: number | null;
+  current: string | null;
+  /** Units per second since it started. */
+  rate: number;
+  etaSeconds: number | null;
+  canPause: boolean;
+  /** Why it failed, when it did. */
+  error: string | null;
+}
+
+/** Model download progress: bytes of one file of one model. */
+export interface ModelProgress {
+  space: string;
+  model: string;
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+export interface LabelSetSummary {
+  name: string;
+  labels: { label: string; items: number }[];
+}
+
+export interface SettingsResponse {
+  threads: number | null;
+  /** This computer's cores, for the threads control. */
+  cores: number;
+  excludedFolders: string[];
+  /** Where the library lives (SEMBLANCE_DATA_DIR moves it). */
+  dataFolder: string;
+}

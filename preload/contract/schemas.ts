@@ -1,0 +1,185 @@
+/** The payload schemas of every request (zod): what each front door validates before calling. */
+import { z } from 'zod';
+import { SPACES } from './spaces.js';
+import { DTYPES, ITEM_KINDS, ITEM_STATUSES, MAX_CONDITIONS, MAX_DIMS, MAX_K, MAX_PAGE, MAX_TERMS, SUBSTITUTE_PRESETS, WHERE_OPS } from './vocabulary.js';
+import { MODEL_SPACES } from './spaces.js';
+
+export const SpaceSchema = z.enum(SPACES);
+export const ItemKindSchema = z.enum(ITEM_KINDS);
+export const ItemStatusSchema = z.enum(ITEM_STATUSES);
+
+/** One condition on a product field: category = "stainless steel", price <= 50. */
+export const WhereConditionSchema = z.strictObject({
+  field: z.string().min(1).max(200),
+  op: z.enum(WHERE_OPS),
+  value: z.union([z.string(), z.number()]),
+});
+export type WhereCondition = z.infer<typeof WhereConditionSchema>;
+
+export const VectorTermSchema = z.strictObject({
+  space: SpaceSchema,
+  vector: z.array(z.number()).min(1).max(MAX_DIMS),
+  weight: z.number(),
+});
+export type VectorTerm = z.infer<typeof VectorTermSchema>;
+
+export const SearchFiltersSchema = z.strictObject({
+  kinds: z.array(ItemKindSchema).min(1).optional(),
+  roots: z.array(z.number().int().positive()).min(1).optional(),
+  labels: z.array(z.string().min(1)).min(1).optional(),
+  statuses: z.array(ItemStatusSchema).min(1).optional(),
+  /** Items whose path lies inside any of these folders. */
+  folders: z.array(z.string().min(1)).min(1).optional(),
+  /** Taken (EXIF date, else file time) at or after / at or before, in ms since the epoch. */
+  after: z.number().optional(),
+  before: z.number().optional(),
+  /** Conditions on product fields, all of which must hold: category = toaster, price <= 50. */
+  where: z.array(WhereConditionSchema).max(MAX_CONDITIONS).optional(),
+});
+export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
+
+export const KSchema = z.number().int().min(1).max(MAX_K);
+
+export const SearchVectorsRequestSchema = z.strictObject({
+  terms: z.array(VectorTermSchema).min(1).max(MAX_TERMS),
+  k: KSchema.optional(),
+  filters: SearchFiltersSchema.optional(),
+});
+export type SearchVectorsRequest = z.input<typeof SearchVectorsRequestSchema>;
+
+export const EmptyRequestSchema = z.strictObject({});
+
+export const SearchRequestSchema = z.strictObject({
+  /** The query language: words, +x, -x, 2:x, "phrases", like:<id|file>, in:, label:, kind:, after:, before: */
+  query: z.string().max(2000),
+  k: KSchema.optional(),
+  /** Order of the results above the relevance cut-off: by score (default) or newest first. */
+  sort: z.enum(['score', 'date']).optional(),
+});
+export type SearchRequest = z.input<typeof SearchRequestSchema>;
+
+export const SimilarRequestSchema = z.strictObject({
+  /** Item ids or image files (files outside the library are embedded on the fly). */
+  targets: z.array(z.string().min(1)).min(1).max(50),
+  /** Weights per space; default clip 0.5, visual 0.3, colour 0.2. */
+  weights: z.partialRecord(SpaceSchema, z.number()).optional(),
+  k: KSchema.optional(),
+});
+export type SimilarRequest = z.input<typeof SimilarRequestSchema>;
+
+export const ClassifyRequestSchema = z.strictObject({
+  target: z.string().min(1),
+  labels: z.array(z.string().trim().min(1)).min(1).max(1000),
+  /** Prompt template; {} is replaced by the label. Default "a photo of a {}". */
+  template: z.string().includes('{}').optional(),
+});
+export type ClassifyRequest = z.input<typeof ClassifyRequestSchema>;
+
+export const ApplyLabelsRequestSchema = z.strictObject({
+  /** The label set's name; applying a set again replaces what it gave before. */
+  name: z.string().trim().min(1).max(100),
+  labels: z.array(z.string().trim().min(1)).min(2).max(1000),
+  template: z.string().includes('{}').optional(),
+  /** Smallest probability that makes a tag (default 0.5). */
+  threshold: z.number().min(0).max(1).optional(),
+});
+export type ApplyLabelsRequest = z.input<typeof ApplyLabelsRequestSchema>;
+
+/** One side of a comparison: a text, or an item of the library (its picture, or a product). */
+export const CompareSideSchema = z.union([z.string().trim().min(1).max(2000), z.strictObject({ item: z.number().int().positive() })]);
+export type CompareSide = z.infer<typeof CompareSideSchema>;
+
+export const CompareRequestSchema = z.strictObject({ a: CompareSideSchema, b: CompareSideSchema });
+export type CompareRequest = z.infer<typeof CompareRequestSchema>;
+
+export const SetModelRequestSchema = z.strictObject({
+  space: z.enum(MODEL_SPACES),
+  /** A hub id ("Xenova/resnet-18") or a local folder; null returns to the default. */
+  model: z.string().min(1).max(1000).nullable(),
+  dtype: z.enum(DTYPES).optional(),
+});
+export type SetModelRequest = z.infer<typeof SetModelRequestSchema>;
+
+export const DownloadModelsRequestSchema = z.strictObject({
+  /** The spaces whose models to fetch now; all model spaces when left out. */
+  spaces: z.array(z.enum(MODEL_SPACES)).min(1).optional(),
+});
+export type DownloadModelsRequest = z.infer<typeof DownloadModelsRequestSchema>;
+
+export const IndexRequestSchema = z.strictObject({
+  /** Folders to add (if new) and index; every library folder when left out. */
+  paths: z.array(z.string().min(1)).optional(),
+  /** Carry out removals held back by the 20% guard. */
+  confirmRemovals: z.boolean().optional(),
+});
+export type IndexRequest = z.infer<typeof IndexRequestSchema>;
+
+export const RemoveRootRequestSchema = z.strictObject({ path: z.string().min(1) });
+
+export const CatalogImportRequestSchema = z.strictObject({
+  file: z.string().min(1).optional(),
+  /** The demo catalog shipped with Semblance, instead of a file. */
+  demo: z.boolean().optional(),
+  name: z.string().min(1).max(100).optional(),
+  /** A JSON mapping file naming the columns: {"id": "sku", "image": "picture", "text": [...]}. */
+  mappingFile: z.string().min(1).optional(),
+});
+export type CatalogImportRequest = z.infer<typeof CatalogImportRequestSchema>;
+
+export const WeightsSchema = z.partialRecord(SpaceSchema, z.number().min(-10).max(10));
+
+export const SaveWeightPresetRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(60),
+  /** null forgets the preset. */
+  weights: WeightsSchema.nullable(),
+});
+export type SaveWeightPresetRequest = z.infer<typeof SaveWeightPresetRequestSchema>;
+
+export const SubstitutesRequestSchema = z.strictObject({
+  /** Item id, catalog key ("shop:A17") or a row id unique across catalogs. */
+  product: z.string().min(1),
+  preset: z.enum(SUBSTITUTE_PRESETS).optional(),
+  weights: z.partialRecord(SpaceSchema, z.number()).optional(),
+  /** Conditions on fields: as text for the CLI ("category = toaster and price <= 50"), or as conditions. */
+  where: z.union([z.string().max(1000), z.array(WhereConditionSchema).max(MAX_CONDITIONS)]).optional(),
+  k: KSchema.optional(),
+});
+export type SubstitutesRequest = z.input<typeof SubstitutesRequestSchema>;
+
+export const ItemRequestSchema = z.strictObject({ id: z.number().int().positive() });
+
+export const BrowseRequestSchema = z.strictObject({
+  kinds: z.array(ItemKindSchema).min(1).optional(),
+  /** Items whose path lies inside this folder (a library folder or one below it). */
+  folder: z.string().min(1).optional(),
+  label: z.string().min(1).optional(),
+  statuses: z.array(ItemStatusSchema).min(1).optional(),
+  /** Conditions on product fields, all of which must hold. */
+  where: z.array(WhereConditionSchema).max(MAX_CONDITIONS).optional(),
+  sort: z.enum(['date', 'name']).optional(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+});
+export type BrowseRequest = z.input<typeof BrowseRequestSchema>;
+
+export const JobControlRequestSchema = z.strictObject({ id: z.number().int().positive(), action: z.enum(['pause', 'resume', 'cancel']) });
+export type JobControlRequest = z.infer<typeof JobControlRequestSchema>;
+
+export const IndexControlRequestSchema = z.strictObject({ action: z.enum(['pause', 'resume', 'cancel']) });
+export type IndexControlRequest = z.infer<typeof IndexControlRequestSchema>;
+
+export const SaveSettingsRequestSchema = z.strictObject({
+  /** CPU threads for embedding; null: all cores but one. */
+  threads: z.number().int().min(1).max(256).nullable().optional(),
+  /** Folders inside library folders to leave out (their items are removed at the next index). */
+  excludedFolders: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+});
+export type SaveSettingsRequest = z.infer<typeof SaveSettingsRequestSchema>;
+
+/** The settings kept with the library, as stored (the settings service reads them through these). */
+export const LibrarySettingsSchema = z.object({
+  threads: z.number().int().min(1).max(256).nullable().optional(),
+  excludedFolders: z.array(z.string()).optional(),
+});
+export const ModelSettingsSchema = z.partialRecord(z.enum(MODEL_SPACES), z.object({ model: z.string().optional(), dtype: z.enum(DTYPES).optional() }));
+export const SavedPresetsSchema = z.record(z.string(), WeightsSchema);

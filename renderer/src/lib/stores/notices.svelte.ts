@@ -1,0 +1,35 @@
+export interface Notice {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/** Messages for the user: a few at a time, errors kept longer. */
+export class NoticesStore {
+  list = $state<Notice[]>([]);
+  private next = 1;
+
+  notify(kind: Notice['kind'], text: string): void {
+    const id = this.next++;
+    this.list = [...this.list.slice(-3), { id, kind, text }];
+    setTimeout(() => this.dismiss(id), kind === 'error' ? 10_000 : 4_000);
+  }
+
+  dismiss(id: number): void {
+    this.list = this.list.filter((n) => n.id !== id);
+  }
+
+  /** Try, else tell the user: the one way a store reports a failed call. Resolves to undefined on failure. */
+  async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      this.notify('error', messageOf(error));
+      return undefined;
+    }
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,219 @@
+import type {
+  Breakdown,
+  ItemKind,
+  ItemSummary,
+  RankedResponse,
+  Space,
+  SubstitutePreset,
+  WeightPresetsResponse,
+  Weights,
+  WhereCondition,
+} from '../../../../preload/contract.js';
+import { BridgeError, type Bridge } from '../../bridge.js';
+import type { NoticesStore } from './notices.svelte.js';
+import type { SelectionStore } from './selection.svelte.js';
+
+/** A cell of the grid: an item, with its score when it came from a search. */
+export interface GridItem extends ItemSummary {
+  score?: number;
+  breakdown?: Breakdown;
+}
+
+export type SimilarBy = 'look' | 'meaning' | 'colour';
+
+export type ResultsView =
+  | { mode: 'library' }
+  | { mode: 'search'; query: string }
+  | { mode: 'similar'; of: GridItem; by: SimilarBy | 'custom' }
+  | { mode: 'substitutes'; of: GridItem; where: WhereCondition[] };
+
+/** What the library view lists: everything, only products, or one tag. */
+export interface LibraryFilter {
+  kinds?: ItemKind[];
+  label?: string;
+}
+
+export const SIMILAR_WEIGHTS: Record<SimilarBy, Partial<Record<Space, number>>> = {
+  look: { visual: 1 },
+  meaning: { clip: 1 },
+  colour: { colour: 1 },
+};
+
+/** The query's error and where in the query it is (the engine says so in the error's `at`). */
+export interface QueryError {
+  message: string;
+  at: number | null;
+}
+
+const PAGE = 200;
+/** Results one ranked view asks for (the API's most). */
+const RANKED = 1000;
+
+/** What the grid shows: the library page by page, a search, look-alikes or substitutes with their weights. */
+export class ResultsStore {
+  view = $state<ResultsView>({ mode: 'library' });
+  /** The grid's items; undefined where a page of the library has not arrived yet. */
+  items = $state.raw<(GridItem | undefined)[]>([]);
+  cutoff = $state<RankedResponse['cutoff']>(null);
+  warnings = $state<string[]>([]);
+  queryError = $state<QueryError | null>(null);
+  busy = $state(false);
+  /** Bumped when a new result list starts (not when weights re-rank it): the grid scrolls to the top. */
+  resultsKey = $state(0);
+  libraryFilter = $state<LibraryFilter>({});
+  /** The weights of the look-alike or substitutes view, as the sliders show them. */
+  weights = $state<Weights>({});
+  presets = $state<WeightPresetsResponse | null>(null);
+
+  private requested = new Set<number>();
+  private generation = 0;
+  private rerankTimer: ReturnType<typeof setTimeout> | undefined;
+  selection!: SelectionStore;
+
+  constructor(
+    private readonly bridge: Bridge,
+    private readonly notices: NoticesStore,
+  ) {}
+
+  /**
+   * Shows the library, newest first. A quiet reload (the library changed underneath) keeps
+   * the selection and gives way to any search the user starts meanwhile.
+   */
+  async showLibrary(options: { keepSelection?: boolean; quiet?: boolean; filter?: LibraryFilter } = {}): Promise<void> {
+    const generation = options.quiet ? this.generation : ++this.generation;
+    const filter = options.filter ?? (options.quiet ? this.libraryFilter : {});
+    const page = await this.notices.attempt(() => this.bridge.api.browse({ ...filter, offset: 0, limit: PAGE }));
+    if (!page || generation !== this.generation) return;
+    this.libraryFilter = filter;
+    if (!options.quiet) this.resultsKey++;
+    const items = new Array<GridItem | undefined>(page.total);
+    page.items.forEach((item, i) => (items[i] = item));
+    this.requested = new Set([0]);
+    this.view = { mode: 'library' };
+    this.setItems(items, null, [], options.keepSelection ?? false);
+    this.queryError = null;
+  }
+
+  /** The grid asks for the rows it shows; pages of the library arrive as needed. */
+  ensureRange(from: number, to: number): void {
+    if (this.view.mode !== 'library') return;
+    const generation = this.generation;
+    for (let page = Math.floor(from / PAGE); page <= Math.floor(Math.max(from, to - 1) / PAGE); page++) {
+      if (this.requested.has(page)) continue;
+      this.requested.add(page);
+      this.bridge.api.browse({ ...this.libraryFilter, offset: page * PAGE, limit: PAGE }).then(
+        (result) => {
+          if (generation !== this.generation) return;
+          const items = this.items.slice();
+          result.items.forEach((item, i) => (items[result.offset + i] = item));
+          this.items = items;
+        },
+        () => this.requested.delete(page),
+      );
+    }
+  }
+
+  async search(query: string, sort: 'score' | 'date' = 'score'): Promise<void> {
+    const trimmed = query.trim();
+    if (!trimmed) return this.showLibrary();
+    const generation = ++this.generation;
+    this.busy = true;
+    try {
+      const response = await this.bridge.api.search({ query: trimmed, k: RANKED, sort });
+      if (generation !== this.generation) return;
+      this.view = { mode: 'search', query: trimmed };
+      this.resultsKey++;
+      this.queryError = null;
+      this.setItems(response.results, response.cutoff, response.warnings);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      // A malformed query is marked in the search bar where it goes wrong, not as a notice.
+      if (error instanceof BridgeError && error.code === 'bad-input') this.queryError = { message: error.reason ?? error.message, at: error.at ?? null };
+      else this.notices.notify('error', error instanceof Error ? error.message : String(error));
+    } finally {
+      if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  /** Look-alikes of a photo (or product) by one signal or all; the weights panel then tunes them. */
+  async findSimilar(item: GridItem, by: SimilarBy): Promise<void> {
+    clearTimeout(this.rerankTimer);
+    this.weights = { ...SIMILAR_WEIGHTS[by] };
+    this.view = { mode: 'similar', of: item, by };
+    await this.rank(true);
+  }
+
+  /** Products like this one, by a preset's weights, with optional field conditions. */
+  async findSubstitutes(item: GridItem, preset: SubstitutePreset = 'balanced'): Promise<void> {
+    clearTimeout(this.rerankTimer);
+    this.weights = { ...(this.presets?.builtIn.find((p) => p.name === preset)?.weights ?? { text: 1 }) };
+    this.view = { mode: 'substitutes', of: item, where: [] };
+    await this.rank(true);
+  }
+
+  /** Slider moves: re-rank the same list shortly after the last move, keeping scroll and selection. */
+  setWeights(weights: Weights, now = false): void {
+    this.weights = weights;
+    if (this.view.mode === 'similar') this.view = { ...this.view, by: 'custom' };
+    clearTimeout(this.rerankTimer);
+    if (now) void this.rank(false);
+    else this.rerankTimer = setTimeout(() => void this.rank(false), 150);
+  }
+
+  /** Field conditions of the substitutes view, as conditions: a value may hold spaces or quotes. */
+  setWhere(where: WhereCondition[]): void {
+    if (this.view.mode !== 'substitutes') return;
+    this.view = { ...this.view, where };
+    void this.rank(false);
+  }
+
+  private async rank(fresh: boolean): Promise<void> {
+    const view = this.view;
+    if (view.mode !== 'similar' && view.mode !== 'substitutes') return;
+    const weights = Object.fromEntries(Object.entries(this.weights).filter(([, w]) => w !== 0)) as Weights;
+    if (Object.keys(weights).length === 0) {
+      this.warnings = ['Every weight is 0: move a slider to rank by it.'];
+      return;
+    }
+    const generation = ++this.generation;
+    this.busy = true;
+    try {
+      const response =
+        view.mode === 'similar'
+          ? (await this.bridge.api.similar({ targets: [String(view.of.id)], weights, k: RANKED })).queries[0]
+          : await this.bridge.api.substitutes({ product: String(view.of.id), weights, k: RANKED, ...(view.where.length > 0 ? { where: view.where } : {}) });
+      if (generation !== this.generation) return;
+      if (fresh) this.resultsKey++;
+      this.setItems(response?.results ?? [], response?.cutoff ?? null, response?.warnings ?? [], !fresh);
+    } catch (error) {
+      if (generation === this.generation) this.notices.notify('error', error instanceof Error ? error.message : String(error));
+    } finally {
+      if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  async refreshPresets(): Promise<void> {
+    const presets = await this.notices.attempt(() => this.bridge.api.weightPresets());
+    if (presets) this.presets = presets;
+  }
+
+  async savePreset(name: string, weights: Weights | null): Promise<void> {
+    const presets = await this.notices.attempt(() => this.bridge.api.saveWeightPreset({ name, weights }));
+    if (!presets) return;
+    this.presets = presets;
+    this.notices.notify('info', weights ? `Preset "${name}" saved.` : `Preset "${name}" removed.`);
+  }
+
+  private setItems(items: (GridItem | undefined)[], cutoff: RankedResponse['cutoff'], warnings: string[], keepSelection = false): void {
+    const keepId = keepSelection ? this.selection.item?.id : undefined;
+    this.items = items;
+    this.cutoff = cutoff;
+    this.warnings = warnings;
+    this.selection.follow(items, keepId);
+  }
+}
+
+/** A condition as the user reads it: category = stainless steel. */
+export function describeCondition({ field, op, value }: WhereCondition): string {
+  return `${field} ${op} ${value}`;
+}
