@@ -6,6 +6,7 @@
  *   npm run bench -- --only search --items 10000
  *   npm run bench -- --only embed --photos 100
  *   npm run bench -- --only ui --items 100000
+ *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
 import { benchSearch, type SearchBenchResult } from './search.js';
 import { benchUi, type UiBenchResult } from './ui.js';
+import { benchPool, type PoolBenchResult } from './pool.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,8 +33,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -52,6 +54,7 @@ let embed: EmbedBenchResult | null = null;
 let library: LibraryMeasurement | null = null;
 let catalog: CatalogBenchResult | null = null;
 const ui: UiBenchResult[] = [];
+let pool: PoolBenchResult | null = null;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
   if (only === undefined || only === 'library') {
@@ -68,6 +71,15 @@ try {
     } else {
       log(`\nEmbedding (${values.photos} photos of ${dirs.photosDir})`);
       embed = await benchEmbed({ dir, ...dirs, photos: Number(values.photos), log });
+    }
+  }
+  if (only === undefined || only === 'pool') {
+    const dirs = defaultEmbedDirs(repo);
+    if (!fs.existsSync(dirs.photosDir) || !dirs.mobilenetDir) {
+      log(`\nWorker pool: skipped (needs ${dirs.photosDir} and npm run models:test)`);
+    } else {
+      log(`\nWorker pool: ours against piscina (real photos, MobileNetV2 int8 + tiny CLIP + colour)`);
+      pool = await benchPool({ dir, photosDir: dirs.photosDir, photos: Number(values.photos), rounds: 5, log });
     }
   }
   for (const items of only === undefined || only === 'ui' ? [sizes[sizes.length - 1] ?? 100_000] : []) {
@@ -112,7 +124,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -129,7 +129,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         return;
       }
       const result: ApiResult<unknown> = await dispatch(finder, method as FinderMethod, body);
-      const status = result.ok ? 200 : result.error.code === 'bad-input' ? 400 : result.error.code === 'not-found' ? 404 : 500;
+      const status = result.ok ? 200 : ({ 'bad-input': 400, 'not-found': 404, cancelled: 409 } as Partial<Record<string, number>>)[result.error.code] ?? 500;
       send(res, status, result);
       return;
     }

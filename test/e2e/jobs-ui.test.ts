@@ -66,6 +66,9 @@ test(
       const waiting = page.getByTestId('job-label-set');
       await waiting.getByRole('heading', { name: 'Waiting: Label set "kinds"' }).waitFor();
       await screenshot(page, 'jobs-02-import-and-waiting-label-set');
+      await page.setViewportSize({ width: 1024, height: 640 });
+      await screenshot(page, 'jobs-02-small-window');
+      await page.setViewportSize({ width: 1440, height: 900 });
       await waiting.getByRole('button', { name: 'Cancel Label set "kinds"' }).click();
       await page.getByText(/cancelled before it started/).waitFor();
 

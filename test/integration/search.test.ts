@@ -8,6 +8,7 @@ import { SemblanceError } from '../../main/engine/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { colourPhoto, libraryEngine } from '../helpers/library.js';
 import { IMAGENET, imagenetMissing, mobilenetMissing, testModelEnv } from '../helpers/test-models.js';
+import { peek } from '../helpers/peek.js';
 
 const PALETTE: Record<string, [number, number, number]> = { red: [205, 35, 30], green: [40, 190, 50], blue: [35, 45, 205] };
 
@@ -211,6 +212,10 @@ test("a photo's own XMP title or EXIF description is read and searchable", async
   await engine.index({ paths: [folder] });
   assert.equal(path.basename((await engine.search({ query: 'dog', k: 1 })).results[0]?.path ?? ''), 'IMG_0007.jpg');
   assert.equal(path.basename((await engine.search({ query: 'a meal', k: 1 })).results[0]?.path ?? ''), 'IMG_0008.jpg');
+  // The caption is Semblance's reading of the file, kept in its own column, not among fields.
+  const id = engine.store.itemIdByPath(titled) as number;
+  assert.deepEqual((await engine.item({ id })).fields, {});
+  assert.equal(peek(engine).prepare('SELECT caption FROM items WHERE id = ?').pluck().get(id), 'my puppy');
 });
 
 test('colour: terms, item comparisons and weight presets', async (t) => {

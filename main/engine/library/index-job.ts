@@ -283,7 +283,7 @@ export class IndexJob {
           width: result.width,
           height: result.height,
           takenAt: result.takenAt,
-          attributes: result.caption ? { caption: result.caption } : null,
+          caption: result.caption,
         },
         vectors: result.vectors,
       });
@@ -305,8 +305,7 @@ export class IndexJob {
   private async addTextVectors(writes: ItemWrite[]): Promise<void> {
     if (writes.length === 0) return;
     const texts = writes.map((w) => {
-      const caption = (w.item.attributes as { caption?: string } | null | undefined)?.caption;
-      return [itemText(w.item.path ?? '', this.rootOf(w.item.path ?? '')), caption].filter(Boolean).join('. ');
+      return [itemText(w.item.path ?? '', this.rootOf(w.item.path ?? '')), w.item.caption].filter(Boolean).join('. ');
     });
     const vectors = await this.options.pool.embedTexts(texts, 'text');
     writes.forEach((w, i) => (w.vectors = { ...w.vectors, text: vectors[i] as Float32Array }));

@@ -64,19 +64,7 @@ export class LibraryService {
     },
 
     /** Indexes after any job already running or queued: jobs run one at a time. */
-    index: async (request: IndexRequest): Promise<IndexSummary> => {
-      const given = request.paths?.map((p) => path.resolve(p));
-      for (const folder of given ?? []) {
-        if (!this.store.rootByPath(folder) && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
-      }
-      const roots = given ?? this.store.roots().map((root) => root.path);
-      if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');
-      return this.runIndex(
-        roots.map((root) => ({ root })),
-        request.confirmRemovals ?? false,
-        given !== undefined,
-      );
-    },
+    index: (request: IndexRequest): Promise<IndexSummary> => this.index(request, true),
 
     removeRoot: (request: { path: string }): Promise<StatusResponse> => {
       const root = this.store.rootByPath(path.resolve(request.path));
@@ -106,6 +94,21 @@ export class LibraryService {
     },
   } satisfies Pick<FinderApi, 'status' | 'index' | 'removeRoot' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl'>;
 
+  /** `added`: the folders were named by the user (a front door starts watching them). */
+  private async index(request: IndexRequest, added: boolean): Promise<IndexSummary> {
+    const given = request.paths?.map((p) => path.resolve(p));
+    for (const folder of given ?? []) {
+      if (!this.store.rootByPath(folder) && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
+    }
+    const roots = given ?? this.store.roots().map((root) => root.path);
+    if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');
+    return this.runIndex(
+      roots.map((root) => ({ root })),
+      request.confirmRemovals ?? false,
+      added && given !== undefined,
+    );
+  }
+
   /** The indexing job running now, if any. */
   currentJob(): IndexJob | undefined {
     return this.indexJob;
@@ -121,7 +124,8 @@ export class LibraryService {
     handlers: { onApplied?: (summary: IndexSummary) => void; onError?: (error: Error) => void } = {},
     options: { reconcileMinutes?: number; indexFirst?: boolean } = {},
   ): Promise<Watching> {
-    const initial = options.indexFirst === false ? null : await this.api.index({ paths });
+    // Already watched as they are indexed here: not "added" for the front doors.
+    const initial = options.indexFirst === false ? null : await this.index({ paths }, false);
     const roots = paths.map((p) => path.resolve(p));
     const watcher = new FolderWatcher({
       roots,

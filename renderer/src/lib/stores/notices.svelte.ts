@@ -24,7 +24,9 @@ export class NoticesStore {
     try {
       return await work();
     } catch (error) {
-      this.notify('error', messageOf(error));
+      // What the user cancelled is news, not an error.
+      const cancelled = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'cancelled';
+      this.notify(cancelled ? 'info' : 'error', messageOf(error));
       return undefined;
     }
   }
