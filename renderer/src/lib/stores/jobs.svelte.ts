@@ -8,6 +8,8 @@ const ENDED = ['done', 'cancelled', 'failed'];
 export class JobsStore {
   /** Jobs waiting or running, in order. */
   list = $state<JobProgress[]>([]);
+  /** Jobs seen ending: an answer that left main before the end must not bring them back. */
+  private readonly ended = new Set<number>();
 
   constructor(
     private readonly bridge: Bridge,
@@ -20,6 +22,8 @@ export class JobsStore {
   }
 
   update(progress: JobProgress): void {
+    if (this.ended.has(progress.id)) return;
+    if (ENDED.includes(progress.state)) this.ended.add(progress.id);
     const rest = this.list.filter((job) => job.id !== progress.id);
     this.list = ENDED.includes(progress.state) ? rest : [...rest, progress].sort((a, b) => a.id - b.id);
     if (progress.state === 'failed' && progress.error) this.notices.notify('error', `${progress.title}: ${progress.error}`);
@@ -27,11 +31,11 @@ export class JobsStore {
 
   async refresh(): Promise<void> {
     const progress = await this.notices.attempt(() => this.bridge.api.progress());
-    if (progress) this.list = progress.jobs.filter((job) => !ENDED.includes(job.state));
+    for (const job of progress?.jobs ?? []) this.update(job);
   }
 
+  /** The job's own events then show what the action did (its answer may be older than they are). */
   async control(id: number, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
-    const progress = await this.notices.attempt(() => this.bridge.api.jobControl({ id, action }));
-    if (progress) this.list = progress.jobs.filter((job) => !ENDED.includes(job.state));
+    await this.notices.attempt(() => this.bridge.api.jobControl({ id, action }));
   }
 }
