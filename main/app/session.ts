@@ -113,7 +113,12 @@ export class Session {
       try {
         const watching = await this.engine.watch(
           roots,
-          { onError: (error) => this.emit({ type: 'problem', message: `Watching folders: ${error.message}` }) },
+          {
+            onError: (error) => this.emit({ type: 'problem', message: `Watching folders: ${error.message}` }),
+            onPresence: (folder, present) => {
+              if (!present) this.emit({ type: 'problem', message: `${folder} cannot be reached (unmounted or removed): its photos are kept, offline, until it is back.` });
+            },
+          },
           { indexFirst },
         );
         this.watching = watching;

@@ -1,8 +1,8 @@
-import type { StatusResponse } from '../../preload/contract.js';
+import type { ErrorsResponse, StatusResponse } from '../../preload/contract.js';
 
 /** `semblance status` for people; `--json` prints the StatusResponse itself. */
 export function formatStatus(status: StatusResponse): string {
-  const { database, items, spaces, roots, errors } = status;
+  const { database, items, spaces, roots, errorGroups } = status;
   const lines = [
     `Semblance ${status.version}`,
     `Database  ${database.path} (schema ${database.schemaVersion}, ${formatBytes(database.sizeBytes)})`,
@@ -23,10 +23,22 @@ export function formatStatus(status: StatusResponse): string {
     `Formats   ${Object.entries(status.formats).filter(([, ok]) => ok).map(([ext]) => ext).join(' ')}` +
       (unsupported.length > 0 ? ` (this installation cannot decode: ${unsupported.join(' ')})` : ''),
   );
-  if (errors.length > 0) {
-    lines.push(`Errors (latest ${errors.length})`);
-    for (const e of errors) lines.push(`  ${e.path ?? `item ${e.id}`}: ${e.reason}`);
+  if (errorGroups.length > 0) {
+    lines.push(`Errors    ${items.byStatus.error} (\`semblance errors\` lists them; \`semblance retry\` reads them again)`);
+    for (const g of errorGroups.slice(0, 10)) lines.push(`  ${String(g.count).padStart(6)}  ${g.reason}`);
+    if (errorGroups.length > 10) lines.push(`  ... and ${errorGroups.length - 10} more reasons`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `semblance errors`: one page of failed items, with every reason and its count. */
+export function formatErrors(page: ErrorsResponse): string {
+  if (page.total === 0) return 'No item has failed.\n';
+  const lines = ['Reasons', ...page.groups.map((g) => `  ${String(g.count).padStart(6)}  ${g.reason}`), ''];
+  const last = page.offset + page.errors.length;
+  lines.push(`Items ${page.offset + 1}-${last} of ${page.total}`);
+  for (const e of page.errors) lines.push(`  ${e.path ?? `item ${e.id}`}: ${e.reason}`);
+  if (last < page.total) lines.push(`(more: --page ${Math.round(page.offset / page.errors.length) + 2})`);
   return `${lines.join('\n')}\n`;
 }
 

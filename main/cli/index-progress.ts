@@ -41,11 +41,12 @@ export function formatIndexSummary(summary: IndexSummary): string {
   if (summary.error) lines.push(`Error: ${summary.error}`);
   for (const a of summary.awaitingConfirmation) {
     lines.push(
-      `${a.count} files of ${a.root} are gone: more than 20% of the folder at once, so nothing was removed. ` +
-        'If they were deleted on purpose, run the index again with --confirm-removals.',
+      `${a.count} files of ${a.root} are gone from folders that are there: more than 20% of the folder at once, so nothing was removed. ` +
+        'If they were deleted on purpose, run the index again with --confirm-removals (photos on a drive that is not mounted are kept either way).',
     );
   }
   for (const p of summary.problems.slice(0, 20)) lines.push(`Could not read ${p.path}: ${p.reason}`);
-  if (c.failed > 0) lines.push('`semblance status` lists the files that failed, with the reasons.');
+  if (c.offline > 0) lines.push(`${c.offline} photos are unreachable (a drive not mounted, a folder gone as a whole): kept, offline, until they are back.`);
+  if (c.failed > 0) lines.push('`semblance errors` lists the files that failed, by reason; `semblance retry` reads them again.');
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,7 @@ import { RENDERER_DIR } from '../app/renderer-dir.js';
 import { Session } from '../app/session.js';
 import { startServer } from '../server/http-server.js';
 import { formatModels } from './format-models.js';
-import { formatStatus } from './format-status.js';
+import { formatErrors, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
 import { formatApplyLabels, formatCatalogImport, formatClassify, formatCompare, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
@@ -43,8 +43,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     call(
       async (api) => {
         const stopped = new Promise<void>((resolve) => (onInterrupt = resolve));
+        // Nothing left to wait for while watching means something died under us: say so.
+        const died = (): void => {
+          io.stderr('semblance: watching stopped unexpectedly (nothing was left to watch); run it again.\n');
+          process.exit(EXIT.failure);
+        };
+        process.once('beforeExit', died);
         const running = await start(api as Engine);
         await stopped;
+        process.off('beforeExit', died);
         await running.close();
         return { ok: true as const, value: null };
       },
@@ -234,15 +241,31 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .argument('<folders...>')
     .option('--spaces <list>', 'spaces to embed photos into, comma-separated (default: clip,visual,colour; add text to search file and folder names)')
     .option('--reconcile <minutes>', 'full re-check of the folders this often, for changes watching missed', '30')
-    .action((folders: string[], opts: { spaces?: string; reconcile: string }) => {
+    .option('--check-every <seconds>', 'look this often whether each folder is still there (an unmounted drive)', '2')
+    .action((folders: string[], opts: { spaces?: string; reconcile: string; checkEvery: string }) => {
       if (opts.spaces) spaces = parseSpaces(opts.spaces);
       const minutes = Number(opts.reconcile);
       if (!(minutes > 0)) throw badInput(`--reconcile takes a number of minutes, got "${opts.reconcile}".`);
+      const seconds = Number(opts.checkEvery);
+      if (!(seconds >= 0.1)) throw badInput(`--check-every takes a number of seconds (at least 0.1), got "${opts.checkEvery}".`);
       const json = program.opts<GlobalOptions>().json;
       const report = (summary: IndexSummary): void =>
         json ? io.stdout(`${JSON.stringify(summary)}\n`) : io.stderr(formatIndexSummary(summary));
       return untilInterrupted(async (engine) => {
-        const session = await engine.watch(folders, { onApplied: report, onError: (e) => io.stderr(`semblance: ${e.message}\n`) }, { reconcileMinutes: minutes });
+        const session = await engine.watch(
+          folders,
+          {
+            onApplied: report,
+            onError: (e) => io.stderr(`semblance: ${e.message}\n`),
+            onPresence: (folder, present) =>
+              io.stderr(
+                present
+                  ? `${folder} changed (back, or a drive in it came or went): checked again.\n`
+                  : `${folder} cannot be reached (unmounted or removed): its photos are kept, offline; watching for it to come back.\n`,
+              ),
+          },
+          { reconcileMinutes: minutes, presenceMs: seconds * 1000 },
+        );
         if (session.initial) report(session.initial);
         io.stderr(`Watching ${folders.join(', ')}; Ctrl-C stops.\n`);
         return session;
@@ -270,6 +293,27 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       } finally {
         await session.close();
       }
+    });
+
+  program
+    .command('errors')
+    .description('every item that failed, by reason with counts, a page at a time')
+    .option('--reason <text>', 'only the items that failed for this reason (as listed)')
+    .option('--page <n>', 'which page of 100', '1')
+    .action((opts: { reason?: string; page: string }) => {
+      const page = Number(opts.page);
+      if (!Number.isInteger(page) || page < 1) throw badInput(`--page takes a page number from 1, got "${opts.page}".`);
+      return call((api, send) => send(api, 'errors', { offset: (page - 1) * 100, limit: 100, ...(opts.reason ? { reason: opts.reason } : {}) }), formatErrors);
+    });
+
+  program
+    .command('retry')
+    .description('read the photos that failed again now (after fixing a permission, say)')
+    .argument('[ids...]', 'item ids to retry (default: every failed photo)')
+    .action((ids: string[]) => {
+      const numbers = ids.map(Number);
+      if (numbers.some((id) => !Number.isInteger(id) || id < 1)) throw badInput(`retry takes item ids (whole numbers), got "${ids.join(' ')}".`);
+      return call((api, send) => send(api, 'retryErrors', numbers.length > 0 ? { ids: numbers } : {}), formatIndexSummary);
     });
 
   program

@@ -1,7 +1,11 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
-/** The menu bar: what a desktop user looks for first, with the usual shortcuts. */
-export function appMenu(actions: { addFolders: () => void; importCatalog: () => void }, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+/** The menu bar: what a desktop user looks for first, with the usual shortcuts; DevTools only in development. */
+export function appMenu(
+  actions: { addFolders: () => void; importCatalog: () => void },
+  platform: NodeJS.Platform,
+  packaged: boolean,
+): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
@@ -19,7 +23,7 @@ export function appMenu(actions: { addFolders: () => void; importCatalog: () => 
       label: '&View',
       submenu: [
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(packaged ? [] : [{ role: 'toggleDevTools' as const }]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

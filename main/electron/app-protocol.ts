@@ -48,6 +48,7 @@ export function resolveAppUrl(rawUrl: string, files: PictureFiles, rendererDir: 
     const root = path.resolve(rendererDir);
     const file = path.resolve(root, '.' + relative);
     if (!file.startsWith(root + path.sep)) return { status: 403, message: 'Outside the app.' };
+    if (file.includes('\0')) return { status: 404, message: 'Not found.' };
     return { file, page: path.extname(file) === '.html' };
   }
   return { status: 404, message: 'Unknown place.' };

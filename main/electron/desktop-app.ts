@@ -85,7 +85,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
       isTrusted: (event) => trustedSender(event, () => window?.webContents, APP_ORIGIN),
     });
 
-    const win = new electron.BrowserWindow(mainWindowOptions(options.preloadFile, electron.nativeTheme.shouldUseDarkColors));
+    const win = new electron.BrowserWindow(mainWindowOptions(options.preloadFile, electron.nativeTheme.shouldUseDarkColors, electron.app.isPackaged));
     window = win;
     hardenContents(win.webContents, (url) => void electron.shell.openExternal(url), APP_ORIGIN);
     win.once('ready-to-show', () => win.show());
@@ -114,6 +114,7 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
             },
           },
           process.platform,
+          electron.app.isPackaged,
         ),
       ),
     );

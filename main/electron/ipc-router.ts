@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { DESKTOP_SCHEMAS, IPC, type ApiResult, type DesktopApi, type FinderApi, type FinderMethod } from '../../preload/contract.js';
 import { callValidated, dispatch } from '../engine/dispatch.js';
+import { isAppUrl } from './security.js';
 
 const UNTRUSTED: ApiResult<never> = { ok: false, error: { code: 'bad-input', message: 'This page may not use Semblance.' } };
 
@@ -13,13 +14,7 @@ export function trustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'sender
   const frame = event.senderFrame;
   if (!contents || event.sender !== contents || !frame) return false;
   if (frame !== contents.mainFrame) return false;
-  try {
-    // Node's URL gives custom schemes an opaque origin ("null"), so compare scheme and host.
-    const url = new URL(frame.url);
-    return `${url.protocol}//${url.host}` === appOrigin;
-  } catch {
-    return false;
-  }
+  return isAppUrl(frame.url, appOrigin);
 }
 
 /**

@@ -5,9 +5,9 @@ export const APP_URL = 'semblance://app/index.html';
 
 /**
  * The window's settings. The page gets no Node: it runs sandboxed and isolated, and reaches
- * main only through the preload's FinderApi bridge.
+ * main only through the preload's FinderApi bridge. A packaged build has no DevTools.
  */
-export function mainWindowOptions(preloadFile: string, dark: boolean): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadFile: string, dark: boolean, packaged: boolean): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 820,
@@ -28,7 +28,7 @@ export function mainWindowOptions(preloadFile: string, dark: boolean): BrowserWi
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: !packaged,
     },
   };
 }

@@ -185,7 +185,8 @@ function serveStatic(res: http.ServerResponse, root: string, pathname: string): 
   }
   if (relative === '/' || relative === '' || !path.extname(relative)) relative = '/index.html';
   const file = path.resolve(root, '.' + relative);
-  const stat = file.startsWith(root + path.sep) ? fs.statSync(file, { throwIfNoEntry: false }) : undefined;
+  // A NUL byte can be in no file name (and makes fs throw): not found, like any such path.
+  const stat = file.startsWith(root + path.sep) && !file.includes('\0') ? fs.statSync(file, { throwIfNoEntry: false }) : undefined;
   if (!stat?.isFile()) {
     const missing = relative === '/index.html' ? 'The web UI is not built: run `npm run build`.' : 'Not found.';
     send(res, 404, { ok: false, error: { code: 'not-found', message: missing } });

@@ -29,6 +29,10 @@ export const METHODS = {
   downloadModels: method(S.DownloadModelsRequestSchema).returns<R.ModelsResponse>(),
   /** Adds folders (if new) and brings the library in step with the disk (a job). */
   index: method(S.IndexRequestSchema).returns<R.IndexSummary>(),
+  /** Failed items page by page, with every reason and its count. */
+  errors: method(S.ErrorsRequestSchema).returns<R.ErrorsResponse>(),
+  /** Reads failed photos again now (after a permission was fixed, say): an indexing job. */
+  retryErrors: method(S.RetryErrorsRequestSchema).returns<R.IndexSummary>(),
   /** Forgets a library folder and its items; the files are not touched. */
   removeRoot: method(S.RemoveRootRequestSchema).returns<R.StatusResponse>(),
   /** Search by words (the query language), with a relevance cut-off. */

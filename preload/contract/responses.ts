@@ -81,6 +81,19 @@ export interface ItemError {
   reason: string;
 }
 
+export interface ErrorGroup {
+  reason: string;
+  count: number;
+}
+
+export interface ErrorsResponse {
+  /** How many failed (for the reason asked, or in all). */
+  total: number;
+  offset: number;
+  errors: ItemError[];
+  groups: ErrorGroup[];
+}
+
 export interface StatusResponse {
   version: string;
   database: {
@@ -95,8 +108,10 @@ export interface StatusResponse {
     byStatus: Record<ItemStatus, number>;
   };
   spaces: SpaceStatus[];
-  /** The most recent errors (at most 100); `items.byStatus.error` has the full count. */
+  /** The most recent errors (at most 100); `errors` (the method) pages through all of them. */
   errors: ItemError[];
+  /** Every reason items failed for, with how many, most common first. */
+  errorGroups: ErrorGroup[];
   /** Which image file types this installation can decode (by extension, without the dot). */
   formats: Record<string, boolean>;
 }

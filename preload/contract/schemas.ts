@@ -116,6 +116,18 @@ export type IndexRequest = z.infer<typeof IndexRequestSchema>;
 
 export const RemoveRootRequestSchema = z.strictObject({ path: z.string().min(1) });
 
+export const ErrorsRequestSchema = z.strictObject({
+  /** Only the items that failed for this reason (as `groups` names it). */
+  reason: z.string().max(2000).optional(),
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+
+export const RetryErrorsRequestSchema = z.strictObject({
+  /** The failed photos to read again; all of them when left out. */
+  ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+});
+
 export const CatalogImportRequestSchema = z.strictObject({
   file: z.string().min(1).optional(),
   /** The demo catalog shipped with Semblance, instead of a file. */
@@ -128,8 +140,16 @@ export type CatalogImportRequest = z.infer<typeof CatalogImportRequestSchema>;
 
 export const WeightsSchema = z.partialRecord(SpaceSchema, z.number().min(-10).max(10));
 
+/** Names an object already has (a preset named so would be read as the object's own machinery). */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+
 export const SaveWeightPresetRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(60),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .refine((name) => !RESERVED_NAMES.has(name), { message: 'this name is reserved: choose another name for the preset' }),
   /** null forgets the preset. */
   weights: WeightsSchema.nullable(),
 });

@@ -65,7 +65,7 @@ export interface FakeElectron {
 
 export function fakeElectron(options: { gotLock?: boolean } = {}): FakeElectron {
   FakeBrowserWindow.made = [];
-  const app = Object.assign(new EventEmitter(), { quits: 0, exits: [] as number[], gotLock: options.gotLock ?? true });
+  const app = Object.assign(new EventEmitter(), { quits: 0, exits: [] as number[], gotLock: options.gotLock ?? true, isPackaged: false });
   const ready = Promise.resolve();
   const fake: FakeElectron = {
     app,

@@ -255,7 +255,7 @@ test('an excluded folder is left out: its items go (no 20% guard), it is not sca
   const paths = (peek(engine).prepare('SELECT path FROM items ORDER BY path').pluck().all() as string[]).map((p) => path.basename(p));
   assert.deepEqual(paths, ['keep-0000.jpg', 'keep-0001.jpg', 'keep-0002.jpg']);
   assert.deepEqual(
-    (await scanFolder(folder, () => false, [path.join(folder, 'private')])).files.map((f) => path.basename(f.path)).sort(),
+    (await scanFolder(folder, { excluded: [path.join(folder, 'private')] })).files.map((f) => path.basename(f.path)).sort(),
     ['keep-0000.jpg', 'keep-0001.jpg', 'keep-0002.jpg'],
   );
 

@@ -6,6 +6,8 @@ import { IPC, type ApiResult, type FinderEvent, type StatusResponse } from '../.
 import { appProtocolHandler, resolveAppUrl } from '../../main/electron/app-protocol.js';
 import { startDesktopApp } from '../../main/electron/desktop-app.js';
 import { trustedSender } from '../../main/electron/ipc-router.js';
+import { parse } from 'yaml';
+import { appMenu } from '../../main/electron/app-menu.js';
 import { hardenContents } from '../../main/electron/security.js';
 import { mainWindowOptions } from '../../main/electron/window-options.js';
 import { FakeBrowserWindow, FakeWebContents, fakeElectron } from '../helpers/fake-electron.js';
@@ -17,8 +19,10 @@ import { peek } from '../helpers/peek.js';
 type Invoke = (event: unknown, method: unknown, payload: unknown) => Promise<ApiResult<unknown>>;
 
 test('the window runs the page sandboxed and isolated, without Node, webviews or insecure content', () => {
-  const { webPreferences } = mainWindowOptions('/app/preload.cjs', false);
+  const { webPreferences } = mainWindowOptions('/app/preload.cjs', false, true);
   assert.equal(webPreferences?.preload, '/app/preload.cjs');
+  assert.equal(webPreferences?.devTools, false, 'a packaged build has no DevTools');
+  assert.equal(mainWindowOptions('/app/preload.cjs', false, false).webPreferences?.devTools, true, 'development keeps them');
   assert.equal(webPreferences?.contextIsolation, true);
   assert.equal(webPreferences?.sandbox, true);
   assert.equal(webPreferences?.nodeIntegration, false);
@@ -93,6 +97,26 @@ test('only the top frame of our window, showing our app, may call main', () => {
   assert.equal(trustedSender(event(window, window.mainFrame), () => undefined, 'semblance://app'), false, 'no window');
 });
 
+test('the packaged app is sealed: fuses, no DevTools menu item, the app only from its asar', () => {
+  const config = parse(fs.readFileSync(path.resolve('electron-builder.yml'), 'utf8')) as { electronFuses?: Record<string, boolean> };
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    onlyLoadAppFromAsar: true,
+    enableEmbeddedAsarIntegrityValidation: true,
+    grantFileProtocolExtraPrivileges: false,
+    enableCookieEncryption: true,
+  });
+  const roles = (packaged: boolean): string[] =>
+    appMenu({ addFolders: () => {}, importCatalog: () => {} }, 'linux', packaged).flatMap((menu) => [
+      ...(menu.role ? [menu.role] : []),
+      ...(Array.isArray(menu.submenu) ? menu.submenu.flatMap((item) => (item.role ? [item.role] : [])) : []),
+    ]);
+  assert.ok(!roles(true).includes('toggleDevTools'), 'no DevTools in the packaged menu');
+  assert.ok(roles(false).includes('toggleDevTools'));
+});
+
 test('the window cannot navigate away, open windows or attach webviews; web links open in the browser', () => {
   const contents = new FakeWebContents('semblance://app/index.html');
   const external: string[] = [];
@@ -105,6 +129,10 @@ test('the window cannot navigate away, open windows or attach webviews; web link
   assert.equal(attempt('will-navigate', 'https://evil.example/'), true);
   assert.equal(attempt('will-navigate', 'file:///etc/passwd'), true);
   assert.equal(attempt('will-navigate', 'semblance://app/index.html'), false);
+  // a host that merely starts like ours is another origin
+  assert.equal(attempt('will-navigate', 'semblance://app.evil.com/'), true);
+  assert.equal(attempt('will-navigate', 'semblance://apple/index.html'), true);
+  assert.equal(attempt('will-redirect', 'semblance://app@evil.com/'), true);
   assert.equal(attempt('will-redirect', 'https://evil.example/'), true);
   assert.equal(attempt('will-attach-webview'), true);
   assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://semblance.example/help' }), { action: 'deny' });

@@ -4,8 +4,10 @@ import type { IndexCounts, IndexProgress, IndexState, IndexSummary, Space } from
 import type { EmbedPool } from '../embed/embed-pool.js';
 import type { ImageEmbedding, ImageSpace } from '../embed/embedders.js';
 import { toApiError } from '../errors.js';
-import type { ItemWrite, LibraryItem, LibraryStore } from '../store/library-store.js';
+import type { FileFacts, ItemWrite, LibraryItem, LibraryStore } from '../store/library-store.js';
 import { contentHash } from './content-hash.js';
+import { isInPseudoFileSystem, looksLikeImage, readHead, refusal } from './file-checks.js';
+import { pathBytes } from './file-path.js';
 import { thumbnailPath } from './thumbnails.js';
 import { isExcluded, reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
 
@@ -25,6 +27,14 @@ export interface IndexJobOptions {
   batchSize?: number;
   /** Folders the user left out of the library: not scanned, and their items removed. */
   excluded?: string[];
+  /**
+   * Semblance's own folders (database, thumbnails, models), as given and as real paths: never
+   * scanned, and anything indexed from them before is removed (a data folder inside a library
+   * folder, the default on macOS and Windows once the home folder is added).
+   */
+  ownFolders?: string[];
+  /** Reading one file for its hash may take this long (a failing drive, a stalled share). */
+  fileTimeoutMs?: number;
 }
 
 /** What one job looks at: a whole folder, or the paths a watcher saw change in it. */
@@ -48,6 +58,10 @@ interface Work {
  */
 export class IndexJob {
   private readonly options: Required<Omit<IndexJobOptions, 'confirmRemovals'>> & { confirmRemovals: boolean };
+  /** Aborts the reads in flight when the job is cancelled. */
+  private readonly abort = new AbortController();
+  /** Folders under the roots that were on another device in this job's scans, with that device. */
+  readonly mountPoints = new Map<string, number>();
   private readonly targets: IndexTarget[];
   private readonly listeners = new Set<(progress: IndexProgress) => void>();
   private readonly counts: IndexCounts = { found: 0, done: 0, skipped: 0, failed: 0, moved: 0, copied: 0, removed: 0, offline: 0 };
@@ -64,7 +78,7 @@ export class IndexJob {
   private cancelled = false;
 
   constructor(options: IndexJobOptions, targets: IndexTarget[]) {
-    this.options = { removalGuard: 0.2, batchSize: 16, confirmRemovals: false, excluded: [], ...options };
+    this.options = { removalGuard: 0.2, batchSize: 16, confirmRemovals: false, excluded: [], ownFolders: [], fileTimeoutMs: 120_000, ...options };
     this.targets = targets;
   }
 
@@ -94,6 +108,7 @@ export class IndexJob {
   /** Stops after the batches in flight are written; the job ends as cancelled. */
   cancel(): void {
     this.cancelled = true;
+    this.abort.abort();
     this.resume();
   }
 
@@ -145,39 +160,56 @@ export class IndexJob {
       this.emit();
       return;
     }
-    store.setRootOnline(rootId, true);
 
-    const excluded = this.options.excluded ?? [];
-    const all = store.rootItems(rootId, spaces);
     // Leaving a folder out is the user's decision, not a vanishing drive: no 20% guard.
+    // Semblance's own folders are never part of the library.
+    const excluded = [...(this.options.excluded ?? []), ...this.options.ownFolders];
+    const all = store.rootItems(rootId, spaces);
     const left = all.filter((item) => item.path && isExcluded(item.path, excluded));
     if (left.length > 0) this.counts.removed += store.removeItems(left.map((item) => item.id));
     const known = new Map(all.flatMap((item) => (item.path && !isExcluded(item.path, excluded) ? [[item.path, item] as const] : [])));
     let files: ScannedFile[];
     let vanished: LibraryItem[];
+    let unreachable: LibraryItem[];
     let problems: ScanProblem[];
     if ('changed' in target) {
       files = (await Promise.all(target.changed.filter((p) => !isExcluded(p, excluded)).map(statFile))).filter((f): f is ScannedFile => f !== null);
       const gone = new Set([...target.deleted, ...target.changed.filter((p) => !files.some((f) => f.path === p))]);
-      vanished = [...known.values()].filter((item) => item.path && [...gone].some((g) => item.path === g || item.path?.startsWith(g + path.sep)));
+      const candidates = [...known.values()].filter((item) => item.path && [...gone].some((g) => item.path === g || item.path?.startsWith(g + path.sep)));
+      ({ vanished, unreachable } = await sortGone(candidates));
       problems = [];
     } else {
-      ({ files, problems } = await scanFolder(root, () => this.cancelled, excluded));
-      const seen = new Set(files.map((f) => f.path));
-      // A folder that could not be read keeps its items: unreadable is not deleted.
-      const shielded = problems.map((p) => p.path + path.sep);
-      vanished = [...known.values()].filter(
-        (item) => item.path && !seen.has(item.path) && !shielded.some((dir) => item.path?.startsWith(dir)) && !problems.some((p) => p.path === item.path),
-      );
+      const scan = await scanFolder(root, { shouldStop: () => this.cancelled, excluded, ownFolders: this.options.ownFolders });
+      ({ files, problems } = scan);
+      for (const [folder, device] of scan.mountPoints) this.mountPoints.set(folder, device);
+      ({ vanished, unreachable } = sortUnseen(known, scan, problems));
+      const rootDevice = scan.folders.get(root);
+      if (files.length === 0 && vanished.length === 0 && unreachable.length > 0 && unreachable.some((item) => item.device !== null && item.device !== rootDevice)) {
+        // The folder is there but its drive is not: an empty mount point. Nothing is gone.
+        this.counts.offline += store.setRootOnline(rootId, false);
+        this.problems.push({ path: root, reason: 'the drive of this folder is not mounted: its photos are kept, offline' });
+        this.emit();
+        return;
+      }
     }
+    store.setRootOnline(rootId, true);
     this.problems.push(...problems);
+    this.counts.offline += store.setItemsStatus(
+      unreachable.map((item) => item.id),
+      'offline',
+    );
     this.counts.found += files.length;
 
     const work: Work[] = [];
     for (const file of files) {
       const item = known.get(file.path);
-      if (item && item.size === file.size && item.mtimeMs === file.mtimeMs && (item.complete || item.status === 'error')) {
+      const unchanged = item && item.size === file.size && item.mtimeMs === file.mtimeMs;
+      // A failed file is read again once anything about it changed, its ctime included
+      // (a chmod after "permission denied").
+      if (unchanged && (item.complete || (item.status === 'error' && item.ctimeMs === file.ctimeMs))) {
         this.counts.skipped++; // unchanged: not even read
+        // seen again (offline before), or found on a new device number: keep the item up to date
+        if (item.device !== file.device || item.status === 'offline') store.touchItem(item.id, facts(file));
       } else {
         work.push({ rootId, file, known: item });
       }
@@ -189,7 +221,8 @@ export class IndexJob {
     await this.processWork(work, moves);
     if (this.cancelled) return;
 
-    // What vanished and did not turn up elsewhere is removed, unless too much vanished at once.
+    // What vanished from a folder that is there and did not turn up elsewhere is removed,
+    // unless too much vanished at once.
     const stillGone = vanished.filter((item) => !moves.moved.has(item.id));
     if (stillGone.length === 0) return;
     const folderSize = known.size;
@@ -220,15 +253,7 @@ export class IndexJob {
   private async processBatch(batch: Work[], moves: Moves): Promise<void> {
     const { store, spaces, pool } = this.options;
     this.current = batch[0]?.file.path ?? null;
-    const hashed = await Promise.all(
-      batch.map(async (work) => {
-        try {
-          return { work, hash: await contentHash(work.file.path), error: null };
-        } catch (error) {
-          return { work, hash: null, error: reasonOf(error, 'cannot read the file') };
-        }
-      }),
-    );
+    const hashed = (await Promise.all(batch.map((work) => this.hash(work)))).filter((h) => h !== null);
 
     const writes: ItemWrite[] = [];
     const toEmbed: { work: Work; hash: string }[] = [];
@@ -239,13 +264,13 @@ export class IndexJob {
         continue;
       }
       if (known?.contentHash === hash && known.complete) {
-        store.touchItem(known.id, file.size, file.mtimeMs);
+        store.touchItem(known.id, facts(file));
         this.counts.skipped++;
         continue;
       }
       const movedFrom = known ? undefined : moves.take(hash);
       if (movedFrom) {
-        store.moveItem(movedFrom.id, { path: file.path, rootId, size: file.size, mtimeMs: file.mtimeMs });
+        store.moveItem(movedFrom.id, { ...facts(file), path: file.path, rootId });
         this.counts.moved++;
         continue;
       }
@@ -261,9 +286,10 @@ export class IndexJob {
     // Identical files in this job are embedded once: later ones wait for the first's vectors.
     const firstOfHash = new Set<string>();
     const fresh = toEmbed.filter(({ hash }) => !this.embedding.has(hash) && !firstOfHash.has(hash) && firstOfHash.add(hash));
+    const inputs = await Promise.all(fresh.map(({ work }) => imageInput(work.file)));
     const results = fresh.length
       ? pool.embedImages(
-          fresh.map(({ work }) => work.file.path),
+          inputs,
           spaces.filter((space): space is ImageSpace => space !== 'text'),
           { thumbnails: fresh.map(({ hash }) => thumbnailPath(this.options.thumbnailsDir, hash)) },
         )
@@ -309,6 +335,25 @@ export class IndexJob {
     });
     const vectors = await this.options.pool.embedTexts(texts, 'text');
     writes.forEach((w, i) => (w.vectors = { ...w.vectors, text: vectors[i] as Float32Array }));
+  }
+
+  /**
+   * The file's content hash, after the checks that need no reading: its size and its first
+   * bytes. Null when the job was cancelled while reading (the file is not at fault).
+   */
+  private async hash(work: Work): Promise<{ work: Work; hash: string | null; error: string | null } | null> {
+    const { file } = work;
+    const refused = refusal(file.size);
+    if (refused) return { work, hash: null, error: refused };
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.fileTimeoutMs)]);
+    try {
+      if (!looksLikeImage(await readHead(file.fsPath))) return { work, hash: null, error: 'not an image format Semblance can read' };
+      return { work, hash: await contentHash(file.fsPath, signal), error: null };
+    } catch (error) {
+      if (this.cancelled) return null;
+      if (signal.aborted) return { work, hash: null, error: `reading the file took longer than ${Math.round(this.options.fileTimeoutMs / 1000)} s (a slow or failing drive?)` };
+      return { work, hash: null, error: reasonOf(error, 'cannot read the file') };
+    }
   }
 
   private rootOf(file: string): string {
@@ -362,8 +407,7 @@ function photoItem(work: Work, hash: string): ItemWrite['item'] {
     path: work.file.path,
     rootId: work.rootId,
     contentHash: hash,
-    size: work.file.size,
-    mtimeMs: work.file.mtimeMs,
+    ...facts(work.file),
     title: path.basename(work.file.path),
     status: 'ok',
     error: null,
@@ -372,6 +416,67 @@ function photoItem(work: Work, hash: string): ItemWrite['item'] {
 
 function errorRow(work: Work, hash: string | null, reason: string): ItemWrite {
   return { item: { ...photoItem(work, hash ?? ''), contentHash: hash, status: 'error', error: reason } };
+}
+
+/** What the store keeps of a scanned file besides its path. */
+function facts(file: ScannedFile): FileFacts {
+  return { size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs, device: file.device, pathBytes: pathBytes(file.fsPath) };
+}
+
+/** A path the decoder can open, or the file's bytes where the name is not UTF-8 (libvips takes strings). */
+async function imageInput(file: ScannedFile): Promise<string | Buffer> {
+  return typeof file.fsPath === 'string' ? file.fsPath : await fs.promises.readFile(file.fsPath).catch(() => Buffer.alloc(0));
+}
+
+/**
+ * Known items a full scan did not see: gone, when their folder was walked and is on the
+ * device they were on; unreachable (offline) when their folder was not there at all or is
+ * on another device now (an unmounted drive leaves its empty mount point). A folder that
+ * could not be read keeps its items as they are.
+ */
+function sortUnseen(
+  known: ReadonlyMap<string, LibraryItem>,
+  scan: { files: readonly ScannedFile[]; folders: ReadonlyMap<string, number> },
+  problems: readonly ScanProblem[],
+): { vanished: LibraryItem[]; unreachable: LibraryItem[] } {
+  const seen = new Map(scan.files.map((file) => [file.path, file]));
+  // A drive mounted again may get a new device number: its files tell the new one.
+  const renumbered = new Map<number, number>();
+  for (const [file, item] of known) {
+    const now = seen.get(file);
+    if (now && item.device !== null && item.device !== now.device) renumbered.set(item.device, now.device);
+  }
+  const shielded = problems.map((p) => p.path + path.sep);
+  const vanished: LibraryItem[] = [];
+  const unreachable: LibraryItem[] = [];
+  for (const [file, item] of known) {
+    if (seen.has(file) || shielded.some((dir) => file.startsWith(dir)) || problems.some((p) => p.path === file)) continue;
+    const folderDevice = scan.folders.get(path.dirname(file));
+    const device = item.device === null ? null : (renumbered.get(item.device) ?? item.device);
+    if (folderDevice === undefined || (device !== null && device !== folderDevice)) unreachable.push(item);
+    else vanished.push(item);
+  }
+  return { vanished, unreachable };
+}
+
+/** The same for what a watcher says is gone: gone only if the folder is there, readable, on the same device. */
+async function sortGone(candidates: readonly LibraryItem[]): Promise<{ vanished: LibraryItem[]; unreachable: LibraryItem[] }> {
+  const vanished: LibraryItem[] = [];
+  const unreachable: LibraryItem[] = [];
+  const folders = new Map<string, Promise<number | null>>();
+  for (const item of candidates) {
+    if (!item.path || item.pathBytes) continue; // a name in bytes waits for the full scan the watcher asks for
+    const folder = path.dirname(item.path);
+    if (!folders.has(folder)) folders.set(folder, readableFolderDevice(folder));
+    const device = await folders.get(folder);
+    if (device === null || (item.device !== null && item.device !== device)) unreachable.push(item);
+    else vanished.push(item);
+  }
+  return { vanished, unreachable };
+}
+
+async function readableFolderDevice(folder: string): Promise<number | null> {
+  return (await isReadableFolder(folder)) ? ((await fs.promises.stat(folder).catch(() => null))?.dev ?? null) : null;
 }
 
 async function isReadableFolder(folder: string): Promise<boolean> {
@@ -388,7 +493,8 @@ async function isReadableFolder(folder: string): Promise<boolean> {
 async function statFile(file: string): Promise<ScannedFile | null> {
   try {
     const stat = await fs.promises.stat(file);
-    return stat.isFile() ? { path: file, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) } : null;
+    if (!stat.isFile() || isInPseudoFileSystem(await fs.promises.realpath(file))) return null;
+    return { path: file, fsPath: file, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), ctimeMs: Math.floor(stat.ctimeMs), device: stat.dev };
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   PHOTO_DEFAULT_SPACES,
   type FinderApi,
+  type ErrorsResponse,
   type IndexProgress,
   type IndexRequest,
   type IndexSummary,
@@ -17,6 +18,8 @@ import type { ModelService } from '../models/model-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { VERSION } from '../version.js';
+import { isSystemFolder } from './file-checks.js';
+import { FolderPresence } from './folder-presence.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { decodableFormats } from './formats.js';
 import { IndexJob, type IndexTarget } from './index-job.js';
@@ -39,6 +42,8 @@ export interface Watching {
  */
 export class LibraryService {
   private indexJob: IndexJob | undefined;
+  /** Drives mounted inside each library folder, as the last full scan found them. */
+  private readonly mountPoints = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly store: LibraryStore,
@@ -59,6 +64,7 @@ export class LibraryService {
         items: store.countItems(),
         spaces: store.spaces(),
         errors: store.recentErrors(),
+        errorGroups: store.errorGroups(),
         formats: decodableFormats(),
       });
     },
@@ -77,6 +83,24 @@ export class LibraryService {
 
     item: (request: { id: number }) => Promise.resolve(this.store.itemDetail(request.id)),
 
+    errors: (request): Promise<ErrorsResponse> => {
+      const offset = request.offset ?? 0;
+      const limit = request.limit ?? 100;
+      const page = this.store.errorPage({ ...(request.reason === undefined ? {} : { reason: request.reason }), offset, limit });
+      return Promise.resolve({ ...page, offset, groups: this.store.errorGroups() });
+    },
+
+    /** Reads failed photos again now (after the user fixed a permission, say). */
+    retryErrors: async (request): Promise<IndexSummary> => {
+      const { rootIds } = this.store.retryErrors(request.ids ?? null);
+      const roots = this.store.roots().filter((root) => rootIds.includes(root.id));
+      if (roots.length === 0) throw notFound(request.ids ? 'None of these items is a photo that failed.' : 'No photo has failed: there is nothing to retry.');
+      return this.runIndex(
+        roots.map((root) => ({ root: root.path })),
+        false,
+      );
+    },
+
     browse: (request) => Promise.resolve(this.store.browse(request)),
 
     progress: (): Promise<ProgressResponse> => Promise.resolve({ index: this.indexJob?.progress() ?? null, jobs: this.jobs.list() }),
@@ -92,13 +116,19 @@ export class LibraryService {
       control(this.jobs.get(request.id), request.action);
       return this.api.progress();
     },
-  } satisfies Pick<FinderApi, 'status' | 'index' | 'removeRoot' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl'>;
+  } satisfies Pick<FinderApi, 'status' | 'index' | 'removeRoot' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
 
   /** `added`: the folders were named by the user (a front door starts watching them). */
   private async index(request: IndexRequest, added: boolean): Promise<IndexSummary> {
     const given = request.paths?.map((p) => path.resolve(p));
     for (const folder of given ?? []) {
-      if (!this.store.rootByPath(folder) && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
+      if (this.store.rootByPath(folder)) continue;
+      if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
+      if (isSystemFolder(folder) || isSystemFolder(fs.realpathSync(folder))) {
+        throw badInput(`${folder} is a folder of the operating system, not of photos: name the folder your photos are in, as in \`semblance index ~/Pictures\`.`);
+      }
+      const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
+      if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): its thumbnails and models are not photos of yours.`);
     }
     const roots = given ?? this.store.roots().map((root) => root.path);
     if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');
@@ -116,43 +146,94 @@ export class LibraryService {
 
   /**
    * Indexes folders (unless `indexFirst` is false: they were just indexed), then keeps them in
-   * step: a watcher hands over what changes, and a full reconcile runs every
-   * `reconcileMinutes` to catch what watching missed (watch limits, a drive remounted).
+   * step: a watcher per folder hands over what changes, each folder's presence is checked
+   * every few seconds (a drive unmounted under a watcher leaves it silent), and a full
+   * reconcile runs every `reconcileMinutes` to catch what watching missed.
    */
   async watch(
     paths: string[],
-    handlers: { onApplied?: (summary: IndexSummary) => void; onError?: (error: Error) => void } = {},
-    options: { reconcileMinutes?: number; indexFirst?: boolean } = {},
+    handlers: {
+      onApplied?: (summary: IndexSummary) => void;
+      onError?: (error: Error) => void;
+      /** A folder became unreachable (its items are kept, offline) or came back (reconciled). */
+      onPresence?: (folder: string, present: boolean) => void;
+    } = {},
+    options: { reconcileMinutes?: number; indexFirst?: boolean; presenceMs?: number } = {},
   ): Promise<Watching> {
     // Already watched as they are indexed here: not "added" for the front doors.
     const initial = options.indexFirst === false ? null : await this.index({ paths }, false);
     const roots = paths.map((p) => path.resolve(p));
-    const watcher = new FolderWatcher({
-      roots,
-      excluded: this.settings.read('library').excludedFolders ?? [],
-      onChanges: async (root, changed, deleted) => handlers.onApplied?.(await this.runIndex([{ root, changed, deleted }], false)),
-      ...(handlers.onError ? { onError: handlers.onError } : {}),
-    });
-    await watcher.start();
-    const reconcile = setInterval(
-      () => {
-        this.runIndex(
-          roots.map((root) => ({ root })),
-          false,
-        ).then(handlers.onApplied, handlers.onError);
-      },
-      (options.reconcileMinutes ?? 30) * 60_000,
-    );
-    reconcile.unref();
+    const watchers = new Map<string, FolderWatcher>();
+    const reconcile = (root: string): Promise<void> => this.runIndex([{ root }], false).then(handlers.onApplied, handlers.onError);
+    const startWatcher = async (root: string): Promise<void> => {
+      const watcher = new FolderWatcher({
+        roots: [root],
+        excluded: [...(this.settings.read('library').excludedFolders ?? []), ...this.ownFolders()],
+        onChanges: async (folder, changed, deleted) => {
+          // A name that is not UTF-8 reaches the watcher mangled: the scan reads it as bytes.
+          if ([...changed, ...deleted].some((file) => file.includes('\uFFFD'))) return reconcile(folder);
+          handlers.onApplied?.(await this.runIndex([{ root: folder, changed, deleted }], false));
+        },
+        onError: (error) => {
+          handlers.onError?.(error);
+          void presence.get(root)?.checkNow();
+        },
+      });
+      await watcher.start();
+      watchers.set(root, watcher);
+    };
+    const stopWatcher = async (root: string): Promise<void> => {
+      await watchers.get(root)?.close();
+      watchers.delete(root);
+    };
+    const presence = new Map<string, FolderPresence>();
+    for (const root of roots) {
+      if (fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) await startWatcher(root);
+      const monitor = new FolderPresence({
+        folder: root,
+        mountPoints: () => this.mountPoints.get(root)?.keys() ?? [],
+        ...(options.presenceMs ? { intervalMs: options.presenceMs } : {}),
+        onChange: async () => {
+          await stopWatcher(root);
+          // The reconcile tells an empty mount point from a folder that is back.
+          await reconcile(root);
+          const reachable = this.store.rootByPath(root)?.online ?? false;
+          handlers.onPresence?.(root, reachable);
+          if (reachable) await startWatcher(root);
+        },
+      });
+      await monitor.start();
+      presence.set(root, monitor);
+    }
+    const reconcileAll = setInterval(() => void Promise.all(roots.map(reconcile)), (options.reconcileMinutes ?? 30) * 60_000);
+    reconcileAll.unref();
     return {
       initial,
       close: async ({ cancelJob = true } = {}) => {
-        clearInterval(reconcile);
-        await watcher.close();
+        clearInterval(reconcileAll);
+        await Promise.all([...presence.values()].map((monitor) => monitor.close()));
+        await Promise.all([...watchers.keys()].map(stopWatcher));
         if (cancelJob) this.indexJob?.cancel();
         await this.jobs.idle();
       },
     };
+  }
+
+  /**
+   * Semblance's own folders, as given and as real paths: the thumbnails beside the database
+   * and the models (with the downloads cached there). They are never scanned nor watched,
+   * wherever they lie; the database itself is no image.
+   */
+  ownFolders(): string[] {
+    const folders = [this.thumbnailsDir(), this.models.config().modelsDir].map((f) => path.resolve(f));
+    const real = folders.flatMap((folder) => {
+      try {
+        return [fs.realpathSync(folder)];
+      } catch {
+        return [];
+      }
+    });
+    return [...new Set([...folders, ...real])];
   }
 
   /** The thumbnail file of a photo, by item id; undefined when it has none. */
@@ -210,6 +291,7 @@ export class LibraryService {
             thumbnailsDir: this.thumbnailsDir(),
             confirmRemovals,
             excluded: this.settings.read('library').excludedFolders ?? [],
+            ownFolders: this.ownFolders(),
           },
           targets,
         );
@@ -225,6 +307,12 @@ export class LibraryService {
           return await running.run();
         } finally {
           this.indexJob = undefined;
+          for (const target of targets) {
+            if ('changed' in target) continue;
+            const root = path.resolve(target.root);
+            const inside = [...running.mountPoints].filter(([folder]) => folder.startsWith(root + path.sep));
+            this.mountPoints.set(root, new Map(inside));
+          }
         }
       },
     }).result;

@@ -7,7 +7,7 @@ import type { JobScheduler } from '../jobs/scheduler.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { describeModels } from './model-status.js';
-import { modelKey, resolveModelConfig, type ModelConfig } from './registry.js';
+import { checkHubId, looksLikePath, modelKey, resolveModelConfig, type ModelConfig } from './registry.js';
 
 export interface ModelServiceOptions {
   env: NodeJS.ProcessEnv;
@@ -76,6 +76,7 @@ export class ModelService {
     models: (): Promise<ModelsResponse> => Promise.resolve(describeModels(this.config())),
 
     setModel: async (request: SetModelRequest): Promise<ModelsResponse> => {
+      if (request.model !== null && !looksLikePath(request.model)) checkHubId(request.model);
       const settings = { ...this.settings.read('models') };
       if (request.model === null && request.dtype) settings[request.space] = { dtype: request.dtype };
       else if (request.model === null) delete settings[request.space];

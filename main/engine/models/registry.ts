@@ -69,7 +69,7 @@ export function resolveModelConfig(env: NodeJS.ProcessEnv = process.env, setting
       const chosen = fromEnv || fromSetting || DEFAULT_MODELS[space].id;
       const source = fromEnv ? 'environment' : fromSetting ? 'setting' : 'default';
       const local = looksLikePath(chosen);
-      const id = local ? path.resolve(chosen) : chosen;
+      const id = local ? path.resolve(chosen) : checkHubId(chosen);
       const dtypeText = env[envDtype(space)] || env['SEMBLANCE_DTYPE'] || settings[space]?.dtype;
       const dtype = dtypeText !== undefined && dtypeText !== '' ? parseDtype(dtypeText, space) : folderDtype(local ? id : path.join(modelsDir, id));
       return [space, { space, id, local, dtype, source } satisfies ModelSpec];
@@ -81,7 +81,21 @@ export function resolveModelConfig(env: NodeJS.ProcessEnv = process.env, setting
 }
 
 /** Hub ids look like "owner/name"; anything absolute, relative or existing is a folder. */
-function looksLikePath(id: string): boolean {
+/**
+ * A Hugging Face repository id as the hub accepts it: "name" or "owner/name", letters,
+ * digits, "-", "_" and ".", at most 96 characters, no "--" or ".." and no "-" or "." at
+ * either end. Anything else would be joined to the models folder as a path.
+ */
+export function checkHubId(id: string): string {
+  const part = /^(?![-.])(?!.*(--|\.\.))[\w.-]{1,96}(?<![-.])$/;
+  const parts = id.split('/');
+  if (parts.length > 2 || !parts.every((p) => part.test(p)) || id.length > 96) {
+    throw badInput(`"${id}" is neither a model folder on this computer nor a hub id (such as Xenova/resnet-18: letters, digits, "-", "_" and ".", one "/").`);
+  }
+  return id;
+}
+
+export function looksLikePath(id: string): boolean {
   return path.isAbsolute(id) || id.startsWith('./') || id.startsWith('../') || fs.existsSync(id);
 }
 

@@ -16,7 +16,7 @@ import {
 import { notFound } from '../errors.js';
 import type { Connection } from './connection.js';
 import { filterClause } from './item-filters.js';
-import type { ItemCounts, ItemInput, ItemRow, PictureRecord } from './library-store.js';
+import type { ErrorGroup, ItemCounts, ItemInput, ItemRow, PictureRecord } from './library-store.js';
 
 const DEFAULT_PAGE = 200;
 
@@ -31,6 +31,9 @@ export function upsertItem(sql: Connection, item: ItemInput): number {
     content_hash: item.contentHash ?? null,
     size: item.size ?? null,
     mtime_ms: item.mtimeMs ?? null,
+    ctime_ms: item.ctimeMs ?? null,
+    device: item.device ?? null,
+    path_bytes: item.pathBytes ?? null,
     width: item.width ?? null,
     height: item.height ?? null,
     taken_at: item.takenAt ?? null,
@@ -56,7 +59,8 @@ export function upsertItem(sql: Connection, item: ItemInput): number {
     sql
       .stmt(
         `UPDATE items SET kind = @kind, root_id = @root_id, path = @path, catalog_key = @catalog_key,
-           content_hash = @content_hash, size = @size, mtime_ms = @mtime_ms, width = @width,
+           content_hash = @content_hash, size = @size, mtime_ms = @mtime_ms, ctime_ms = @ctime_ms,
+           device = @device, path_bytes = @path_bytes, width = @width,
            height = @height, taken_at = @taken_at, title = @title, attributes = @attributes,
            caption = @caption, catalog = @catalog, catalog_folder = @catalog_folder, row_id = @row_id,
            row_hash = @row_hash, picture = @picture, picture_error = @picture_error,
@@ -68,10 +72,10 @@ export function upsertItem(sql: Connection, item: ItemInput): number {
   }
   const result = sql
     .stmt(
-      `INSERT INTO items (kind, root_id, path, catalog_key, content_hash, size, mtime_ms, width,
+      `INSERT INTO items (kind, root_id, path, catalog_key, content_hash, size, mtime_ms, ctime_ms, device, path_bytes, width,
          height, taken_at, title, attributes, caption, catalog, catalog_folder, row_id, row_hash,
          picture, picture_error, status, error, created_at, updated_at)
-       VALUES (@kind, @root_id, @path, @catalog_key, @content_hash, @size, @mtime_ms, @width,
+       VALUES (@kind, @root_id, @path, @catalog_key, @content_hash, @size, @mtime_ms, @ctime_ms, @device, @path_bytes, @width,
          @height, @taken_at, @title, @attributes, @caption, @catalog, @catalog_folder, @row_id, @row_hash,
          @picture, @picture_error, @status, @error, @now, @now)`,
     )
@@ -154,12 +158,48 @@ export function countItems(sql: Connection): ItemCounts {
 }
 
 export function recentErrors(sql: Connection, limit: number): ItemError[] {
+  return errorPage(sql, { offset: 0, limit }).errors;
+}
+
+/** Failed items by reason, most common first. */
+export function errorGroups(sql: Connection): ErrorGroup[] {
   return sql
     .stmt(
-      `SELECT id, path, coalesce(error, 'unknown error') AS reason FROM items
-       WHERE status = 'error' ORDER BY updated_at DESC, id DESC LIMIT ?`,
+      `SELECT coalesce(error, 'unknown error') AS reason, count(*) AS count FROM items
+       WHERE status = 'error' GROUP BY 1 ORDER BY 2 DESC, 1`,
     )
-    .all(limit) as ItemError[];
+    .all() as ErrorGroup[];
+}
+
+/** One page of failed items, newest first, of one reason or of all. */
+export function errorPage(sql: Connection, page: { reason?: string; offset: number; limit: number }): { total: number; errors: ItemError[] } {
+  const where = `status = 'error'${page.reason === undefined ? '' : " AND coalesce(error, 'unknown error') = @reason"}`;
+  const params = { reason: page.reason ?? null, offset: page.offset, limit: page.limit };
+  const total = sql.stmt(`SELECT count(*) FROM items WHERE ${where}`).pluck().get(params) as number;
+  const errors = sql
+    .stmt(
+      `SELECT id, path, coalesce(error, 'unknown error') AS reason FROM items
+       WHERE ${where} ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as ItemError[];
+  return { total, errors };
+}
+
+/**
+ * Failed photos are read again by the next index: forgetting their size and time makes the
+ * scan see them as changed. Returns the folders they are in (root ids), to index them.
+ */
+export function retryErrors(sql: Connection, itemIds: readonly number[] | null): { count: number; rootIds: number[] } {
+  return sql.write(() => {
+    const chosen = itemIds === null ? '' : ' AND id IN (SELECT value FROM json_each(@ids))';
+    const params = { ids: JSON.stringify(itemIds ?? []) };
+    const rootIds = sql
+      .stmt(`SELECT DISTINCT root_id FROM items WHERE status = 'error' AND kind = 'photo' AND root_id IS NOT NULL${chosen}`)
+      .pluck()
+      .all(params) as number[];
+    const count = sql.stmt(`UPDATE items SET mtime_ms = NULL, size = NULL WHERE status = 'error' AND kind = 'photo'${chosen}`).run(params).changes;
+    return { count, rootIds };
+  });
 }
 
 export function picture(sql: Connection, itemId: number): PictureRecord | undefined {

@@ -27,6 +27,10 @@ export interface ItemInput {
   contentHash?: string | null;
   size?: number | null;
   mtimeMs?: number | null;
+  /** Photos: the file's ctime (a chmod changes it), its device number, its path as bytes when not UTF-8. */
+  ctimeMs?: number | null;
+  device?: number | null;
+  pathBytes?: Uint8Array | null;
   width?: number | null;
   height?: number | null;
   takenAt?: number | null;
@@ -62,11 +66,30 @@ export interface SpaceModel {
   generation: number;
 }
 
+/** What a scan learns of a file without reading it. */
+export interface FileFacts {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  device: number;
+  /** The path as bytes, for a name that is not UTF-8 (then `path` shows them as \xHH). */
+  pathBytes?: Uint8Array | null;
+}
+
+export interface ErrorGroup {
+  reason: string;
+  count: number;
+}
+
 export interface LibraryItem {
   id: number;
   path: string | null;
+  pathBytes: Uint8Array | null;
   size: number | null;
   mtimeMs: number | null;
+  ctimeMs: number | null;
+  /** The device the file was last seen on. */
+  device: number | null;
   contentHash: string | null;
   status: ItemStatus;
   /** Has current vectors in every space asked about. */
@@ -136,6 +159,10 @@ export interface LibraryStore {
   takenTimes(itemIds: readonly number[]): Map<number, number>;
   countItems(): ItemCounts;
   recentErrors(limit?: number): ItemError[];
+  errorGroups(): ErrorGroup[];
+  errorPage(page: { reason?: string; offset: number; limit: number }): { total: number; errors: ItemError[] };
+  /** Makes failed photos be read again by the next index; returns how many and their folders. */
+  retryErrors(itemIds: readonly number[] | null): { count: number; rootIds: number[] };
   picture(itemId: number): PictureRecord | undefined;
   itemDetail(itemId: number): ItemDetail;
   browse(request: BrowseRequest): BrowseResponse;
@@ -148,8 +175,11 @@ export interface LibraryStore {
   setRootOnline(rootId: number, online: boolean): number;
   rootItems(rootId: number, spaces: readonly Space[]): LibraryItem[];
   completeItemsWithHash(hash: string, spaces: readonly Space[]): LibraryItem[];
-  moveItem(itemId: number, to: { path: string; rootId: number; size: number; mtimeMs: number }): void;
-  touchItem(itemId: number, size: number, mtimeMs: number): void;
+  moveItem(itemId: number, to: FileFacts & { path: string; rootId: number }): void;
+  touchItem(itemId: number, facts: FileFacts): void;
+  /** Toggles items between ok and offline; failed items keep their error. */
+  setItemsStatus(itemIds: readonly number[], status: 'ok' | 'offline'): number;
+  offlineItemIds(folder: { path: string; prefix: string } | null): number[];
 
   // labels
   setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;

@@ -147,6 +147,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'where a photo lives: its device, its change time, its name as bytes',
+    up(db) {
+      db.exec(`
+        -- The device a photo was found on: a folder on another device now (an unmounted drive
+        -- leaves its empty mount point behind) is unreachable, not emptied.
+        ALTER TABLE items ADD COLUMN device INTEGER;
+        -- A failed file is read again when its ctime changes (chmod after "permission denied").
+        ALTER TABLE items ADD COLUMN ctime_ms INTEGER;
+        -- A file name that is not UTF-8, as the raw bytes of its whole path; path then holds
+        -- the same path with those bytes written as \\xHH, for people and for lookups.
+        ALTER TABLE items ADD COLUMN path_bytes BLOB;
+        CREATE INDEX items_by_error ON items(error) WHERE status = 'error';
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

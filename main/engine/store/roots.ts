@@ -1,10 +1,11 @@
 import type { RootStatus, Space } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
 import type { Connection } from './connection.js';
-import type { LibraryItem } from './library-store.js';
+import type { FileFacts, LibraryItem } from './library-store.js';
 
 /** Library items with the number of their current vectors among the spaces in @spaces. */
-const LIBRARY_ITEMS = `SELECT i.id, i.path, i.size, i.mtime_ms AS mtimeMs, i.content_hash AS contentHash, i.status,
+const LIBRARY_ITEMS = `SELECT i.id, i.path, i.path_bytes AS pathBytes, i.size, i.mtime_ms AS mtimeMs, i.ctime_ms AS ctimeMs,
+    i.device, i.content_hash AS contentHash, i.status,
     (SELECT count(*) FROM item_vectors iv JOIN spaces s ON s.name = iv.space AND s.generation = iv.generation
      WHERE iv.item_id = i.id AND iv.space IN (SELECT value FROM json_each(@spaces))) AS fresh
   FROM items i`;
@@ -35,13 +36,13 @@ export function deleteRoot(sql: Connection, rootId: number): number {
 
 /**
  * A library folder came or went. Gone: its items turn offline (kept, vectors and all).
- * Back: they turn ok again; the next scan re-checks each file by size and time.
+ * Back: only the folder is marked; each item turns ok again when the scan sees its file.
  */
 export function setRootOnline(sql: Connection, rootId: number, online: boolean): number {
   return sql.write(() => {
     sql.stmt('UPDATE roots SET online = ? WHERE id = ?').run(online ? 1 : 0, rootId);
-    const [from, to] = online ? ['offline', 'ok'] : ['ok', 'offline'];
-    return sql.stmt('UPDATE items SET status = ?, updated_at = ? WHERE root_id = ? AND status = ?').run(to, Date.now(), rootId, from).changes;
+    if (online) return 0;
+    return sql.stmt("UPDATE items SET status = 'offline', updated_at = ? WHERE root_id = ? AND status = 'ok'").run(Date.now(), rootId).changes;
   });
 }
 
@@ -61,13 +62,41 @@ function libraryItems(sql: Connection, text: string, value: unknown, spaces: rea
 }
 
 /** A file was moved or renamed: its item (id, vectors, labels) follows it. */
-export function moveItem(sql: Connection, itemId: number, to: { path: string; rootId: number; size: number; mtimeMs: number }): void {
+export function moveItem(sql: Connection, itemId: number, to: FileFacts & { path: string; rootId: number }): void {
   sql
-    .stmt('UPDATE items SET path = ?, root_id = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?')
-    .run(to.path, to.rootId, to.size, to.mtimeMs, Date.now(), itemId);
+    .stmt(
+      `UPDATE items SET path = @path, path_bytes = @pathBytes, root_id = @rootId, size = @size, mtime_ms = @mtimeMs,
+         ctime_ms = @ctimeMs, device = @device, status = 'ok', error = NULL, updated_at = @now WHERE id = @id`,
+    )
+    .run({ ...to, pathBytes: to.pathBytes ?? null, now: Date.now(), id: itemId });
 }
 
-/** Same content, new size or time on disk (a touch, a copy back): nothing to re-embed. */
-export function touchItem(sql: Connection, itemId: number, size: number, mtimeMs: number): void {
-  sql.stmt('UPDATE items SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, itemId);
+/** Same content, new size, times or device number (a touch, a copy back, a remount): nothing to re-embed. */
+export function touchItem(sql: Connection, itemId: number, facts: FileFacts): void {
+  sql
+    .stmt(
+      `UPDATE items SET size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, device = @device,
+         status = CASE status WHEN 'offline' THEN 'ok' ELSE status END WHERE id = @id`,
+    )
+    .run({ size: facts.size, mtimeMs: facts.mtimeMs, ctimeMs: facts.ctimeMs, device: facts.device, id: itemId });
+}
+
+/**
+ * Items whose folder cannot be reached now (an unmounted drive, a folder gone as a whole)
+ * turn offline, and back to ok when seen again; failed items keep their error.
+ */
+export function setItemsStatus(sql: Connection, itemIds: readonly number[], status: 'ok' | 'offline'): number {
+  const from = status === 'ok' ? 'offline' : 'ok';
+  return sql
+    .stmt('UPDATE items SET status = ?, updated_at = ? WHERE status = ? AND id IN (SELECT value FROM json_each(?))')
+    .run(status, Date.now(), from, JSON.stringify(itemIds)).changes;
+}
+
+/** Offline photos in a folder (`prefix` is the folder and its separator) or anywhere. */
+export function offlineItemIds(sql: Connection, folder: { path: string; prefix: string } | null): number[] {
+  if (folder === null) return sql.stmt("SELECT id FROM items WHERE status = 'offline' AND kind = 'photo'").pluck().all() as number[];
+  return sql
+    .stmt("SELECT id FROM items WHERE status = 'offline' AND kind = 'photo' AND (path = ? OR substr(path, 1, length(?)) = ?)")
+    .pluck()
+    .all(folder.path, folder.prefix, folder.prefix) as number[];
 }

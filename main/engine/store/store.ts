@@ -18,7 +18,7 @@ import { toUnitVector } from '../vector/unit-vector.js';
 import { Connection } from './connection.js';
 import * as items from './items.js';
 import * as labels from './labels.js';
-import type { ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel, StoreChange } from './library-store.js';
+import type { ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel, StoreChange } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
 import * as settings from './settings.js';
@@ -232,6 +232,18 @@ export class Store implements LibraryStore {
     return items.recentErrors(this.#sql, limit);
   }
 
+  errorGroups(): ErrorGroup[] {
+    return items.errorGroups(this.#sql);
+  }
+
+  errorPage(page: { reason?: string; offset: number; limit: number }): { total: number; errors: ItemError[] } {
+    return items.errorPage(this.#sql, page);
+  }
+
+  retryErrors(itemIds: readonly number[] | null): { count: number; rootIds: number[] } {
+    return items.retryErrors(this.#sql, itemIds);
+  }
+
   picture(itemId: number): PictureRecord | undefined {
     return items.picture(this.#sql, itemId);
   }
@@ -276,12 +288,20 @@ export class Store implements LibraryStore {
     return roots.completeItemsWithHash(this.#sql, hash, spaces);
   }
 
-  moveItem(itemId: number, to: { path: string; rootId: number; size: number; mtimeMs: number }): void {
+  moveItem(itemId: number, to: FileFacts & { path: string; rootId: number }): void {
     roots.moveItem(this.#sql, itemId, to);
   }
 
-  touchItem(itemId: number, size: number, mtimeMs: number): void {
-    roots.touchItem(this.#sql, itemId, size, mtimeMs);
+  touchItem(itemId: number, facts: FileFacts): void {
+    roots.touchItem(this.#sql, itemId, facts);
+  }
+
+  setItemsStatus(itemIds: readonly number[], status: 'ok' | 'offline'): number {
+    return itemIds.length === 0 ? 0 : roots.setItemsStatus(this.#sql, itemIds, status);
+  }
+
+  offlineItemIds(folder: { path: string; prefix: string } | null): number[] {
+    return roots.offlineItemIds(this.#sql, folder);
   }
 
   // ---- labels and settings ------------------------------------------------------------

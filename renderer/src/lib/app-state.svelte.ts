@@ -1,5 +1,6 @@
 import type { FinderEvent } from '../../../preload/contract.js';
 import type { Bridge } from '../bridge.js';
+import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
 import { LibraryStore } from './stores/library.svelte.js';
 import { NoticesStore } from './stores/notices.svelte.js';
@@ -23,6 +24,7 @@ export class AppState {
   readonly selection: SelectionStore;
   readonly jobs: JobsStore;
   readonly tools: ToolsStore;
+  readonly errors: ErrorsStore;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private liveRefreshAt = 0;
 
@@ -33,6 +35,10 @@ export class AppState {
     this.results.selection = this.selection;
     this.jobs = new JobsStore(bridge, this.notices);
     this.tools = new ToolsStore(bridge, this.notices);
+    this.errors = new ErrorsStore(bridge, this.notices, async () => {
+      await this.library.refreshStatus();
+      await this.results.showLibrary();
+    });
   }
 
   /** Loads the status and the library, and listens to main from now on. */
