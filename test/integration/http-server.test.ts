@@ -64,6 +64,10 @@ test('web mode: the API answers only on 127.0.0.1, with the token and the right 
   assert.equal(bad.status, 400);
   assert.match((JSON.parse(bad.body.toString()) as { error: { message: string } }).error.message, /Unknown filter "hue:"/);
   assert.equal((await request(port, { method: 'POST', path: '/api/search', token, body: '{not json' })).status, 400);
+  // A preset named after an object's own keys would reach the prototype of the saved presets.
+  const proto = await request(port, { method: 'POST', path: '/api/saveWeightPreset', token, body: JSON.stringify({ name: '__proto__', weights: { text: 1 } }) });
+  assert.equal(proto.status, 400);
+  assert.match((JSON.parse(proto.body.toString()) as { error: { message: string } }).error.message, /reserved/);
   const found = await request(port, { method: 'POST', path: '/api/search', token, body: JSON.stringify({ query: 'red', k: 2 }) });
   const hits = (JSON.parse(found.body.toString()) as ApiResult<TextSearchResponse>) as { ok: true; value: TextSearchResponse };
   assert.equal(hits.value.results.length, 2);
@@ -77,7 +81,7 @@ test('web mode: the API answers only on 127.0.0.1, with the token and the right 
   const linked = engine.store.itemIdByPath(path.join(photos, 'link-out.jpg')) as number;
   assert.ok(linked > 0, 'the link was indexed');
   assert.equal((await request(port, { path: `/original/${linked}`, token })).status, 404, 'a link out of the library is refused');
-  for (const p of ['/original/..%2f..%2fetc%2fpasswd', '/original/%2e%2e/secret.jpg', '/original//etc/passwd', '/original/99999', '/thumb/-1']) {
+  for (const p of ['/original/..%2f..%2fetc%2fpasswd', '/original/%2e%2e/secret.jpg', '/original//etc/passwd', '/original/99999', '/thumb/-1', '/index.html%00.png', '/%00']) {
     assert.equal((await request(port, { path: p, token })).status, 404, p);
   }
 });

@@ -114,6 +114,12 @@ test('semblance models --json tells the truth about each space, and set/download
     const overridden = JSON.parse(semblance(['--db', db, 'models', '--json'], env).stdout) as ModelsResponse;
     assert.equal(overridden.models[1]?.source, 'environment');
   }
+  // A hub id is joined to the models folder: one that climbs out of it is refused, and nothing is saved.
+  const climbing = semblance(['--db', db, 'models', 'set', 'clip', 'Xenova/..evil'], bare);
+  assert.equal(climbing.code, 2, climbing.stderr);
+  assert.match(climbing.stderr, /neither a model folder on this computer nor a hub id/);
+  const after = JSON.parse(semblance(['--db', db, 'models', '--json'], bare).stdout) as ModelsResponse;
+  assert.equal(after.models[0]?.model, 'Xenova/clip-vit-base-patch32');
   const badSpace = semblance(['--db', db, 'models', 'set', 'smell', 'x'], bare);
   assert.equal(badSpace.code, 2);
   assert.match(badSpace.stderr, /space/);

@@ -80,7 +80,6 @@ export function resolveModelConfig(env: NodeJS.ProcessEnv = process.env, setting
   return { modelsDir, offline, remoteHost, specs };
 }
 
-/** Hub ids look like "owner/name"; anything absolute, relative or existing is a folder. */
 /**
  * A Hugging Face repository id as the hub accepts it: "name" or "owner/name", letters,
  * digits, "-", "_" and ".", at most 96 characters, no "--" or ".." and no "-" or "." at
@@ -95,6 +94,7 @@ export function checkHubId(id: string): string {
   return id;
 }
 
+/** Hub ids look like "owner/name"; anything absolute, relative or existing is a folder. */
 export function looksLikePath(id: string): boolean {
   return path.isAbsolute(id) || id.startsWith('./') || id.startsWith('../') || fs.existsSync(id);
 }

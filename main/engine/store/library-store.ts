@@ -179,7 +179,6 @@ export interface LibraryStore {
   touchItem(itemId: number, facts: FileFacts): void;
   /** Toggles items between ok and offline; failed items keep their error. */
   setItemsStatus(itemIds: readonly number[], status: 'ok' | 'offline'): number;
-  offlineItemIds(folder: { path: string; prefix: string } | null): number[];
 
   // labels
   setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;

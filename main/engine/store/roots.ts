@@ -92,11 +92,3 @@ export function setItemsStatus(sql: Connection, itemIds: readonly number[], stat
     .run(status, Date.now(), from, JSON.stringify(itemIds)).changes;
 }
 
-/** Offline photos in a folder (`prefix` is the folder and its separator) or anywhere. */
-export function offlineItemIds(sql: Connection, folder: { path: string; prefix: string } | null): number[] {
-  if (folder === null) return sql.stmt("SELECT id FROM items WHERE status = 'offline' AND kind = 'photo'").pluck().all() as number[];
-  return sql
-    .stmt("SELECT id FROM items WHERE status = 'offline' AND kind = 'photo' AND (path = ? OR substr(path, 1, length(?)) = ?)")
-    .pluck()
-    .all(folder.path, folder.prefix, folder.prefix) as number[];
-}

@@ -300,9 +300,6 @@ export class Store implements LibraryStore {
     return itemIds.length === 0 ? 0 : roots.setItemsStatus(this.#sql, itemIds, status);
   }
 
-  offlineItemIds(folder: { path: string; prefix: string } | null): number[] {
-    return roots.offlineItemIds(this.#sql, folder);
-  }
 
   // ---- labels and settings ------------------------------------------------------------
 
