@@ -100,7 +100,13 @@ try {
     const result = await benchSearch({ items, dir, queries, log, ...(clipTextModel ? { clipTextModel } : {}) });
     results.push(result);
     log(`  insert: ${fmt(result.insert.itemsPerSecond, 0)} items/s (${fmt(result.insert.vectorsPerSecond, 0)} vectors/s)`);
-    log(`  index load (first query): ${fmt(result.indexLoadMs, 0)} ms, int8 index ${fmt(result.indexMegabytes, 1)} MB`);
+    log(`  insert rate over the last 10k items vs the first 10k: ${fmt(result.insert.lastVsFirst * 100, 0)}%`);
+    log(`  index load from the database (no codes files yet): ${fmt(result.indexLoadMs, 0)} ms, int8 index ${fmt(result.indexMegabytes, 1)} MB`);
+    log(`  first 3-space query after a restart (codes files): ${fmt(result.firstQueryMs, 0)} ms`);
+    log(
+      `  next 3-space query after another process added 1,000 items: ${fmt(result.afterOther.ms, 1)} ms, ` +
+        `${fmt(result.afterOther.vsNormal, 2)}x a normal one (p50), ${result.afterOther.reloads} reloads`,
+    );
     log(`  sqlite-vec KNN alone, one 512-d space: p50 ${fmt(result.sqliteVecKnn512.p50, 1)} ms`);
     if (result.textQuery) {
       log(

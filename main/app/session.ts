@@ -71,6 +71,9 @@ export class Session {
   static open(options: SessionOptions): Session {
     const session = new Session(options);
     session.rewatch(true);
+    // The first query a person types should not pay for loading the text tower: load it now
+    // in the query lane's worker (a library without pictures yet has nothing to search).
+    if (session.engine.store.hasVectors('clip')) void session.engine.embedder().warmQueries(['clip']).catch(() => undefined);
     return session;
   }
 

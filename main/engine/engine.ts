@@ -61,7 +61,7 @@ export class Engine {
 
   private constructor(store: Store, options: EngineOptions) {
     this.store = store;
-    this.vectorIndex = new VectorIndex(store);
+    this.vectorIndex = new VectorIndex(store, { codesDir: codesDirOf(store.file) });
     const { events, jobs } = this;
     const settings = new SettingsService(store, events);
     const models = new ModelService(store, settings, events, jobs, { env: options.env ?? process.env, ...(options.pool ? { pool: options.pool } : {}) });
@@ -108,4 +108,9 @@ export class Engine {
   originalFile(itemId: number): string | undefined {
     return this.services.library.originalFile(itemId);
   }
+}
+
+/** The prefilter's codes files live next to the database: `library.db` → `library.db.codes/`. */
+export function codesDirOf(databaseFile: string): string | null {
+  return databaseFile === ':memory:' ? null : `${databaseFile}.codes`;
 }

@@ -95,6 +95,7 @@ test('fused top-k equals a brute-force computation over all items, ties and filt
   await fc.assert(
     fc.asyncProperty(scenario, async (s) => {
       const engine = Engine.open({ databaseFile: path.join(dir, `run-${run++}.db`) });
+      const query = { terms: s.terms, k: s.k, ...(s.filters ? { filters: s.filters } : {}) };
       try {
         for (const space of SPACES_USED) engine.store.setSpaceModel(space, `test/${space}`, s.dims[space]);
         const ids = engine.store.writeItems(
@@ -110,13 +111,11 @@ test('fused top-k equals a brute-force computation over all items, ties and filt
           const labels = s.items[i]?.labels ?? [];
           if (labels.length > 0) engine.store.setLabels(id, '', labels.map((label) => ({ label, confidence: 1 })));
         });
-        const query = { terms: s.terms, k: s.k, ...(s.filters ? { filters: s.filters } : {}) };
-
         // First search loads the index from the database...
         const first = await engine.searchVectors(query);
         sameResults(first.results, bruteForceSearch(peek(engine), s.terms, s.k, s.filters));
 
-        // ...later writes reach it through the store's change events.
+        // ...later writes reach it through the store's log of vector changes.
         if (ids.length > 0) {
           engine.store.removeItems(s.removals.map((r) => ids[r % ids.length] as number));
           for (const r of s.rewrites) {
@@ -132,6 +131,15 @@ test('fused top-k equals a brute-force computation over all items, ties and filt
         sameResults(second.results, bruteForceSearch(peek(engine), s.terms, s.k, s.filters));
       } finally {
         await engine.close();
+      }
+      // A fresh process answers from the codes files the first one left: the same results.
+      const reopened = Engine.open({ databaseFile: path.join(dir, `run-${run - 1}.db`) });
+      try {
+        const third = await reopened.searchVectors(query);
+        sameResults(third.results, bruteForceSearch(peek(reopened), s.terms, s.k, s.filters));
+        for (const load of reopened.vectorIndex.loads) assert.equal(load.from, 'codes file', `${load.space}: ${load.problem ?? ''}`);
+      } finally {
+        await reopened.close();
       }
     }),
     { numRuns: 150 },

@@ -151,6 +151,16 @@ test("reading sqlite-vec's chunks directly gives exactly what the public vec0 sc
     [...viaChunks].sort((a, b) => a[0] - b[0]),
     [...viaScan].sort((a, b) => a[0] - b[0]),
   );
+
+  // Many ids at once read whole chunks; a few at a time go one by one: the same vectors,
+  // and removed or unknown ids are absent from both.
+  const asked = [...ids, 999_999];
+  const bulk = store.readVectors('clip', asked);
+  const single = new Map<number, Float32Array>();
+  for (let i = 0; i < asked.length; i += 10) for (const [id, v] of store.readVectors('clip', asked.slice(i, i + 10))) single.set(id, v);
+  assert.equal(bulk.size, viaScan.size);
+  assert.deepEqual(new Map([...bulk].map(([id, v]) => [id, [...v]])), new Map([...single].map(([id, v]) => [id, [...v]])));
+  assert.deepEqual(new Map([...bulk].map(([id, v]) => [id, [...v]])), viaScan);
 });
 
 test('space left by removals is given back, and every remaining vector is kept as it was', (t) => {

@@ -23,6 +23,17 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 /** Requests a worker holds at once. */
 const MAX_IN_FLIGHT = 2;
 type Job = { request: WorkerRequest; pending: Pending };
+type Slot = { worker: Worker; inFlight: Map<number, Pending> };
+
+/**
+ * Which queue a request waits in. 'index' is bulk work (a folder's photos, a catalog's
+ * products); 'query' is what a person waits for (a text query, a like: file, labels, a
+ * comparison): it has its own worker, so it never waits behind indexing batches.
+ */
+export type Lane = 'index' | 'query';
+export interface LaneOption {
+  lane?: Lane;
+}
 
 /**
  * A pool of embedding worker threads. Requests queue; an idle worker takes the next one.
@@ -33,10 +44,15 @@ export class EmbedPool {
   readonly size: number;
   readonly threads: number;
   readonly batchSize: number;
-  private readonly workers: { worker: Worker; inFlight: Map<number, Pending> }[] = [];
+  private readonly workers: Slot[] = [];
   private readonly queue: Job[] = [];
+  /** The query lane's worker, started on the first query (or by warmQueries). */
+  private queryWorker: Slot | undefined;
+  private readonly queryQueue: Job[] = [];
   private readonly waiting = new Map<number, Pending>();
+  private readonly options: EmbedPoolOptions;
   private nextId = 1;
+  private started = 0;
   private closed = false;
 
   constructor(options: EmbedPoolOptions) {
@@ -44,54 +60,52 @@ export class EmbedPool {
     this.size = Math.max(1, options.size ?? cores - 1);
     this.threads = Math.max(1, options.threads ?? Math.floor(cores / this.size));
     this.batchSize = Math.max(1, options.batchSize ?? 8);
-    const url = new URL('./embed-worker.js', import.meta.url);
-    for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(url, { workerData: { config: options.config, threads: this.threads } });
-      const slot = { worker, inFlight: new Map<number, Pending>() };
-      worker.on('message', (reply: WorkerReply) => {
-        if (reply.kind === 'progress') {
-          options.onProgress?.(reply.progress);
-          return;
-        }
-        const pending = this.waiting.get(reply.id);
-        this.waiting.delete(reply.id);
-        slot.inFlight.delete(reply.id);
-        // An idle pool must not keep the process alive; a busy one must.
-        if (slot.inFlight.size === 0) worker.unref();
-        if (pending) {
-          if (reply.ok) pending.resolve(reply.value);
-          else pending.reject(new SemblanceError(reply.error.code, reply.error.message));
-        }
-        this.pump();
-      });
-      worker.on('error', (error) => {
-        for (const pending of slot.inFlight.values()) pending.reject(new SemblanceError('internal', `An embedding worker failed: ${error.message}`));
-        slot.inFlight.clear();
-        worker.unref();
-      });
-      worker.unref();
-      this.workers.push(slot);
-    }
+    this.options = options;
+    for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
   }
 
-  async embedImages(inputs: readonly (string | Buffer)[], spaces: readonly ImageSpace[], options: EmbedImageOptions = {}): Promise<ImageEmbedding[]> {
+  /** Index batches waiting for a worker (not yet handed to one). */
+  get queuedBatches(): number {
+    return this.queue.length;
+  }
+
+  /** Index batches handed to a worker so far. */
+  get startedBatches(): number {
+    return this.started;
+  }
+
+  /**
+   * Starts the query lane's worker and loads the text towers of these spaces in it, so the
+   * first query a person types does not pay for loading a model.
+   */
+  async warmQueries(spaces: readonly TextSpace[]): Promise<void> {
+    for (const space of spaces) await this.embedTexts(['warm up'], space, { lane: 'query' });
+  }
+
+  async embedImages(
+    inputs: readonly (string | Buffer)[],
+    spaces: readonly ImageSpace[],
+    options: EmbedImageOptions & LaneOption = {},
+  ): Promise<ImageEmbedding[]> {
     const batches: Promise<ImageEmbedding[]>[] = [];
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const slice = inputs.slice(start, start + this.batchSize).map((input) => (typeof input === 'string' ? input : new Uint8Array(input)));
       const thumbnails = options.thumbnails?.slice(start, start + this.batchSize);
       batches.push(
-        this.send({ kind: 'images', id: 0, inputs: slice, spaces: [...spaces], ...(thumbnails ? { thumbnails } : {}) }) as Promise<ImageEmbedding[]>,
+        this.send({ kind: 'images', id: 0, inputs: slice, spaces: [...spaces], ...(thumbnails ? { thumbnails } : {}) }, options.lane) as Promise<
+          ImageEmbedding[]
+        >,
       );
     }
     return (await Promise.all(batches)).flat();
   }
 
-  embedTexts(texts: readonly string[], space: TextSpace): Promise<Float32Array[]> {
-    return this.send({ kind: 'texts', id: 0, texts: [...texts], space }) as Promise<Float32Array[]>;
+  embedTexts(texts: readonly string[], space: TextSpace, options: LaneOption = {}): Promise<Float32Array[]> {
+    return this.send({ kind: 'texts', id: 0, texts: [...texts], space }, options.lane) as Promise<Float32Array[]>;
   }
 
-  countTokens(texts: readonly string[]): Promise<number[]> {
-    return this.send({ kind: 'tokens', id: 0, texts: [...texts] }) as Promise<number[]>;
+  countTokens(texts: readonly string[], options: LaneOption = {}): Promise<number[]> {
+    return this.send({ kind: 'tokens', id: 0, texts: [...texts] }, options.lane) as Promise<number[]>;
   }
 
   /** Loads (downloading if needed) a space's whole model in a worker; resolves to its dims. */
@@ -103,8 +117,9 @@ export class EmbedPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const slots = this.queryWorker ? [...this.workers, this.queryWorker] : this.workers;
     await Promise.allSettled(
-      this.workers.map(
+      slots.map(
         (slot) =>
           new Promise<void>((resolve) => {
             const id = this.nextId++;
@@ -114,16 +129,53 @@ export class EmbedPool {
           }),
       ),
     );
-    await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
-    for (const job of this.queue.splice(0)) job.pending.reject(new SemblanceError('internal', 'The embedding pool was closed.'));
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    for (const job of [...this.queue.splice(0), ...this.queryQueue.splice(0)]) job.pending.reject(new SemblanceError('internal', 'The embedding pool was closed.'));
   }
 
-  private send(request: WorkerRequest): Promise<unknown> {
-    if (this.closed) return Promise.reject(new SemblanceError('internal', 'The embedding pool is closed.'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request: { ...request, id: this.nextId++ }, pending: { resolve, reject } });
+  private spawn(): Slot {
+    const url = new URL('./embed-worker.js', import.meta.url);
+    const worker = new Worker(url, { workerData: { config: this.options.config, threads: this.threads } });
+    const slot: Slot = { worker, inFlight: new Map<number, Pending>() };
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind === 'progress') {
+        this.options.onProgress?.(reply.progress);
+        return;
+      }
+      const pending = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      slot.inFlight.delete(reply.id);
+      // An idle pool must not keep the process alive; a busy one must.
+      if (slot.inFlight.size === 0) worker.unref();
+      if (pending) {
+        if (reply.ok) pending.resolve(reply.value);
+        else pending.reject(new SemblanceError(reply.error.code, reply.error.message));
+      }
       this.pump();
     });
+    worker.on('error', (error) => {
+      for (const pending of slot.inFlight.values()) pending.reject(new SemblanceError('internal', `An embedding worker failed: ${error.message}`));
+      slot.inFlight.clear();
+      worker.unref();
+    });
+    worker.unref();
+    return slot;
+  }
+
+  private send(request: WorkerRequest, lane: Lane = 'index'): Promise<unknown> {
+    if (this.closed) return Promise.reject(new SemblanceError('internal', 'The embedding pool is closed.'));
+    if (lane === 'query') this.queryWorker ??= this.spawn();
+    return new Promise((resolve, reject) => {
+      (lane === 'query' ? this.queryQueue : this.queue).push({ request: { ...request, id: this.nextId++ }, pending: { resolve, reject } });
+      this.pump();
+    });
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    slot.inFlight.set(job.request.id, job.pending);
+    this.waiting.set(job.request.id, job.pending);
+    slot.worker.ref();
+    slot.worker.postMessage(job.request);
   }
 
   /**
@@ -131,14 +183,15 @@ export class EmbedPool {
    * onnxruntime's threads) the worker decodes the next, so the two stages overlap.
    */
   private pump(): void {
+    const query = this.queryWorker;
+    while (query && this.queryQueue.length > 0 && query.inFlight.size < MAX_IN_FLIGHT) this.dispatch(query, this.queryQueue.shift() as Job);
+    // While a person waits for a query, no new index batch starts: the cores go to the query.
+    if (query && query.inFlight.size > 0) return;
     for (let round = 0; round < MAX_IN_FLIGHT; round++) {
       for (const slot of this.workers) {
         if (slot.inFlight.size > round || this.queue.length === 0) continue;
-        const job = this.queue.shift() as Job;
-        slot.inFlight.set(job.request.id, job.pending);
-        this.waiting.set(job.request.id, job.pending);
-        slot.worker.ref();
-        slot.worker.postMessage(job.request);
+        this.dispatch(slot, this.queue.shift() as Job);
+        this.started++;
       }
     }
   }

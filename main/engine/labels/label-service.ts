@@ -87,6 +87,7 @@ export class LabelService {
     return this.pool().embedTexts(
       labels.map((label) => template.replaceAll('{}', label)),
       'clip',
+      { lane: 'query' },
     );
   }
 }

@@ -30,6 +30,9 @@ import { parseQuery, queryError, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
 import type { VectorIndex } from './vector-index.js';
 
+/** What a person waits for goes in the pool's query lane, never behind indexing. */
+const QUERY = { lane: 'query' } as const;
+
 export interface SearcherDeps {
   store: LibraryStore;
   vectorIndex: VectorIndex;
@@ -70,33 +73,33 @@ export class Searcher {
       // Every token covers at least one character (plus start and end tokens), so only texts
       // longer than 75 characters can be cut: the usual short query costs no extra round trip.
       const long = texts.filter((t) => (t.text as string).length + 2 > CLIP_MAX_TOKENS);
-      const counts = long.length > 0 ? await pool.countTokens(long.map((t) => t.text as string)) : [];
+      const counts = long.length > 0 ? await pool.countTokens(long.map((t) => t.text as string), QUERY) : [];
       counts.forEach((count, i) => {
         if (count > CLIP_MAX_TOKENS) {
           warnings.push(`"${long[i]?.text?.slice(0, 40)}…" is ${count} tokens long; CLIP reads the first ${CLIP_MAX_TOKENS}, the rest was left out.`);
         }
       });
-      const vectors = await pool.embedTexts(
-        texts.map((t) => t.text as string),
-        'clip',
-      );
+      // Both towers at once: the query lane stays busy until both answer, so no index batch
+      // slips in between them.
+      const words = texts.map((t) => t.text as string);
+      const [vectors, textVectors] = await Promise.all([
+        pool.embedTexts(words, 'clip', QUERY),
+        // Items with words of their own (file and folder names, product attributes) are matched
+        // on those too, in the text space, with a smaller weight than what the picture shows.
+        this.deps.store.hasVectors('text')
+          ? pool.embedTexts(words, 'text', QUERY).catch((error: unknown) => {
+              // Without the text model the pictures are still searched; say what was left out.
+              if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
+              warnings.push(`Names and texts of items were not searched: ${error.message}`);
+              return null;
+            })
+          : Promise.resolve(null),
+      ]);
       texts.forEach((term, i) => terms.push({ space: 'clip', vector: Array.from(vectors[i] as Float32Array), weight: term.weight }));
-      // Items with words of their own (file and folder names, product attributes) are matched
-      // on those too, in the text space, with a smaller weight than what the picture shows.
-      if (this.deps.store.hasVectors('text')) {
-        try {
-          const textVectors = await pool.embedTexts(
-            texts.map((t) => t.text as string),
-            'text',
-          );
-          texts.forEach((term, i) =>
-            terms.push({ space: 'text', vector: Array.from(textVectors[i] as Float32Array), weight: ITEM_TEXT_WEIGHT * term.weight }),
-          );
-        } catch (error) {
-          // Without the text model the pictures are still searched; say what was left out.
-          if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
-          warnings.push(`Names and texts of items were not searched: ${error.message}`);
-        }
+      if (textVectors) {
+        texts.forEach((term, i) =>
+          terms.push({ space: 'text', vector: Array.from(textVectors[i] as Float32Array), weight: ITEM_TEXT_WEIGHT * term.weight }),
+        );
       }
     }
     const exclude = new Set<number>();
@@ -184,9 +187,9 @@ export class Searcher {
   private async compareSide(side: CompareSide): Promise<{ name: string; vectors: Partial<Record<Space, Float32Array>> }> {
     if (typeof side === 'string') {
       const pool = this.deps.pool();
-      const vectors: Partial<Record<Space, Float32Array>> = { clip: (await pool.embedTexts([side], 'clip'))[0] as Float32Array };
+      const vectors: Partial<Record<Space, Float32Array>> = { clip: (await pool.embedTexts([side], 'clip', QUERY))[0] as Float32Array };
       try {
-        vectors.text = (await pool.embedTexts([side], 'text'))[0] as Float32Array;
+        vectors.text = (await pool.embedTexts([side], 'text', QUERY))[0] as Float32Array;
       } catch (error) {
         if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
       }
@@ -239,7 +242,7 @@ export class Searcher {
     }
     if (!file || !fs.existsSync(file)) throw notFound(`${target} is neither a library item id nor an image file.`);
     const imageSpaces = spaces.filter((s): s is 'clip' | 'visual' | 'colour' => s !== 'text');
-    const [result] = await this.deps.pool().embedImages([file], imageSpaces);
+    const [result] = await this.deps.pool().embedImages([file], imageSpaces, QUERY);
     if (!result?.ok) throw badInput(`${target}: ${result?.reason ?? 'cannot be embedded'}`);
     return { id: null, vectors: result.vectors };
   }

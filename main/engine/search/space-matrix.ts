@@ -20,7 +20,8 @@ export class SpaceMatrix {
   private rowSlot = new Int32Array(0);
   private alpha = new Float64Array(0);
   private rowError = new Float64Array(0);
-  private readonly rowOfSlot = new Map<number, number>();
+  /** Row of each slot, -1 where the slot has no row here (an array: a Map of 1M entries costs 100 ms to fill). */
+  private rowOfSlot = new Int32Array(0).fill(-1);
 
   constructor(dims: number) {
     this.dims = dims;
@@ -35,7 +36,7 @@ export class SpaceMatrix {
   }
 
   has(slot: number): boolean {
-    return this.rowOfSlot.has(slot);
+    return (this.rowOfSlot[slot] ?? -1) >= 0;
   }
 
   /** Bytes this matrix holds in memory (for status and benchmarks). */
@@ -45,12 +46,11 @@ export class SpaceMatrix {
 
   set(slot: number, unit: Float32Array): void {
     if (unit.length !== this.dims) throw new Error(`Expected ${this.dims} dims, got ${unit.length}.`);
-    let row = this.rowOfSlot.get(slot);
-    if (row === undefined) {
+    let row = this.rowOfSlot[slot] ?? -1;
+    if (row < 0) {
       if (this.count === this.capacity) this.grow(this.capacity * 2);
       row = this.count++;
-      this.rowOfSlot.set(slot, row);
-      this.rowSlot[row] = slot;
+      this.placeRow(row, slot);
     }
     const codes = new Int8Array(this.kernel.memory.buffer, this.rowsOffset + row * this.stride, this.stride);
     codes.fill(0);
@@ -60,9 +60,9 @@ export class SpaceMatrix {
   }
 
   remove(slot: number): void {
-    const row = this.rowOfSlot.get(slot);
-    if (row === undefined) return;
-    this.rowOfSlot.delete(slot);
+    const row = this.rowOfSlot[slot] ?? -1;
+    if (row < 0) return;
+    this.rowOfSlot[slot] = -1;
     const last = --this.count;
     if (row !== last) {
       const bytes = new Int8Array(this.kernel.memory.buffer);
@@ -72,8 +72,61 @@ export class SpaceMatrix {
       this.rowSlot[row] = movedSlot;
       this.alpha[row] = this.alpha[last] as number;
       this.rowError[row] = this.rowError[last] as number;
-      this.rowOfSlot.set(movedSlot, row);
+      this.rowOfSlot[movedSlot] = row;
     }
+  }
+
+  /**
+   * The rows as they lie in memory, for writing them to a codes file: codes (count × stride
+   * bytes), each row's scale and residual norm, and its slot. Views, valid until the next change.
+   */
+  rows(): { codes: Uint8Array; alpha: Float64Array; error: Float64Array; slots: Int32Array } {
+    return {
+      codes: new Uint8Array(this.kernel.memory.buffer, this.rowsOffset, this.count * this.stride),
+      alpha: this.alpha.subarray(0, this.count),
+      error: this.rowError.subarray(0, this.count),
+      slots: this.rowSlot.subarray(0, this.count),
+    };
+  }
+
+  /**
+   * Replaces every row with `count` rows that `fill` writes straight into memory (codes as
+   * quantizeRow made them, with their scales and residual norms) and whose slots it returns:
+   * how a codes file loads without a copy or a requantization.
+   */
+  load(count: number, fill: (rows: { codes: Uint8Array; alpha: Float64Array; error: Float64Array }) => Int32Array): void {
+    if (count > this.capacity) this.grow(Math.max(count, this.capacity * 2));
+    this.rowOfSlot.fill(-1);
+    this.count = 0;
+    const slots = fill({
+      codes: new Uint8Array(this.kernel.memory.buffer, this.rowsOffset, count * this.stride),
+      alpha: this.alpha.subarray(0, count),
+      error: this.rowError.subarray(0, count),
+    });
+    if (slots.length !== count) throw new Error(`Expected ${count} slots, got ${slots.length}.`);
+    for (let row = 0; row < count; row++) this.placeRow(row, slots[row] as number);
+    this.count = count;
+  }
+
+  /** Row `row`'s codes, scale and residual norm (for checking a loaded file against the vectors). */
+  row(slot: number): { codes: Int8Array; alpha: number; error: number } | undefined {
+    const row = this.rowOfSlot[slot] ?? -1;
+    if (row < 0) return undefined;
+    return {
+      codes: new Int8Array(this.kernel.memory.buffer, this.rowsOffset + row * this.stride, this.stride).slice(),
+      alpha: this.alpha[row] as number,
+      error: this.rowError[row] as number,
+    };
+  }
+
+  private placeRow(row: number, slot: number): void {
+    if (slot >= this.rowOfSlot.length) {
+      const grown = new Int32Array(Math.max(1024, slot + 1, this.rowOfSlot.length * 2)).fill(-1);
+      grown.set(this.rowOfSlot);
+      this.rowOfSlot = grown;
+    }
+    this.rowOfSlot[slot] = row;
+    this.rowSlot[row] = slot;
   }
 
   /**

@@ -11,6 +11,9 @@ import type {
   Space,
   SpaceStatus,
 } from '../../../preload/contract.js';
+import type { VectorLogState } from './vector-log.js';
+
+export type { VectorLogState } from './vector-log.js';
 
 /**
  * What the services above the store may ask of it. No database types cross this line: a
@@ -145,6 +148,16 @@ export interface LibraryStore {
   hasVectors(space: Space): boolean;
   readVectors(space: Space, itemIds: Iterable<number>): Map<number, Float32Array>;
   forEachVector(space: Space, callback: (itemId: number, vector: Float32Array) => void): void;
+  /** Reads the spaces' models again (another connection may have changed one). */
+  refreshSpaceModels(): void;
+  /** Runs `work` in one read transaction: every read inside sees the same commit. */
+  snapshot<T>(work: () => T): T;
+  /** Where the log of vector changes stands (see vector-log.ts). */
+  vectorLog(): VectorLogState;
+  vectorChanges(space: Space, after: number, upTo: number): number[];
+  pruneVectorLog(upTo: number): void;
+  /** Current (not stale) vectors of a space. */
+  countVectors(space: Space): number;
 
   // items
   writeItem(write: ItemWrite): number;

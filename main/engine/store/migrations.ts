@@ -164,6 +164,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'a log of vector changes, so search indexes catch up instead of reloading',
+    up(db) {
+      db.exec(`
+        -- Every vector written or removed, in commit order. A search index (in this process or
+        -- another) remembers the last seq it reflects and reads only what came after; its
+        -- codes file on disk says the same. Rows up to the floor may be pruned.
+        CREATE TABLE vector_log (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          item_id INTEGER NOT NULL,
+          space TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER vector_log_insert AFTER INSERT ON item_vectors
+          BEGIN INSERT INTO vector_log (item_id, space) VALUES (new.item_id, new.space); END;
+        CREATE TRIGGER vector_log_delete AFTER DELETE ON item_vectors
+          BEGIN INSERT INTO vector_log (item_id, space) VALUES (old.item_id, old.space); END;
+        CREATE TRIGGER vector_log_update AFTER UPDATE ON item_vectors
+          BEGIN
+            INSERT INTO vector_log (item_id, space) VALUES (old.item_id, old.space);
+            INSERT INTO vector_log (item_id, space) VALUES (new.item_id, new.space);
+          END;
+        -- This library's identity (so a codes file is never read against another library)
+        -- and the log's floor (seq values at or below it may be gone).
+        CREATE TABLE index_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
+        INSERT INTO index_state (key, value) VALUES ('library_id', lower(hex(randomblob(16)))), ('log_floor', '0');
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -23,6 +23,8 @@ import { openDatabase, schemaVersion, type OpenOptions } from './open-database.j
 import * as roots from './roots.js';
 import * as settings from './settings.js';
 import { rebuildVectorTable, vectorSlots } from './vector-tables.js';
+import * as vectorLog from './vector-log.js';
+import type { VectorLogState } from './vector-log.js';
 import * as vectors from './vectors.js';
 
 export type { ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel, StoreChange } from './library-store.js';
@@ -114,6 +116,31 @@ export class Store implements LibraryStore {
 
   hasVectors(space: Space): boolean {
     return vectors.hasVectors(this.#sql, this.spaceModels.get(space));
+  }
+
+  refreshSpaceModels(): void {
+    this.spaceModels = vectors.loadSpaceModels(this.#sql);
+  }
+
+  snapshot<T>(work: () => T): T {
+    return this.#sql.db.transaction(work).deferred();
+  }
+
+  vectorLog(): VectorLogState {
+    return vectorLog.vectorLogState(this.#sql);
+  }
+
+  vectorChanges(space: Space, after: number, upTo: number): number[] {
+    return vectorLog.vectorChanges(this.#sql, space, after, upTo);
+  }
+
+  pruneVectorLog(upTo: number): void {
+    vectorLog.pruneVectorLog(this.#sql, upTo);
+  }
+
+  countVectors(space: Space): number {
+    const model = this.spaceModels.get(space);
+    return model ? vectorLog.countVectors(this.#sql, space, model.generation) : 0;
   }
 
   readVectors(space: Space, itemIds: Iterable<number>): Map<number, Float32Array> {

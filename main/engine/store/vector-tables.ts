@@ -144,3 +144,47 @@ export function readVectorChunks(
   }
   return true;
 }
+
+/** Requested vectors in one chunk worth reading the whole chunk blob for, rather than one by one. */
+const WHOLE_CHUNK_MIN = 4;
+
+/**
+ * Reads many vectors of a space at once, by their chunks: items written together share
+ * chunks, so replaying a thousand new items reads a few dozen blobs instead of making a
+ * thousand vec0 lookups. Ids whose chunk holds fewer than WHOLE_CHUNK_MIN of them, or any
+ * id if the shadow tables' layout is not the known one, are left for the caller's
+ * one-by-one path: returns the vectors read and the ids left.
+ */
+export function readVectorsByChunk(db: Database, space: Space, dims: number, itemIds: readonly number[]): { found: Map<number, Float32Array>; left: number[] } {
+  const found = new Map<number, Float32Array>();
+  const table = vectorTable(space);
+  const columns = (name: string): string =>
+    (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[]).sort().join();
+  if (columns(`${table}_rowids`) !== 'chunk_id,chunk_offset,id,rowid' || columns(`${table}_vector_chunks00`) !== 'rowid,vectors') {
+    return { found, left: [...itemIds] };
+  }
+  const located = db
+    .prepare(`SELECT rowid, chunk_id, chunk_offset FROM ${table}_rowids WHERE rowid IN (SELECT value FROM json_each(?))`)
+    .raw()
+    .all(JSON.stringify(itemIds)) as [number, number, number][];
+  const byChunk = new Map<number, [number, number][]>();
+  for (const [id, chunk, offset] of located) {
+    const list = byChunk.get(chunk) ?? [];
+    list.push([id, offset]);
+    byChunk.set(chunk, list);
+  }
+  const readChunk = db.prepare(`SELECT vectors FROM ${table}_vector_chunks00 WHERE rowid = ?`).pluck();
+  const left = new Set(itemIds);
+  for (const [chunk, entries] of byChunk) {
+    if (entries.length < WHOLE_CHUNK_MIN) continue;
+    const blob = readChunk.get(chunk) as Buffer | undefined;
+    if (!blob) continue;
+    for (const [id, offset] of entries) {
+      const start = offset * dims * 4;
+      if (start + dims * 4 > blob.byteLength) continue;
+      found.set(id, fromBlob(blob.subarray(start, start + dims * 4)));
+      left.delete(id);
+    }
+  }
+  return { found, left: [...left] };
+}

@@ -2,7 +2,19 @@ import { SPACES, type Space, type SpaceStatus } from '../../../preload/contract.
 import { badInput } from '../errors.js';
 import type { Connection } from './connection.js';
 import type { SpaceModel } from './library-store.js';
-import { createVectorTable, dropVectorTable, fromBlob, readVectorChunks, toBlob, vectorTable, vectorTableExists } from './vector-tables.js';
+import {
+  createVectorTable,
+  dropVectorTable,
+  fromBlob,
+  readVectorChunks,
+  readVectorsByChunk,
+  toBlob,
+  vectorTable,
+  vectorTableExists,
+} from './vector-tables.js';
+
+/** Ids worth the bulk path of readVectors (one freshness query, whole chunks). */
+const BULK_READ_MIN = 256;
 
 export function loadSpaceModels(sql: Connection): Map<Space, SpaceModel> {
   const rows = sql.db.prepare('SELECT name, model_id, dims, generation FROM spaces').all() as { name: Space; model_id: string; dims: number; generation: number }[];
@@ -54,9 +66,27 @@ export function dropVectors(sql: Connection, itemId: number, keep?: readonly Spa
 export function readVectors(sql: Connection, model: SpaceModel | undefined, itemIds: Iterable<number>): Map<number, Float32Array> {
   const out = new Map<number, Float32Array>();
   if (!model) return out;
+  const ids = [...itemIds];
+  let left: Iterable<number> = ids;
+  if (ids.length >= BULK_READ_MIN) {
+    // Many ids (a replay of the change log): one query for freshness, whole chunks for vectors.
+    const fresh = sql
+      .stmt('SELECT item_id FROM item_vectors WHERE space = ? AND generation = ? AND item_id IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(model.space, model.generation, JSON.stringify(ids)) as number[];
+    const read = readVectorsByChunk(sql.db, model.space, model.dims, fresh);
+    for (const [id, vector] of read.found) out.set(id, vector);
+    left = read.left;
+    const select = sql.stmt(`SELECT embedding FROM ${vectorTable(model.space)} WHERE rowid = ?`).pluck();
+    for (const id of left) {
+      const blob = select.get(BigInt(id)) as Buffer | undefined;
+      if (blob) out.set(id, fromBlob(blob));
+    }
+    return out;
+  }
   const fresh = sql.stmt('SELECT 1 FROM item_vectors WHERE item_id = ? AND space = ? AND generation = ?').pluck();
   const select = sql.stmt(`SELECT embedding FROM ${vectorTable(model.space)} WHERE rowid = ?`).pluck();
-  for (const id of itemIds) {
+  for (const id of left) {
     if (fresh.get(id, model.space, model.generation) === undefined) continue;
     const blob = select.get(BigInt(id)) as Buffer | undefined;
     if (blob) out.set(id, fromBlob(blob));

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { libraryEngine, writePhotos } from '../helpers/library.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+test('a text query is answered while a folder is indexing, ahead of the batches the job has queued', async (t) => {
+  const dir = tempDir(t);
+  const engine = libraryEngine(t, dir);
+  const folder = path.join(dir, 'photos');
+  await writePhotos(folder, 160, 'photo', 0, { width: 640, height: 480 });
+  await writePhotos(path.join(dir, 'first'), 4, 'red');
+  await engine.index({ paths: [path.join(dir, 'first')] });
+
+  const pool = engine.embedder();
+  const indexing = engine.index({ paths: [folder] });
+  // Wait until the job has index batches queued behind the ones its worker holds.
+  const deadline = Date.now() + 30_000;
+  while (pool.queuedBatches === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  const queuedBefore = pool.queuedBatches;
+  assert.ok(queuedBefore > 0, 'the job queued batches');
+
+  const startedBefore = pool.startedBatches;
+  const started = performance.now();
+  const answer = await engine.search({ query: 'red', k: 5 });
+  const ms = performance.now() - started;
+  const queuedAtAnswer = pool.queuedBatches;
+  const startedMeanwhile = pool.startedBatches - startedBefore;
+
+  const job = engine.currentJob()?.progress();
+
+  assert.ok(answer.results.length > 0, 'the query found the photos indexed before');
+  // In one FIFO queue all the batches queued before the query would have started before it
+  // (measured: 8 started meanwhile, the 6 queued and 2 after). In its own lane, only those
+  // dispatched once its embeddings were back (2) start before the search returns.
+  assert.ok(
+    startedMeanwhile < queuedBefore,
+    `${startedMeanwhile} index batches started while the query ran, of ${queuedBefore} queued before it (answered in ${ms.toFixed(0)} ms)`,
+  );
+  assert.ok(queuedAtAnswer > 0, `answered while ${queuedAtAnswer} index batches still waited`);
+  assert.ok(job && job.state === 'running' && job.remaining > 0, `the job was still running (${job?.remaining} photos to go)`);
+
+  const summary = await indexing;
+  assert.equal(summary.counts.done, 160, 'indexing went on and finished after the query');
+});
