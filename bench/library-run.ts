@@ -21,6 +21,35 @@ export interface LibraryMeasurement {
   peakRssMB: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** CLIP text encodings (ViT-B/32 text tower, q8) idle and while 300 photos index, in ms. */
+  textQueries: { idle: Latency; whileIndexing: Latency; inIndexQueue: Latency } | null;
+}
+
+export interface Latency {
+  p50: number;
+  p95: number;
+  count: number;
+}
+
+function latency(times: number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor((q / 100) * sorted.length))] ?? NaN;
+  return { p50: at(50), p95: at(95), count: times.length };
+}
+
+/** Text queries every 250 ms until `work` ends; each one's time from asking to its vector. */
+async function queriesDuring(work: Promise<unknown>, ask: (text: string) => Promise<unknown>): Promise<number[]> {
+  let done = false;
+  void work.finally(() => (done = true));
+  const times: number[] = [];
+  for (let q = 0; !done; q++) {
+    const start = performance.now();
+    await ask(`a red car at night ${q}`);
+    times.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await work;
+  return times;
 }
 
 async function main(): Promise<void> {
@@ -50,6 +79,29 @@ async function main(): Promise<void> {
   const reindexSeconds = (performance.now() - start) / 1000;
   if (again.counts.skipped !== summary.counts.found) throw new Error(`re-index read ${again.counts.found - again.counts.skipped} files`);
   rss.stop();
+
+  // A person searching while photos index: the query lane against the old single queue.
+  let textQueries: LibraryMeasurement['textQueries'] = null;
+  if (env['SEMBLANCE_MODEL_CLIP']) {
+    const idle: number[] = [];
+    await pool.embedTexts(['warm up'], 'clip', { lane: 'query' });
+    for (let q = 0; q < 20; q++) {
+      const start = performance.now();
+      await pool.embedTexts([`a red car at night ${q}`], 'clip', { lane: 'query' });
+      idle.push(performance.now() - start);
+    }
+    const subset = files.slice(0, 300);
+    const second = Engine.open({ databaseFile: path.join(dir, 'library-bench-2', 'library.db'), env, photoSpaces: spaces });
+    const secondPool = second.embedder();
+    await secondPool.embedTexts(['warm up'], 'clip', { lane: 'query' });
+    const folder2 = path.join(dir, 'library-bench-2', 'photos');
+    fs.mkdirSync(folder2, { recursive: true });
+    for (const file of subset) fs.symlinkSync(file, path.join(folder2, path.basename(file)));
+    const whileIndexing = await queriesDuring(second.index({ paths: [folder2] }), (text) => secondPool.embedTexts([text], 'clip', { lane: 'query' }));
+    const inIndexQueue = await queriesDuring(secondPool.embedImages(subset, spaces), (text) => secondPool.embedTexts([text], 'clip', { lane: 'index' }));
+    await second.close();
+    textQueries = { idle: latency(idle), whileIndexing: latency(whileIndexing), inIndexQueue: latency(inIndexQueue) };
+  }
   await engine.close();
   const measurement: LibraryMeasurement = {
     files: summary.counts.found,
@@ -61,6 +113,7 @@ async function main(): Promise<void> {
     peakRssMB: rss.peakMB(),
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
     eventLoopDelayMaxMs: delay.max / 1e6,
+    textQueries,
   };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }

@@ -7,6 +7,7 @@
  *   npm run bench -- --only embed --photos 100
  *   npm run bench -- --only ui --items 100000
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
+ *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
 import { benchCatalog, type CatalogBenchResult } from './catalog.js';
+import { benchCli, type CliBenchResult } from './cli.js';
 import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
@@ -33,8 +35,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -55,10 +57,11 @@ let library: LibraryMeasurement | null = null;
 let catalog: CatalogBenchResult | null = null;
 const ui: UiBenchResult[] = [];
 let pool: PoolBenchResult | null = null;
+let cli: CliBenchResult | null = null;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
   if (only === undefined || only === 'library') {
-    library = benchLibrary(repo, dir, values.clip, log);
+    library = benchLibrary(repo, dir, values.clip, log, writeClipTextModel(repo, dir));
   }
   if (only === undefined || only === 'catalog') {
     log('\nProducts');
@@ -94,7 +97,12 @@ try {
       );
     }
   }
-  const clipTextModel = only === undefined || only === 'search' ? writeClipTextModel(repo, dir) : undefined;
+  const clipTextModel = only === undefined || only === 'search' || only === 'cli' ? writeClipTextModel(repo, dir) : undefined;
+  if (only === undefined || only === 'cli') {
+    const items = sizes[sizes.length - 1] ?? 100_000;
+    log(`\nThe command line, ${items} items`);
+    cli = await benchCli({ repo, dir, items, log, ...(clipTextModel ? { clipTextModel } : {}) });
+  }
   for (const items of only === undefined || only === 'search' ? sizes : []) {
     log(`\nSearch, ${items} items (k = 20, ${queries} queries per row)`);
     const result = await benchSearch({ items, dir, queries, log, ...(clipTextModel ? { clipTextModel } : {}) });
@@ -130,7 +138,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');
@@ -142,10 +150,12 @@ function fmt(value: number, digits: number): string {
 }
 
 /**
- * A CLIP folder whose text tower is ViT-B/32's (random weights, q8, 512-d), for the text
- * query benchmark. The vision tower file is a stand-in: text queries never load it.
+ * A CLIP folder whose text tower is ViT-B/32's (random weights, q8, 512-d) with the real
+ * CLIP BPE tokenizer (the tiny CLIP's), for the text query benchmarks. The vision tower file is a stand-in: text queries never load it.
  */
+let clipTextFolder: string | undefined;
 function writeClipTextModel(repo: string, dir: string): string | undefined {
+  if (clipTextFolder) return clipTextFolder;
   const tiny = path.join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
   if (!fs.existsSync(tiny)) return undefined;
   const folder = path.join(dir, 'clip-text-b32');
@@ -155,5 +165,6 @@ function writeClipTextModel(repo: string, dir: string): string | undefined {
   fs.writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ ...config, projection_dim: 512 }));
   fs.writeFileSync(path.join(folder, 'onnx', 'text_model_quantized.onnx'), buildTextTower('q8'));
   fs.copyFileSync(path.join(tiny, 'onnx', 'vision_model.onnx'), path.join(folder, 'onnx', 'vision_model_quantized.onnx'));
+  clipTextFolder = folder;
   return folder;
 }

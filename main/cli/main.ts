@@ -1,13 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { DTYPES, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
-import { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { badInput, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
-import { RENDERER_DIR } from '../app/renderer-dir.js';
-import { Session } from '../app/session.js';
-import { startServer } from '../server/http-server.js';
 import { formatModels } from './format-models.js';
 import { formatErrors, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
@@ -79,6 +76,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     };
     process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
+      // Loaded per command, not at start: `--help` and usage errors need none of the engine.
+      const { Engine } = await import('../engine/engine.js');
       engine = Engine.open({
         databaseFile: options.db ?? defaultDatabaseFile(io.env),
         env: io.env,
@@ -281,6 +280,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port takes a port number, got "${opts.port}".`);
       const options = program.opts<GlobalOptions>();
+      const [{ Session }, { startServer }, { RENDERER_DIR }] = await Promise.all([
+        import('../app/session.js'),
+        import('../server/http-server.js'),
+        import('../app/renderer-dir.js'),
+      ]);
       const session = Session.open({ databaseFile: options.db ?? defaultDatabaseFile(io.env), env: io.env, watch: opts.watch });
       try {
         const stopped = new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { CatalogImportRequest, CatalogImportSummary, FinderApi } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
 import type { EngineEvents } from '../events.js';
@@ -56,6 +57,8 @@ export class CatalogService {
 /** A mapping file in YAML or JSON (YAML is a superset of JSON: one parser reads both). */
 function readMapping(file: string): Partial<ColumnMapping> {
   try {
+    // Loaded on first use: only an import with a mapping file needs a YAML parser.
+    const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof Yaml;
     const mapping = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
     if (!mapping || typeof mapping !== 'object') throw new Error('expected keys such as id, image, text');
     return mapping as Partial<ColumnMapping>;

@@ -1,5 +1,10 @@
-import { converter, parse, type Color } from 'culori';
-import sharp from 'sharp';
+import { createRequire } from 'node:module';
+import type * as Culori from 'culori';
+import type { Color } from 'culori';
+
+// culori's single-file CommonJS build loads in ~9 ms; its ESM entry is ~70 files and ~65 ms,
+// most of a one-shot `semblance search colour:red`.
+const { converter, parse } = createRequire(import.meta.url)('culori/require') as typeof Culori;
 import { badInput } from '../errors.js';
 import type { DecodedImage } from './decode-image.js';
 
@@ -25,6 +30,8 @@ const SAMPLE_SIDE = 48;
 const toLab = converter('lab65');
 
 export async function colourDescriptor(image: DecodedImage): Promise<Float32Array> {
+  // Loaded on first use: a colour:name query in a one-shot CLI needs no image library.
+  const { default: sharp } = await import('sharp');
   const { data, info } = await sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(SAMPLE_SIDE, SAMPLE_SIDE, { fit: 'inside', withoutEnlargement: true })
     .raw()

@@ -61,7 +61,6 @@ export class EmbedPool {
     this.threads = Math.max(1, options.threads ?? Math.floor(cores / this.size));
     this.batchSize = Math.max(1, options.batchSize ?? 8);
     this.options = options;
-    for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
   }
 
   /** Index batches waiting for a worker (not yet handed to one). */
@@ -164,7 +163,9 @@ export class EmbedPool {
 
   private send(request: WorkerRequest, lane: Lane = 'index'): Promise<unknown> {
     if (this.closed) return Promise.reject(new SemblanceError('internal', 'The embedding pool is closed.'));
+    // Workers start on first use: a one-shot text search starts only the query lane's.
     if (lane === 'query') this.queryWorker ??= this.spawn();
+    else while (this.workers.length < this.size) this.workers.push(this.spawn());
     return new Promise((resolve, reject) => {
       (lane === 'query' ? this.queryQueue : this.queue).push({ request: { ...request, id: this.nextId++ }, pending: { resolve, reject } });
       this.pump();
