@@ -58,6 +58,8 @@ let catalog: CatalogBenchResult | null = null;
 const ui: UiBenchResult[] = [];
 let pool: PoolBenchResult | null = null;
 let cli: CliBenchResult | null = null;
+/** The bench's CLIP text model folder, written once (see writeClipTextModel). */
+let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 try {
   if (only === undefined || only === 'library') {
@@ -153,7 +155,6 @@ function fmt(value: number, digits: number): string {
  * A CLIP folder whose text tower is ViT-B/32's (random weights, q8, 512-d) with the real
  * CLIP BPE tokenizer (the tiny CLIP's), for the text query benchmarks. The vision tower file is a stand-in: text queries never load it.
  */
-let clipTextFolder: string | undefined;
 function writeClipTextModel(repo: string, dir: string): string | undefined {
   if (clipTextFolder) return clipTextFolder;
   const tiny = path.join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
