@@ -132,9 +132,9 @@ export class EmbedPool {
     for (const job of [...this.queue.splice(0), ...this.queryQueue.splice(0)]) job.pending.reject(new SemblanceError('internal', 'The embedding pool was closed.'));
   }
 
-  private spawn(): Slot {
+  private spawn(lane: Lane): Slot {
     const url = new URL('./embed-worker.js', import.meta.url);
-    const worker = new Worker(url, { workerData: { config: this.options.config, threads: this.threads } });
+    const worker = new Worker(url, { workerData: { config: this.options.config, threads: this.threads, lane } });
     const slot: Slot = { worker, inFlight: new Map<number, Pending>() };
     worker.on('message', (reply: WorkerReply) => {
       if (reply.kind === 'progress') {
@@ -164,8 +164,8 @@ export class EmbedPool {
   private send(request: WorkerRequest, lane: Lane = 'index'): Promise<unknown> {
     if (this.closed) return Promise.reject(new SemblanceError('internal', 'The embedding pool is closed.'));
     // Workers start on first use: a one-shot text search starts only the query lane's.
-    if (lane === 'query') this.queryWorker ??= this.spawn();
-    else while (this.workers.length < this.size) this.workers.push(this.spawn());
+    if (lane === 'query') this.queryWorker ??= this.spawn('query');
+    else while (this.workers.length < this.size) this.workers.push(this.spawn('index'));
     return new Promise((resolve, reject) => {
       (lane === 'query' ? this.queryQueue : this.queue).push({ request: { ...request, id: this.nextId++ }, pending: { resolve, reject } });
       this.pump();

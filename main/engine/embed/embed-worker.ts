@@ -2,15 +2,34 @@
  * An embedding worker thread: holds one Embedders (one model session per space, created once)
  * and answers the pool's requests, so decoding and inference never block the main thread.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { toApiError } from '../errors.js';
 import type { ModelConfig } from '../models/registry.js';
 import { Embedders } from './embedders.js';
 import type { WorkerReply, WorkerRequest } from './pool-protocol.js';
 
-const { config, threads } = workerData as { config: ModelConfig; threads: number };
+const { config, threads, lane } = workerData as { config: ModelConfig; threads: number; lane: 'index' | 'query' };
 const port = parentPort;
 if (!port) throw new Error('embed-worker must run in a worker thread');
+
+/** Niceness of indexing workers: background work, below what a person waits for. */
+const INDEX_NICENESS = 10;
+
+// Indexing is background work: on Linux a thread's niceness is its own and is inherited by
+// the threads it starts (onnxruntime's), so an index worker lowers its own before loading a
+// model, and a query (or the UI) takes the cores first. Elsewhere setPriority would change
+// the whole process, so it is left alone.
+if (lane === 'index') {
+  try {
+    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
+    if (Number.isInteger(tid) && tid !== process.pid) os.setPriority(tid, INDEX_NICENESS);
+  } catch {
+    // No /proc (macOS, Windows) or not permitted: indexing keeps the normal priority.
+  }
+}
 
 const embedders = new Embedders({
   config,

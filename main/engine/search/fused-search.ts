@@ -55,7 +55,7 @@ export function fusedSearch(
 
   const matrices = terms.map((term) => index.matrix(term.space));
   const slots = index.slotCount;
-  const [sum, bound, weights, lower] = index.scratch(4) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [sum, bound, weights, lower] = index.scratch(4, 3) as [Float64Array, Float64Array, Float64Array, Float64Array];
   terms.forEach((term, t) => matrices[t]?.accumulate(term.unit, term.weight, sum, bound, weights));
 
   const eligible = query.filters && hasFilters(query.filters) ? eligibleSlots(store, index, query.filters) : undefined;

@@ -82,3 +82,12 @@ const ARITHMETIC_SLACK = 1e-9;
 export function errorBound(rowError: number, queryError: number): number {
   return rowError * (1 + UNIT_SLACK) + (1 + UNIT_SLACK + rowError) * queryError + ARITHMETIC_SLACK;
 }
+
+/**
+ * errorBound(e, F) = e·(1 + δ + F) + (1 + δ)·F + slack, as [per-row factor, constant] for one
+ * query, so the scan adds e·a + b per row. The float rounding of this regrouping (~1e-16)
+ * is far inside the 1e-9 slack.
+ */
+export function errorBoundTerms(queryError: number): [number, number] {
+  return [1 + UNIT_SLACK + queryError, (1 + UNIT_SLACK) * queryError + ARITHMETIC_SLACK];
+}

@@ -1,5 +1,5 @@
 import { instantiateKernel, type Int8Kernel } from './int8-kernel.js';
-import { errorBound, paddedStride, quantizeQuery, quantizeRow } from './quantize.js';
+import { errorBoundTerms, paddedStride, quantizeQuery, quantizeRow } from './quantize.js';
 
 const PAGE = 65536;
 
@@ -142,11 +142,16 @@ export class SpaceMatrix {
     this.kernel.dots(this.rowsOffset, this.count, this.stride, 0, outOffset);
     const dots = new Int32Array(buffer, outOffset, this.count);
     const absWeight = Math.abs(weight);
+    const scale = weight * beta;
+    // errorBound(e, F) = e·a + b with a and b fixed for this query: one multiply-add per row.
+    const [perRowError, constant] = errorBoundTerms(error);
+    const a = absWeight * perRowError;
+    const b = absWeight * constant;
     const { rowSlot, alpha, rowError } = this;
     for (let row = 0; row < this.count; row++) {
       const slot = rowSlot[row] as number;
-      sum[slot] = (sum[slot] as number) + weight * (alpha[row] as number) * beta * (dots[row] as number);
-      bound[slot] = (bound[slot] as number) + absWeight * errorBound(rowError[row] as number, error);
+      sum[slot] = (sum[slot] as number) + scale * (alpha[row] as number) * (dots[row] as number);
+      bound[slot] = (bound[slot] as number) + a * (rowError[row] as number) + b;
       weights[slot] = (weights[slot] as number) + absWeight;
     }
   }

@@ -115,16 +115,17 @@ export class VectorIndex {
   }
 
   /**
-   * Per-slot work arrays for one search, zeroed, reused between searches so a query does not
+   * Per-slot work arrays for one search, the first `zeroed` zeroed, reused between searches so a query does not
    * allocate (and later collect) megabytes. Valid until the next call.
    */
-  scratch(count: number): Float64Array[] {
+  scratch(count: number, zeroed = count): Float64Array[] {
     const slots = this.nextSlot;
     if (this.scratchArrays.length !== count || (this.scratchArrays[0]?.length ?? 0) < slots) {
       const length = Math.max(1024, slots + (slots >> 2));
       this.scratchArrays = Array.from({ length: count }, () => new Float64Array(length));
     }
-    for (const array of this.scratchArrays) array.fill(0, 0, slots);
+    // Only the first `zeroed` are sums; the others are written before they are read.
+    for (let i = 0; i < zeroed; i++) this.scratchArrays[i]?.fill(0, 0, slots);
     return this.scratchArrays;
   }
 
