@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Engine } from '../main/engine/engine.js';
+import { contentHash } from '../main/engine/library/content-hash.js';
+import type { ItemWrite } from '../main/engine/store/store.js';
 import type { ImageSpace } from '../main/engine/embed/embedders.js';
 import { readStdinJson, rssSampler } from './child-process.js';
 
@@ -21,6 +23,8 @@ export interface LibraryMeasurement {
   peakRssMB: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** Each stage alone on the same photos, in ms per photo (embedding is decode + inference). */
+  stages: { hash: number; embed: number; thumbnail: number; write: number };
   /** CLIP text encodings (ViT-B/32 text tower, q8) idle and while 300 photos index, in ms. */
   textQueries: { idle: Latency; whileIndexing: Latency; inIndexQueue: Latency } | null;
 }
@@ -66,6 +70,32 @@ async function main(): Promise<void> {
   let start = performance.now();
   await pool.embedImages(files, spaces);
   const rawImagesPerSecond = files.length / ((performance.now() - start) / 1000);
+
+  // Each stage alone, on the same files: hashing (read + SHA-256, 16 at a time as the job
+  // does), embedding with its thumbnails (the worker's stage), and the database writes.
+  start = performance.now();
+  for (let i = 0; i < files.length; i += 16) await Promise.all(files.slice(i, i + 16).map((file) => contentHash(file)));
+  const hashMs = (performance.now() - start) / files.length;
+  const thumbs = path.join(dir, 'library-bench-thumbs');
+  start = performance.now();
+  const embedded = await pool.embedImages(files, spaces, { thumbnails: files.map((_, i) => path.join(thumbs, `${i}.webp`)) });
+  const embedWithThumbsMs = (performance.now() - start) / files.length;
+  const sample = embedded.find((r) => r.ok);
+  const writer = Engine.open({ databaseFile: path.join(dir, 'library-bench-writes', 'library.db'), env });
+  let writeMs = 0;
+  if (sample?.ok) {
+    for (const [space, vector] of Object.entries(sample.vectors)) writer.store.setSpaceModel(space as ImageSpace, `bench/${space}`, vector.length);
+    start = performance.now();
+    for (let i = 0; i < files.length; i += 32) {
+      const writes: ItemWrite[] = files.slice(i, i + 32).map((file, j) => ({
+        item: { kind: 'photo', path: `/bench/writes/${i + j}/${path.basename(file)}`, contentHash: `${i + j}`, width: 500, height: 375 },
+        vectors: sample.vectors,
+      }));
+      writer.store.writeItems(writes);
+    }
+    writeMs = (performance.now() - start) / files.length;
+  }
+  await writer.close();
 
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -113,6 +143,7 @@ async function main(): Promise<void> {
     peakRssMB: rss.peakMB(),
     eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
     eventLoopDelayMaxMs: delay.max / 1e6,
+    stages: { hash: hashMs, embed: 1000 / rawImagesPerSecond, thumbnail: Math.max(0, embedWithThumbsMs - 1000 / rawImagesPerSecond), write: writeMs },
     textQueries,
   };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);

@@ -45,6 +45,15 @@ export function benchLibrary(
     `  re-index unchanged: ${m.reindexSeconds.toFixed(2)} s; peak RSS ${m.peakRssMB.toFixed(0)} MB; ` +
       `event-loop delay while indexing p99 ${m.eventLoopDelayP99Ms.toFixed(1)} ms (max ${m.eventLoopDelayMaxMs.toFixed(1)} ms)`,
   );
+  const { hash, embed, thumbnail, write } = m.stages;
+  const total = hash + embed + thumbnail + write;
+  const slowest = Math.max(hash, embed + thumbnail, write);
+  log(
+    `  stages alone, ms per photo (share): hash ${hash.toFixed(1)} (${((100 * hash) / total).toFixed(0)}%), decode + inference ${embed.toFixed(1)} ` +
+      `(${((100 * embed) / total).toFixed(0)}%), thumbnail ${thumbnail.toFixed(1)} (${((100 * thumbnail) / total).toFixed(0)}%), ` +
+      `database write ${write.toFixed(1)} (${((100 * write) / total).toFixed(0)}%); end to end ${(1000 / m.indexImagesPerSecond).toFixed(1)} ms, ` +
+      `${((100 * slowest) / (1000 / m.indexImagesPerSecond)).toFixed(0)}% of the slowest stage's rate (the worker's, with thumbnails)`,
+  );
   if (m.textQueries) {
     const { idle, whileIndexing, inIndexQueue } = m.textQueries;
     log(
