@@ -112,7 +112,7 @@ try {
     log(`  insert: ${fmt(result.insert.itemsPerSecond, 0)} items/s (${fmt(result.insert.vectorsPerSecond, 0)} vectors/s)`);
     log(`  insert rate over the last 10k items vs the first 10k: ${fmt(result.insert.lastVsFirst * 100, 0)}%`);
     log(`  index load from the database (no codes files yet): ${fmt(result.indexLoadMs, 0)} ms, int8 index ${fmt(result.indexMegabytes, 1)} MB`);
-    log(`  first 3-space query after a restart (codes files): ${fmt(result.firstQueryMs, 0)} ms`);
+    log(`  first 3-space query of a fresh process (codes files), from its start: ${fmt(result.firstQueryMs, 0)} ms`);
     log(
       `  next 3-space query after another process added 1,000 items: ${fmt(result.afterOther.ms, 1)} ms, ` +
         `${fmt(result.afterOther.vsNormal, 2)}x a normal one (p50), ${result.afterOther.reloads} reloads`,

@@ -48,7 +48,7 @@ export class SpaceMatrix {
     if (unit.length !== this.dims) throw new Error(`Expected ${this.dims} dims, got ${unit.length}.`);
     let row = this.rowOfSlot[slot] ?? -1;
     if (row < 0) {
-      if (this.count === this.capacity) this.grow(this.capacity * 2);
+      if (this.count === this.capacity) this.grow(nextCapacity(this.capacity));
       row = this.count++;
       this.placeRow(row, slot);
     }
@@ -95,7 +95,7 @@ export class SpaceMatrix {
    * how a codes file loads without a copy or a requantization.
    */
   load(count: number, fill: (rows: { codes: Uint8Array; alpha: Float64Array; error: Float64Array }) => Int32Array): void {
-    if (count > this.capacity) this.grow(Math.max(count, this.capacity * 2));
+    if (count > this.capacity) this.grow(Math.max(count, nextCapacity(this.capacity)));
     this.rowOfSlot.fill(-1);
     this.count = 0;
     const slots = fill({
@@ -169,6 +169,14 @@ export class SpaceMatrix {
     this.rowError = copyInto(new Float64Array(capacity), this.rowError);
     this.capacity = capacity;
   }
+}
+
+/**
+ * Doubling while small; past 64k rows a quarter more each time: a million-row space that
+ * gains one item must not reserve another million rows (1.8 GB for three spaces).
+ */
+function nextCapacity(capacity: number): number {
+  return capacity < 65536 ? capacity * 2 : Math.ceil(capacity * 1.25);
 }
 
 function copyInto<T extends Int32Array | Float64Array>(target: T, source: T): T {
