@@ -146,3 +146,23 @@ test('a model change makes the codes file of the old model unusable', async (t) 
   assert.deepEqual(await topIds(engine), [], "the old model's vectors are stale: nothing to rank");
   assert.match(engine.vectorIndex.loads[0]?.problem ?? '', /another model/);
 });
+
+test('codes read ahead are still checked: a file replaced after the read is not trusted', async (t) => {
+  const file = await closedLibrary(t);
+  const codes = codesFile(codesDirOf(file) as string, 'clip');
+  const engine = Engine.open({ databaseFile: file });
+  t.after(() => engine.close());
+  await engine.vectorIndex.prepare(['clip']);
+  // Another process writes a newer file meanwhile (here: a damaged one with a newer header).
+  const bytes = fs.readFileSync(codes);
+  const length = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.subarray(12, 12 + length).toString()) as { seq: number };
+  const forged = Buffer.from(JSON.stringify({ ...header, seq: header.seq + 1 }));
+  bytes.fill(0, 12, HEADER_BYTES);
+  bytes.writeUInt32LE(forged.length, 8);
+  forged.copy(bytes, 12);
+  fs.writeFileSync(codes, bytes);
+  assert.deepEqual(await topIds(engine), expected(engine));
+  assert.equal(engine.vectorIndex.loads[0]?.from, 'database');
+  assert.match(engine.vectorIndex.loads[0]?.problem ?? '', /newer than the database/);
+});

@@ -101,6 +101,43 @@ export function readCodesHeader(file: string): { header: CodesHeader } | { probl
   }
 }
 
+/** Pieces a codes file is read in, concurrently, by the async reader. */
+const READ_PIECE = 8 << 20;
+
+/**
+ * The same as readCodesRows, in pieces read concurrently on libuv's thread pool: copying a
+ * gigabyte out of the OS cache is CPU work, and two cores do it in about half the time.
+ */
+export async function readCodesRowsAsync(file: string, header: CodesHeader, rows: CodesRows): Promise<void> {
+  if (rows.codes.length !== header.count * header.stride) throw new Error('codes rows do not match the header');
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const reads: Promise<void>[] = [];
+    let position = HEADER_BYTES;
+    for (const part of [rows.ids, rows.alpha, rows.error, rows.codes]) {
+      const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+      for (let offset = 0; offset < bytes.length; offset += READ_PIECE) {
+        const length = Math.min(READ_PIECE, bytes.length - offset);
+        const at = position + offset;
+        reads.push(
+          (async () => {
+            let read = 0;
+            while (read < length) {
+              const { bytesRead } = await handle.read(bytes, offset + read, length - read, at + read);
+              if (bytesRead === 0) throw new Error(`${file} ended early`);
+              read += bytesRead;
+            }
+          })(),
+        );
+      }
+      position += bytes.length;
+    }
+    await Promise.all(reads);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads the rows of a codes file into the caller's arrays (sized from its header). */
 export function readCodesRows(file: string, header: CodesHeader, rows: CodesRows): void {
   const fd = fs.openSync(file, 'r');

@@ -56,7 +56,10 @@ export class Searcher {
   constructor(private readonly deps: SearcherDeps) {}
 
   readonly api = {
-    searchVectors: (request) => Promise.resolve({ results: fusedSearch(this.deps.store, this.deps.vectorIndex, request, this.deps.stats) }),
+    searchVectors: async (request) => {
+      await this.deps.vectorIndex.prepare(request.terms.map((term) => term.space));
+      return { results: fusedSearch(this.deps.store, this.deps.vectorIndex, request, this.deps.stats) };
+    },
     search: (request) => this.search(request),
     similar: (request) => this.similar(request),
     compare: (request) => this.compare(request.a, request.b),
@@ -119,7 +122,7 @@ export class Searcher {
       }
       terms.push({ space: 'colour', vector: Array.from(vector), weight: term.weight });
     }
-    const ranked = this.rank(terms, this.filtersOf(parsed.filters), request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
+    const ranked = await this.rank(terms, this.filtersOf(parsed.filters), request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
     return { query: request.query, ...ranked, warnings: [...warnings, ...ranked.warnings] };
   }
 
@@ -135,7 +138,7 @@ export class Searcher {
         return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
       });
       if (terms.length === 0) throw badInput(`${target} has no vectors in ${spaces.join(', ')} yet.`);
-      const ranked = this.rank(terms, {}, request.k ?? DEFAULT_K, new Set(id === null ? [] : [id]), 'score');
+      const ranked = await this.rank(terms, {}, request.k ?? DEFAULT_K, new Set(id === null ? [] : [id]), 'score');
       queries.push({ target, id, ...ranked });
     }
     return { queries };
@@ -155,7 +158,7 @@ export class Searcher {
     // The CLI writes conditions as text (parsed here, once); the UI sends them as conditions.
     const where = typeof request.where === 'string' ? parseWhere(request.where) : request.where;
     const filters: SearchFilters = { kinds: ['product'], ...(where && where.length > 0 ? { where } : {}) };
-    const ranked = this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
+    const ranked = await this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
     return { product: { id, title: store.getItems([id]).get(id)?.title ?? null }, weights, ...ranked };
   }
 
@@ -202,7 +205,8 @@ export class Searcher {
   }
 
   /** Ranks, finds the cut-off over a wider window, then returns k results in the asked order. */
-  private rank(terms: VectorTerm[], filters: SearchFilters, k: number, exclude: Set<number>, sort: 'score' | 'date'): RankedResponse {
+  private async rank(terms: VectorTerm[], filters: SearchFilters, k: number, exclude: Set<number>, sort: 'score' | 'date'): Promise<RankedResponse> {
+    await this.deps.vectorIndex.prepare(terms.map((term) => term.space));
     const window = Math.min(1000, Math.max(k, CUTOFF_WINDOW) + exclude.size);
     const hits = fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: window, filters }, this.deps.stats).filter(
       (hit) => !exclude.has(hit.id),

@@ -90,6 +90,20 @@ export class SpaceMatrix {
   }
 
   /**
+   * Room for `count` rows, and views where their codes, scales and residual norms go: a
+   * codes file can be read into them before the rows' slots are known (then `load` places
+   * them without reading again).
+   */
+  reserve(count: number): { codes: Uint8Array; alpha: Float64Array; error: Float64Array } {
+    if (count > this.capacity) this.grow(Math.max(count, nextCapacity(this.capacity)));
+    return {
+      codes: new Uint8Array(this.kernel.memory.buffer, this.rowsOffset, count * this.stride),
+      alpha: this.alpha.subarray(0, count),
+      error: this.rowError.subarray(0, count),
+    };
+  }
+
+  /**
    * Replaces every row with `count` rows that `fill` writes straight into memory (codes as
    * quantizeRow made them, with their scales and residual norms) and whose slots it returns:
    * how a codes file loads without a copy or a requantization.

@@ -1,6 +1,6 @@
 import { SPACES, type Space } from '../../../preload/contract.js';
 import type { LibraryStore as Store, SpaceModel, VectorLogState } from '../store/library-store.js';
-import { codesFile, readCodesHeader, readCodesRows, writeCodesFile, type CodesHeader } from './codes-file.js';
+import { codesFile, readCodesHeader, readCodesRows, readCodesRowsAsync, writeCodesFile, type CodesHeader } from './codes-file.js';
 import { paddedStride, quantizeRow } from './quantize.js';
 import { SlotMap } from './slot-map.js';
 import { SpaceMatrix } from './space-matrix.js';
@@ -57,6 +57,8 @@ export class VectorIndex {
   private nextSlot = 0;
   private dataVersion: number;
   private scratchArrays: Float64Array[] = [];
+  /** Codes files read ahead (concurrently, off the main thread), waiting for `load` to check them. */
+  private readonly readAhead = new Map<Space, { header: CodesHeader; matrix: SpaceMatrix; ids: Float64Array }>();
   readonly loads: SpaceLoad[] = [];
 
   constructor(store: Store, options: VectorIndexOptions = { codesDir: null }) {
@@ -85,6 +87,33 @@ export class VectorIndex {
 
   slotOf(itemId: number): number | undefined {
     return this.slotOfItem.get(itemId);
+  }
+
+  /**
+   * Reads the codes files of the spaces a search is about to use and that are not loaded
+   * yet, all at once: the first query after a start then waits for one concurrent read, not
+   * one file after another. Only the reading happens here; `matrix` still checks everything.
+   */
+  async prepare(spaces: readonly Space[]): Promise<void> {
+    if (!this.codesDir) return;
+    const dir = this.codesDir;
+    await Promise.all(
+      [...new Set(spaces)].map(async (space) => {
+        const model = this.store.spaceModel(space);
+        if (!model || this.spaces.has(space) || this.readAhead.has(space)) return;
+        const read = readCodesHeader(codesFile(dir, space));
+        if (!('header' in read) || read.header.dims !== model.dims || read.header.generation !== model.generation) return;
+        const { header } = read;
+        const matrix = new SpaceMatrix(model.dims);
+        const ids = new Float64Array(header.count);
+        try {
+          await readCodesRowsAsync(codesFile(dir, space), header, { ids, ...matrix.reserve(header.count) });
+          this.readAhead.set(space, { header, matrix, ids });
+        } catch {
+          // Unreadable now: `matrix` reads it again (or rebuilds it) and says why.
+        }
+      }),
+    );
   }
 
   /** The matrix of a space, up to date with the store: loaded on first use, then caught up. */
@@ -167,14 +196,18 @@ export class VectorIndex {
     const read = readCodesHeader(file);
     if ('problem' in read) return read;
     const { header } = read;
+    const ahead = this.readAhead.get(space);
+    this.readAhead.delete(space);
     const mismatch = headerMismatch(header, space, model, log);
     if (mismatch) return { problem: mismatch };
-    const matrix = new SpaceMatrix(model.dims);
-    const ids = new Float64Array(header.count);
+    // Rows read ahead count only if the file on disk is still the one they were read from.
+    const reuse = ahead && JSON.stringify(ahead.header) === JSON.stringify(header) ? ahead : undefined;
+    const matrix = reuse?.matrix ?? new SpaceMatrix(model.dims);
+    const ids = reuse?.ids ?? new Float64Array(header.count);
     const slotsTaken: number[] = [];
     try {
       matrix.load(header.count, (rows) => {
-        readCodesRows(file, header, { ids, ...rows });
+        if (!reuse) readCodesRows(file, header, { ids, ...rows });
         const slots = new Int32Array(header.count);
         for (let row = 0; row < header.count; row++) {
           const slot = this.acquireSlot(ids[row] as number);
@@ -308,6 +341,7 @@ export class VectorIndex {
 
   private clear(): void {
     this.spaces.clear();
+    this.readAhead.clear();
     this.slotOfItem.clear();
     this.freeSlots.length = 0;
     this.nextSlot = 0;
