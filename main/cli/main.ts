@@ -11,6 +11,9 @@ import { formatIndexSummary } from './index-progress.js';
 import { formatApplyLabels, formatCatalogImport, formatClassify, formatCompare, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
+/** How long `serve` may take to close after Ctrl-C or SIGTERM before it exits anyway. */
+const STOP_WAIT_MS = 20_000;
+
 interface GlobalOptions {
   db?: string;
   json?: boolean;
@@ -292,6 +295,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         io.stderr(`Semblance is serving on 127.0.0.1:${server.port}. Open this address in your browser:\n  ${server.url}\n(only this computer can reach it; Ctrl-C stops)\n`);
         if (options.json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
         await stopped;
+        // Stopping must stop: if closing hangs (a folder on a dead network drive, a worker that
+        // cannot answer), give up after a while; everything written is already committed.
+        const giveUp = setTimeout(() => {
+          io.stderr(`Semblance could not stop cleanly within ${STOP_WAIT_MS / 1000} s; stopping now (everything written is kept).\n`);
+          process.exit(EXIT.failure);
+        }, STOP_WAIT_MS);
+        giveUp.unref();
         await server.close();
         io.stderr('Stopped serving.\n');
       } finally {

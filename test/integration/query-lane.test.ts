@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
+import { EmbedPool } from '../../main/engine/embed/embed-pool.js';
+import { resolveModelConfig } from '../../main/engine/models/registry.js';
 import { libraryEngine, writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { testModelEnv } from '../helpers/test-models.js';
 
 test('a text query is answered while a folder is indexing, ahead of the batches the job has queued', async (t) => {
   const dir = tempDir(t);
@@ -43,4 +47,20 @@ test('a text query is answered while a folder is indexing, ahead of the batches 
 
   const summary = await indexing;
   assert.equal(summary.counts.done, 160, 'indexing went on and finished after the query');
+});
+
+test('a worker that stops mid-request fails that request with a reason, and the next one gets a new worker', async (t) => {
+  const dir = tempDir(t);
+  const pool = new EmbedPool({ config: resolveModelConfig(testModelEnv(path.join(dir, 'models'))), size: 1, threads: 1 });
+  t.after(() => pool.close());
+  await pool.embedTexts(['warm up'], 'clip');
+  const slots = (pool as unknown as { workers: { worker: Worker }[] }).workers;
+  const asked = pool.embedTexts(['red'], 'clip');
+  await slots[0]?.worker.terminate();
+  await assert.rejects(asked, /An embedding worker stopped/);
+  const [red] = await pool.embedTexts(['red'], 'clip');
+  assert.equal(red?.length, 8, 'a new worker answered');
+  const started = performance.now();
+  await pool.close();
+  assert.ok(performance.now() - started < 5000, 'closing does not wait for the stopped worker');
 });

@@ -23,7 +23,9 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 /** Requests a worker holds at once. */
 const MAX_IN_FLIGHT = 2;
 type Job = { request: WorkerRequest; pending: Pending };
-type Slot = { worker: Worker; inFlight: Map<number, Pending> };
+type Slot = { worker: Worker; inFlight: Map<number, Pending>; exited: boolean };
+/** How long closing waits for a worker to release its models before ending its thread. */
+const CLOSE_WAIT_MS = 10_000;
 
 /**
  * Which queue a request waits in. 'index' is bulk work (a folder's photos, a catalog's
@@ -121,8 +123,17 @@ export class EmbedPool {
       slots.map(
         (slot) =>
           new Promise<void>((resolve) => {
+            if (slot.exited) return resolve();
             const id = this.nextId++;
-            this.waiting.set(id, { resolve: () => resolve(), reject: () => resolve() });
+            // A worker that cannot answer (stuck in a model load, or gone) must not keep the
+            // app from quitting: its models are released with the thread below.
+            const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+            const done = (): void => {
+              clearTimeout(timer);
+              resolve();
+            };
+            this.waiting.set(id, { resolve: done, reject: done });
+            slot.inFlight.set(id, { resolve: done, reject: done });
             slot.worker.ref();
             slot.worker.postMessage({ kind: 'close', id } satisfies WorkerRequest);
           }),
@@ -135,7 +146,7 @@ export class EmbedPool {
   private spawn(lane: Lane): Slot {
     const url = new URL('./embed-worker.js', import.meta.url);
     const worker = new Worker(url, { workerData: { config: this.options.config, threads: this.threads, lane } });
-    const slot: Slot = { worker, inFlight: new Map<number, Pending>() };
+    const slot: Slot = { worker, inFlight: new Map<number, Pending>(), exited: false };
     worker.on('message', (reply: WorkerReply) => {
       if (reply.kind === 'progress') {
         this.options.onProgress?.(reply.progress);
@@ -156,6 +167,20 @@ export class EmbedPool {
       for (const pending of slot.inFlight.values()) pending.reject(new SemblanceError('internal', `An embedding worker failed: ${error.message}`));
       slot.inFlight.clear();
       worker.unref();
+    });
+    // A worker that ends for any reason answers nothing more: fail what it held (a job then
+    // ends with the reason instead of waiting forever) and let the next request start another.
+    worker.on('exit', (code) => {
+      slot.exited = true;
+      for (const pending of slot.inFlight.values()) pending.reject(new SemblanceError('internal', `An embedding worker stopped (exit code ${code}).`));
+      slot.inFlight.clear();
+      if (this.closed) return;
+      const index = this.workers.indexOf(slot);
+      if (index >= 0) this.workers.splice(index, 1);
+      if (this.queryWorker === slot) this.queryWorker = undefined;
+      if (this.queue.length > 0) while (this.workers.length < this.size) this.workers.push(this.spawn('index'));
+      if (this.queryQueue.length > 0) this.queryWorker ??= this.spawn('query');
+      this.pump();
     });
     worker.unref();
     return slot;
