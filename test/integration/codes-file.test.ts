@@ -166,3 +166,14 @@ test('codes read ahead are still checked: a file replaced after the read is not 
   assert.equal(engine.vectorIndex.loads[0]?.from, 'database');
   assert.match(engine.vectorIndex.loads[0]?.problem ?? '', /newer than the database/);
 });
+
+test('searches typed in quick succession share one read of the codes file and keep no second copy', async (t) => {
+  const file = await closedLibrary(t);
+  const engine = Engine.open({ databaseFile: file });
+  t.after(() => engine.close());
+  const [first, second, third] = await Promise.all([topIds(engine), topIds(engine), topIds(engine)]);
+  assert.deepEqual(first, expected(engine));
+  assert.deepEqual([second, third], [first, first]);
+  assert.deepEqual(engine.vectorIndex.loads.map((l) => [l.space, l.from]), [['clip', 'codes file']]);
+  assert.equal((engine.vectorIndex as unknown as { readAhead: Map<string, unknown> }).readAhead.size, 0, 'no rows read ahead are left behind');
+});

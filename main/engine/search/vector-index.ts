@@ -59,6 +59,7 @@ export class VectorIndex {
   private scratchArrays: Float64Array[] = [];
   /** Codes files read ahead (concurrently, off the main thread), waiting for `load` to check them. */
   private readonly readAhead = new Map<Space, { header: CodesHeader; matrix: SpaceMatrix; ids: Float64Array }>();
+  private readonly reading = new Map<Space, Promise<void>>();
   readonly loads: SpaceLoad[] = [];
 
   constructor(store: Store, options: VectorIndexOptions = { codesDir: null }) {
@@ -98,22 +99,33 @@ export class VectorIndex {
     if (!this.codesDir) return;
     const dir = this.codesDir;
     await Promise.all(
-      [...new Set(spaces)].map(async (space) => {
+      [...new Set(spaces)].map((space) => {
         const model = this.store.spaceModel(space);
-        if (!model || this.spaces.has(space) || this.readAhead.has(space)) return;
-        const read = readCodesHeader(codesFile(dir, space));
-        if (!('header' in read) || read.header.dims !== model.dims || read.header.generation !== model.generation) return;
-        const { header } = read;
-        const matrix = new SpaceMatrix(model.dims);
-        const ids = new Float64Array(header.count);
-        try {
-          await readCodesRowsAsync(codesFile(dir, space), header, { ids, ...matrix.reserve(header.count) });
-          this.readAhead.set(space, { header, matrix, ids });
-        } catch {
-          // Unreadable now: `matrix` reads it again (or rebuilds it) and says why.
+        if (!model || this.spaces.has(space) || this.readAhead.has(space)) return undefined;
+        // Searches typed in quick succession share one read.
+        let reading = this.reading.get(space);
+        if (!reading) {
+          reading = this.readAheadOf(dir, space, model).finally(() => this.reading.delete(space));
+          this.reading.set(space, reading);
         }
+        return reading;
       }),
     );
+  }
+
+  private async readAheadOf(dir: string, space: Space, model: SpaceModel): Promise<void> {
+    const read = readCodesHeader(codesFile(dir, space));
+    if (!('header' in read) || read.header.dims !== model.dims || read.header.generation !== model.generation) return;
+    const { header } = read;
+    const matrix = new SpaceMatrix(model.dims);
+    const ids = new Float64Array(header.count);
+    try {
+      await readCodesRowsAsync(codesFile(dir, space), header, { ids, ...matrix.reserve(header.count) });
+    } catch {
+      return; // unreadable now: `matrix` reads it again (or rebuilds it) and says why
+    }
+    // A search that could not wait may have loaded the space meanwhile: then these rows go.
+    if (!this.spaces.has(space)) this.readAhead.set(space, { header, matrix, ids });
   }
 
   /** The matrix of a space, up to date with the store: loaded on first use, then caught up. */
