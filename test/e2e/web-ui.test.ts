@@ -174,6 +174,8 @@ test(
       await screenshot(page, 'web-08-context-menu');
       await page.getByRole('menuitem', { name: 'Find similar by colour' }).click();
       await page.getByRole('heading', { name: `Like ${targetName} · by colour` }).waitFor();
+      // The heading changes as the request leaves; the grid says it is busy until the answer is in.
+      await page.locator('[role="grid"][aria-busy="false"]').waitFor();
       const similar = await cellNames(page, 4);
       assert.ok(!similar.includes(targetName), 'the example itself is left out');
       assert.deepEqual(similar.map((n) => n.split('-')[0]), ['green', 'green', 'green', 'green']);

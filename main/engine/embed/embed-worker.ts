@@ -9,9 +9,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toApiError } from '../errors.js';
 import type { ModelConfig } from '../models/registry.js';
 import { Embedders } from './embedders.js';
+import type { Lane } from './embed-pool.js';
 import type { WorkerReply, WorkerRequest } from './pool-protocol.js';
 
-const { config, threads, lane } = workerData as { config: ModelConfig; threads: number; lane: 'index' | 'query' };
+const { config, threads, lane } = workerData as { config: ModelConfig; threads: number; lane: Lane };
 const port = parentPort;
 if (!port) throw new Error('embed-worker must run in a worker thread');
 

@@ -109,20 +109,16 @@ export class SpaceMatrix {
    * how a codes file loads without a copy or a requantization.
    */
   load(count: number, fill: (rows: { codes: Uint8Array; alpha: Float64Array; error: Float64Array }) => Int32Array): void {
-    if (count > this.capacity) this.grow(Math.max(count, nextCapacity(this.capacity)));
+    const rows = this.reserve(count);
     this.rowOfSlot.fill(-1);
     this.count = 0;
-    const slots = fill({
-      codes: new Uint8Array(this.kernel.memory.buffer, this.rowsOffset, count * this.stride),
-      alpha: this.alpha.subarray(0, count),
-      error: this.rowError.subarray(0, count),
-    });
+    const slots = fill(rows);
     if (slots.length !== count) throw new Error(`Expected ${count} slots, got ${slots.length}.`);
     for (let row = 0; row < count; row++) this.placeRow(row, slots[row] as number);
     this.count = count;
   }
 
-  /** Row `row`'s codes, scale and residual norm (for checking a loaded file against the vectors). */
+  /** A slot's codes, scale and residual norm (for checking a loaded file against the vectors). */
   row(slot: number): { codes: Int8Array; alpha: number; error: number } | undefined {
     const row = this.rowOfSlot[slot] ?? -1;
     if (row < 0) return undefined;

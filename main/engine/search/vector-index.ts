@@ -201,7 +201,7 @@ export class VectorIndex {
   private loadFromDatabase(space: Space, model: SpaceModel, log: VectorLogState): LoadedSpace {
     const matrix = new SpaceMatrix(model.dims);
     this.store.forEachVector(space, (itemId, vector) => matrix.set(this.acquireSlot(itemId), vector));
-    return { matrix, modelId: model.modelId, generation: model.generation, seq: log.head, unsaved: 1 };
+    return { matrix, modelId: model.modelId, generation: model.generation, seq: log.head, unsaved: 0 };
   }
 
   private loadCodesFile(file: string, space: Space, model: SpaceModel, log: VectorLogState): { loaded: LoadedSpace; replayed: number } | { problem: string } {

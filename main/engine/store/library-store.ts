@@ -119,12 +119,6 @@ export interface PictureRecord {
   catalogFolder: string | null;
 }
 
-/** What a committed write changed, for in-memory indexes that mirror the vectors. */
-export type StoreChange =
-  | { type: 'vectors'; itemId: number; vectors: ReadonlyMap<Space, Float32Array> }
-  | { type: 'removed'; itemIds: readonly number[] }
-  | { type: 'space-reset'; space: Space };
-
 export interface ItemCounts {
   total: number;
   byKind: Record<ItemKind, number>;
@@ -135,7 +129,6 @@ export interface LibraryStore {
   readonly file: string;
   close(): void;
   isOpen(): boolean;
-  onChange(listener: (change: StoreChange) => void): () => void;
   /** Changes whenever another connection commits. */
   dataVersion(): number;
   schemaVersion(): number;

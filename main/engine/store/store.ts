@@ -18,7 +18,7 @@ import { toUnitVector } from '../vector/unit-vector.js';
 import { Connection } from './connection.js';
 import * as items from './items.js';
 import * as labels from './labels.js';
-import type { ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel, StoreChange } from './library-store.js';
+import type { ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
 import * as settings from './settings.js';
@@ -27,26 +27,24 @@ import * as vectorLog from './vector-log.js';
 import type { VectorLogState } from './vector-log.js';
 import * as vectors from './vectors.js';
 
-export type { ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel, StoreChange } from './library-store.js';
+export type { ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 
 /** Empty vector slots worth a rebuild of a space's table (and more than the live ones). */
 const COMPACT_MIN_WASTE = 4096;
 
-type ChangeListener = (change: StoreChange) => void;
 
 /**
  * The SQLite store: better-sqlite3 + sqlite-vec behind the LibraryStore interface. The SQL
  * lives in one module per table group (items, vectors, roots, labels, settings), functions
- * over one Connection; this class holds the connection, the spaces' models and the change
- * listeners.
+ * over one Connection; this class holds the connection and the spaces' models.
  *
- * One Store is the one writer of its file. Every write is one transaction (an item and all
- * its vectors together), and listeners hear of it only after it committed.
+ * Every write is one transaction (an item and all its vectors together). Search indexes
+ * learn of vector changes from the vector log the triggers fill (vector-log.ts), whichever
+ * connection wrote them.
  */
 export class Store implements LibraryStore {
   readonly file: string;
   readonly #sql: Connection;
-  private readonly listeners = new Set<ChangeListener>();
   private spaceModels: Map<Space, SpaceModel>;
 
   private constructor(sql: Connection, file: string) {
@@ -65,11 +63,6 @@ export class Store implements LibraryStore {
 
   isOpen(): boolean {
     return this.#sql.db.open;
-  }
-
-  onChange(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   dataVersion(): number {
@@ -106,7 +99,6 @@ export class Store implements LibraryStore {
     if (current && current.modelId === modelId && current.dims === dims) return { changed: false, droppedVectors: 0 };
     const droppedVectors = vectors.writeSpaceModel(this.#sql, current, space, modelId, dims);
     this.spaceModels = vectors.loadSpaceModels(this.#sql);
-    this.emit({ type: 'space-reset', space });
     return { changed: true, droppedVectors };
   }
 
@@ -169,20 +161,17 @@ export class Store implements LibraryStore {
    */
   writeItems(writes: readonly ItemWrite[]): number[] {
     const prepared = writes.map((write, index) => ({ ...this.prepareWrite(write, index), replace: write.replaceVectors === true }));
-    const changes: StoreChange[] = [];
     const sql = this.#sql;
     const ids = sql.write(() =>
       prepared.map(({ item, vectors: unit, replace }) => {
         const id = items.upsertItem(sql, item);
-        if (replace && vectors.dropVectors(sql, id, [...unit.keys()])) changes.push({ type: 'removed', itemIds: [id] });
+        if (replace) vectors.dropVectors(sql, id, [...unit.keys()]);
         // An item that cannot be read has no valid vectors: old ones would mislead search.
-        if (item.status === 'error' && vectors.dropVectors(sql, id)) changes.push({ type: 'removed', itemIds: [id] });
+        if (item.status === 'error') vectors.dropVectors(sql, id);
         for (const [space, vector] of unit) vectors.putVector(sql, id, space, (this.spaceModels.get(space) as SpaceModel).generation, vector);
-        if (unit.size > 0) changes.push({ type: 'vectors', itemId: id, vectors: unit });
         return id;
       }),
     );
-    for (const change of changes) this.emit(change);
     return ids;
   }
 
@@ -209,7 +198,6 @@ export class Store implements LibraryStore {
   removeItems(itemIds: readonly number[]): number {
     if (itemIds.length === 0) return 0;
     const removed = this.#sql.write(() => items.deleteItems(this.#sql, itemIds));
-    this.emit({ type: 'removed', itemIds: [...itemIds] });
     for (const { space, dims } of this.spaceModels.values()) {
       const { slots, live } = vectorSlots(this.#sql.db, space);
       if (slots - live > Math.max(COMPACT_MIN_WASTE, live)) this.compactVectors(space, dims);
@@ -348,9 +336,5 @@ export class Store implements LibraryStore {
 
   setSetting(key: string, value: unknown): void {
     settings.setSetting(this.#sql, key, value);
-  }
-
-  private emit(change: StoreChange): void {
-    for (const listener of this.listeners) listener(change);
   }
 }

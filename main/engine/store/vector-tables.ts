@@ -90,6 +90,11 @@ export function fromBlob(blob: Buffer): Float32Array {
   return copy;
 }
 
+/** A sqlite-vec shadow table's column names, sorted and joined: what its layout is checked by. */
+function shadowColumns(db: Database, table: string): string {
+  return (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).sort().join();
+}
+
 interface ChunkRow {
   size: number;
   validity: Buffer;
@@ -111,12 +116,7 @@ export function readVectorChunks(
   callback: (itemId: number, vector: Float32Array) => void,
 ): boolean {
   const table = vectorTable(space);
-  const columns = (name: string): string[] =>
-    (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[]).sort();
-  if (
-    columns(`${table}_chunks`).join() !== 'chunk_id,rowids,size,validity' ||
-    columns(`${table}_vector_chunks00`).join() !== 'rowid,vectors'
-  ) {
+  if (shadowColumns(db, `${table}_chunks`) !== 'chunk_id,rowids,size,validity' || shadowColumns(db, `${table}_vector_chunks00`) !== 'rowid,vectors') {
     return false;
   }
   const from = `FROM ${table}_chunks c LEFT JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id`;
@@ -158,9 +158,7 @@ const WHOLE_CHUNK_MIN = 4;
 export function readVectorsByChunk(db: Database, space: Space, dims: number, itemIds: readonly number[]): { found: Map<number, Float32Array>; left: number[] } {
   const found = new Map<number, Float32Array>();
   const table = vectorTable(space);
-  const columns = (name: string): string =>
-    (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[]).sort().join();
-  if (columns(`${table}_rowids`) !== 'chunk_id,chunk_offset,id,rowid' || columns(`${table}_vector_chunks00`) !== 'rowid,vectors') {
+  if (shadowColumns(db, `${table}_rowids`) !== 'chunk_id,chunk_offset,id,rowid' || shadowColumns(db, `${table}_vector_chunks00`) !== 'rowid,vectors') {
     return { found, left: [...itemIds] };
   }
   const located = db
