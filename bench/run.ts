@@ -124,12 +124,12 @@ try {
           `p95 ${fmt(result.textQuery.endToEnd.p95, 1)} ms; text encoding alone p50 ${fmt(result.textQuery.encode.p50, 1)} ms`,
       );
     }
-    log('  query                      fused p50   p95    plain-JS brute p50   p95   speed-up  candidates  exact');
+    log('  query                      fused p50   p95    plain-JS brute p50   p95   speed-up  candidates  rescored  exact');
     for (const q of result.queries) {
       log(
         `  ${q.name.padEnd(26)} ${fmt(q.fused.p50, 1).padStart(7)} ${fmt(q.fused.p95, 1).padStart(6)}` +
           `   ${fmt(q.bruteForceJs.p50, 1).padStart(15)} ${fmt(q.bruteForceJs.p95, 1).padStart(6)}` +
-          `   ${fmt(q.bruteForceJs.p50 / q.fused.p50, 1).padStart(6)}×  ${String(q.candidates).padStart(10)}  ${q.exact ? 'yes' : 'NO'}`,
+          `   ${fmt(q.bruteForceJs.p50 / q.fused.p50, 1).padStart(6)}×  ${String(q.candidates).padStart(10)}  ${String(q.rescored).padStart(8)}  ${q.exact ? 'yes' : 'NO'}`,
       );
     }
   }

@@ -58,6 +58,8 @@ export interface SearchBenchResult {
     fused: { p50: number; p95: number };
     bruteForceJs: { p50: number; p95: number };
     candidates: number;
+    /** Candidates scored exactly before the rest were proven out of the top k. */
+    rescored: number;
     exact: boolean;
   }[];
   sqliteVecKnn512: { p50: number };
@@ -167,6 +169,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       const fused: number[] = [];
       const found: number[][] = [];
       let candidates = 0;
+      let rescored = 0;
       for (const terms of queryTerms) {
         fused.push(
           await timeAsync(async () => {
@@ -174,8 +177,9 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
           }),
         );
         candidates += engine.lastSearch.candidates;
+        rescored += engine.lastSearch.rescored;
       }
-      runs.push({ set, queryTerms, fused, found, candidates });
+      runs.push({ set, queryTerms, fused, found, candidates, rescored });
     }
     // Another process adds 1,000 items: the next query replays them instead of reloading.
     const normal = runs[runs.length - 1]?.fused ?? [];
@@ -215,7 +219,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
     await remover.close();
     await engine.searchVectors({ terms: firstTerms, k: 20 });
     const baseline = await loadBaseline(engine);
-    const queries: SearchBenchResult['queries'] = runs.map(({ set, queryTerms, fused, found, candidates }) => {
+    const queries: SearchBenchResult['queries'] = runs.map(({ set, queryTerms, fused, found, candidates, rescored }) => {
       const brute: number[] = [];
       let exact = true;
       queryTerms.forEach((terms, q) => {
@@ -228,6 +232,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
         fused: { p50: percentile(fused, 50), p95: percentile(fused, 95) },
         bruteForceJs: { p50: percentile(brute, 50), p95: percentile(brute, 95) },
         candidates: Math.round(candidates / options.queries),
+        rescored: Math.round(rescored / options.queries),
         exact,
       };
     });

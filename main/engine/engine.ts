@@ -48,7 +48,7 @@ export class Engine {
   readonly events = new EngineEvents();
   readonly jobs = new JobScheduler();
   /** Prefilter figures of the last search, for benchmarks. */
-  readonly lastSearch: SearchStats = { scanned: 0, candidates: 0 };
+  readonly lastSearch: SearchStats = { scanned: 0, candidates: 0, rescored: 0 };
   /** Each owns a group of FinderApi methods, their settings and their events. */
   readonly services: {
     settings: SettingsService;

@@ -180,6 +180,8 @@ test('exact results with realistic vectors, while the prefilter prunes most item
           engine.lastSearch.candidates < engine.lastSearch.scanned / 4,
           `prefilter kept ${engine.lastSearch.candidates} of ${engine.lastSearch.scanned}`,
         );
+        // The exact pass stops once the rest are proven out; it never reads past the candidates.
+        assert.ok(engine.lastSearch.rescored >= Math.min(k, engine.lastSearch.candidates) && engine.lastSearch.rescored <= engine.lastSearch.candidates);
       } finally {
         await engine.close();
       }
