@@ -1,6 +1,8 @@
 import type {
   ApplyLabelsResponse,
   CatalogImportSummary,
+  CatalogMapping,
+  CatalogPreview,
   SubstitutesResponse,
   ClassifyResponse,
   CompareResponse,
@@ -19,7 +21,9 @@ function formatRanked(ranked: RankedResponse): string[] {
     const why = Object.entries(hit.breakdown)
       .map(([space, part]) => `${space} ${(part as number).toFixed(3)}`)
       .join(', ');
-    lines.push(`  ${hit.score.toFixed(3)}  ${hit.path ?? hit.title ?? `item ${hit.id}`}  (#${hit.id}; ${why})`);
+    // A product is named by its name and key (what the user can pass back), a photo by its file.
+    const name = hit.key ? `${hit.title ?? ''} (${hit.key})`.trim() : (hit.path ?? hit.title ?? `item ${hit.id}`);
+    lines.push(`  ${hit.score.toFixed(3)}  ${name}  (#${hit.id}; ${why})`);
   });
   for (const warning of ranked.warnings) lines.push(`  note: ${warning}`);
   return lines;
@@ -55,14 +59,59 @@ export function formatApplyLabels(response: ApplyLabelsResponse): string {
 
 export function formatSubstitutes(response: SubstitutesResponse): string {
   const weights = Object.entries(response.weights).map(([space, w]) => `${space} ${w}`).join(', ');
-  return `${[`Substitutes for ${response.product.title ?? `#${response.product.id}`} (${weights})`, ...formatRanked(response)].join('\n')}\n`;
+  const { title, key, id } = response.product;
+  const name = key ? `${title ?? ''} (${key})`.trim() : (title ?? `#${id}`);
+  return `${[`Substitutes for ${name}, weighted ${weights}`, ...formatRanked(response)].join('\n')}\n`;
+}
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** Which column serves each role, as the import window shows it. */
+export function formatMapping(m: CatalogMapping): string[] {
+  const roles = (['id', 'name', 'image', 'colour', 'category', 'price', 'brand', 'description'] as const).map((role) => `${role} ← ${m[role] ? `"${m[role]}"` : '(none)'}`);
+  return [
+    `  columns${m.format ? ` (recognised: ${m.format})` : ''}: ${roles.join(', ')}`,
+    `  product words from: ${m.text.length > 0 ? m.text.map((c) => `"${c}"`).join(', ') : '(none: products are found by their pictures)'}`,
+    ...(m.overflow ? [`  extra fields of a row go to "${m.overflow}"`] : []),
+  ];
+}
+
+/** Lines of the same reason said once, with where: "lines 3, 9, 12 and 40 more: …". */
+function grouped(problems: CatalogImportSummary['problems'], shown = 30): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const p of problems) {
+    const where = `${p.line}${p.id ? ` (${p.id})` : ''}`;
+    byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), where]);
+  }
+  const lines = [...byReason].slice(0, shown).map(([reason, at]) => `  ${at.length === 1 ? 'line' : 'lines'} ${at.slice(0, 5).join(', ')}${at.length > 5 ? ` and ${at.length - 5} more` : ''}: ${reason}`);
+  if (byReason.size > shown) lines.push(`  … and ${byReason.size - shown} more kinds of problem (see --json)`);
+  return lines;
 }
 
 export function formatCatalogImport(s: CatalogImportSummary): string {
+  const imported = s.added + s.updated + s.unchanged;
+  const unreadable = s.rows - imported - s.skipped;
   const lines = [
-    `Catalog "${s.catalog}" (${s.file}): ${s.rows} rows, ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.removed} removed, ${s.skipped} skipped`,
-    ...s.problems.slice(0, 50).map((p) => `  line ${p.line}${p.id ? ` (${p.id})` : ''}: ${p.reason}`),
+    `Catalog "${s.catalog}" (${s.file}): ${count(imported, 'product')} in (${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged), ${s.removed} removed` +
+      (s.skipped > 0 ? `, ${count(s.skipped, 'row')} skipped` : '') +
+      (unreadable > 0 ? `; ${count(unreadable, 'row')} could not be read` : '') +
+      (s.state === 'cancelled' ? ' (cancelled: nothing was removed)' : ''),
+    ...formatMapping(s.mapping),
   ];
-  if (s.problems.length > 50) lines.push(`  … and ${s.problems.length - 50} more (see --json)`);
+  if (s.pictures) lines.push(`  pictures from links: ${s.pictures.fetched} fetched, ${s.pictures.cached} already here, ${s.pictures.failed} failed`);
+  for (const warning of s.warnings) lines.push(`  note: ${warning}`);
+  if (s.unreadable.length > 0) {
+    lines.push('Rows that could not be read:');
+    for (const row of s.unreadable.slice(0, 20)) lines.push(`  line ${row.line}: ${row.reason}`, `    ${row.raw}`);
+    if (s.unreadable.length > 20) lines.push(`  … and ${s.unreadable.length - 20} more (see --json)`);
+  }
+  if (s.problems.length > 0) lines.push(`Problems (${s.problems.length}):`, ...grouped(s.problems));
   return `${lines.join('\n')}\n`;
+}
+
+/** The mapping as a file to edit and pass back with --mapping (JSON, which YAML reads too). */
+export function formatPrintedMapping(preview: CatalogPreview): string {
+  const { format, ...mapping } = preview.mapping;
+  const notes = [...(format ? [`recognised as ${format}`] : []), ...preview.warnings];
+  return `${JSON.stringify({ ...mapping, ...(notes.length > 0 ? { format: notes.join(' ') } : {}) }, null, 2)}\n`;
 }

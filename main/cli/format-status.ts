@@ -17,6 +17,14 @@ export function formatStatus(status: StatusResponse): string {
     ),
     roots.length === 0 ? 'Folders   none yet' : 'Folders',
     ...roots.map((r) => `  ${r.path}: ${r.items} items${r.online ? '' : ' (offline)'}`),
+    ...(status.catalogs.length > 0 ? ['Catalogs'] : []),
+    ...status.catalogs.map(
+      (c) =>
+        `  ${c.name} (${c.file}): ${c.products} products` +
+        (c.unreadable > 0 ? `; its last import could not read ${c.unreadable} ${c.unreadable === 1 ? 'row' : 'rows'}` : '') +
+        (c.problems > 0 ? `; ${c.problems} with problems` : '') +
+        (c.unreadable + c.problems > 0 ? ` (\`semblance catalog report ${c.name}\`)` : ''),
+    ),
   ];
   const unsupported = Object.entries(status.formats).filter(([, ok]) => !ok).map(([ext]) => ext);
   lines.push(

@@ -8,7 +8,7 @@ import { VERSION } from '../engine/version.js';
 import { formatModels } from './format-models.js';
 import { formatErrors, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
-import { formatApplyLabels, formatCatalogImport, formatClassify, formatCompare, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
+import { formatApplyLabels, formatCatalogImport, formatPrintedMapping, formatClassify, formatCompare, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 /** How long `serve` may take to close after Ctrl-C or SIGTERM before it exits anyway. */
@@ -194,24 +194,55 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       ),
     );
 
-  program
-    .command('catalog')
-    .description('product catalogs')
+  const catalogCommand = program.command('catalog').description('product catalogs');
+  catalogCommand
     .command('import')
     .description('import or update a catalog (.csv, .tsv, .json, .jsonl); products that left it are removed')
     .argument('[file]', 'the catalog file')
     .option('--demo', 'import the demo catalog of five foods')
     .option('--name <name>', 'catalog name, the prefix of its product keys (default: the file name)')
-    .option('--mapping <file>', 'JSON file naming the columns: {"id": "sku", "image": "picture", "colour": "swatch", "text": [...]}')
-    .action((file: string | undefined, opts: { demo?: boolean; name?: string; mapping?: string }) =>
-      call(
+    .option('--mapping <file>', 'a YAML or JSON file naming the columns: {"id": "sku", "image": "picture", "colour": "swatch", "text": [...]}; --print-mapping writes one')
+    .option('--print-mapping', 'print the mapping the import would use (guessed, or saved by the last import) and import nothing')
+    .option('--fetch-images', 'download pictures given as http(s) links into a cache beside the library')
+    .option('--allow-outside-pictures', "let relative picture paths leave the catalog's folder (../photos/a.jpg)")
+    .action((file: string | undefined, opts: { demo?: boolean; name?: string; mapping?: string; printMapping?: boolean; fetchImages?: boolean; allowOutsidePictures?: boolean }) => {
+      const request = {
+        ...(file ? { file } : {}),
+        ...(opts.demo ? { demo: true } : {}),
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.mapping ? { mappingFile: opts.mapping } : {}),
+      };
+      if (opts.printMapping) {
+        if (!file) throw badInput('--print-mapping reads a catalog file: name one.');
+        return call((api, send) => send(api, 'previewCatalog', { file, ...(opts.name ? { name: opts.name } : {}), ...(opts.mapping ? { mappingFile: opts.mapping } : {}) }), formatPrintedMapping);
+      }
+      return call(
         (api, send) =>
           send(api, 'importCatalog', {
-            ...(file ? { file } : {}),
-            ...(opts.demo ? { demo: true } : {}),
-            ...(opts.name ? { name: opts.name } : {}),
-            ...(opts.mapping ? { mappingFile: opts.mapping } : {}),
+            ...request,
+            ...(opts.fetchImages ? { fetchImages: true } : {}),
+            ...(opts.allowOutsidePictures ? { allowOutsidePictures: true } : {}),
           }),
+        formatCatalogImport,
+      );
+    });
+
+  catalogCommand
+    .command('report')
+    .description("a catalog's last import: the mapping it used, the rows it could not read (with their text), its problems")
+    .argument('<name>', 'the catalog')
+    .action((name: string) =>
+      call(
+        async (api, send) => {
+          const all = await send(api, 'catalogs', {});
+          if (!all.ok) return all;
+          const found = all.value.find((c) => c.name === name);
+          if (!found?.summary) {
+            const names = all.value.map((c) => c.name);
+            return { ok: false as const, error: { code: 'not-found' as const, message: `No catalog "${name}"${names.length > 0 ? ` (there are: ${names.join(', ')})` : ''}.` } };
+          }
+          return { ok: true as const, value: found.summary };
+        },
         formatCatalogImport,
       ),
     );
@@ -219,10 +250,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   program
     .command('substitutes')
     .description('products like this one: same-function, same-look, product-not-scene or balanced')
-    .argument('<product>', 'item id, catalog key (demo:2) or row id')
+    .argument('<product>', 'catalog and key (demo:2), or a key only one catalog has')
     .option('--preset <name>', `one of ${SUBSTITUTE_PRESETS.join(', ')}`, 'balanced')
     .option('--weights <list>', 'your own weights, as text=0.6,colour=0.4 (instead of a preset)')
-    .option('--where <conditions>', 'field conditions, as "category = toaster and price <= 50"')
+    .option('--where <conditions>', 'field conditions: "category = stainless steel and price <= 50", "colour in (red, navy) or brand = Acme"')
     .option('--k <n>', 'number of results', '10')
     .action((product: string, opts: { preset: string; weights?: string; where?: string; k: string }) =>
       call(

@@ -3,7 +3,7 @@ import type { DesktopApi } from '../../preload/contract.js';
 import { notFound } from '../engine/errors.js';
 import type { PictureFiles } from './app-protocol.js';
 
-const CATALOG_EXTENSIONS = ['csv', 'tsv', 'txt', 'json', 'jsonl', 'ndjson'];
+const CATALOG_EXTENSIONS = ['csv', 'tsv', 'txt', 'json', 'jsonl', 'ndjson', 'xml'];
 
 /** The desktop-only actions, all by item id: the page never hands main a path to open. */
 export function desktopActions(deps: {
@@ -30,7 +30,7 @@ export function desktopActions(deps: {
       const result = await open({
         title: 'Import a product catalog',
         properties: ['openFile'],
-        filters: [{ name: 'Catalogs (CSV, TSV, JSON, JSON Lines)', extensions: CATALOG_EXTENSIONS }],
+        filters: [{ name: 'Catalogs (CSV, TSV, JSON, JSON Lines, XML feeds)', extensions: CATALOG_EXTENSIONS }],
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },

@@ -109,7 +109,8 @@ export function startDesktopApp(electron: ElectronApi, options: DesktopAppOption
             importCatalog: () => {
               desktop
                 .pickCatalog()
-                .then((file) => (file ? library.api.importCatalog({ file }) : undefined))
+                // The window shows the file's columns first, so the user can check what each one is.
+                .then((file) => file && forward({ type: 'open-catalog', file }))
                 .catch(report);
             },
           },

@@ -47,6 +47,10 @@ export const METHODS = {
   compare: method(S.CompareRequestSchema).returns<R.CompareResponse>(),
   /** Imports (or re-imports) a product catalog (a job). */
   importCatalog: method(S.CatalogImportRequestSchema).returns<R.CatalogImportSummary>(),
+  /** A catalog's first rows and the mapping an import would use (guessed, or saved with it). */
+  previewCatalog: method(S.CatalogPreviewRequestSchema).returns<R.CatalogPreview>(),
+  /** Imported catalogs in full: mapping, columns, and the last import's rows that could not be read. */
+  catalogs: method(S.EmptyRequestSchema).returns<R.CatalogDetail[]>(),
   /** Products like this one, weighted by a preset or by hand, with field conditions. */
   substitutes: method(S.SubstitutesRequestSchema).returns<R.SubstitutesResponse>(),
   /** One item in full, for the detail pane. */
@@ -94,7 +98,9 @@ export type FinderEvent =
   | { type: 'job-progress'; progress: R.JobProgress }
   /** Items were added, changed or removed: lists and results may be out of date. */
   | { type: 'library-changed' }
-  | { type: 'problem'; message: string };
+  | { type: 'problem'; message: string }
+  /** The desktop menu chose a catalog file: the UI opens its import window. */
+  | { type: 'open-catalog'; file: string };
 
 export interface ApiError {
   code: ErrorCode;

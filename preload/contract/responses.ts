@@ -8,6 +8,8 @@ export interface SearchHit {
   /** Absolute file path for photos; null for products without an image. */
   path: string | null;
   title: string | null;
+  /** A product's catalog and key ("shop:A17"); null for photos. */
+  key: string | null;
   status: ItemStatus;
   score: number;
   breakdown: Breakdown;
@@ -114,6 +116,26 @@ export interface StatusResponse {
   errorGroups: ErrorGroup[];
   /** Which image file types this installation can decode (by extension, without the dot). */
   formats: Record<string, boolean>;
+  /** Imported catalogs, with what their last import could not read. */
+  catalogs: CatalogStatus[];
+}
+
+export interface CatalogStatus {
+  name: string;
+  file: string;
+  products: number;
+  /** When it was last imported (ms since the epoch); null for catalogs imported by older versions. */
+  importedAt: number | null;
+  /** Rows of the last import that could not be read, and rows with a problem. */
+  unreadable: number;
+  problems: number;
+}
+
+/** A catalog in full: its mapping, its columns and its last import's summary. */
+export interface CatalogDetail extends CatalogStatus {
+  mapping: CatalogMapping | null;
+  columns: string[];
+  summary: CatalogImportSummary | null;
 }
 
 export interface ModelStatus {
@@ -180,20 +202,68 @@ export interface IndexSummary {
   error: string | null;
 }
 
+/** Which column holds what, as an import used it. */
+export interface CatalogMapping {
+  /** The export format recognised from the header ("Shopify product CSV"), when one was. */
+  format: string | null;
+  id: string;
+  name: string | null;
+  image: string | null;
+  colour: string | null;
+  category: string | null;
+  price: string | null;
+  brand: string | null;
+  description: string | null;
+  /** Columns whose words make the product's text (never links or file paths). */
+  text: string[];
+  /** Columns kept with each product, for the detail pane and filters. */
+  fields: string[];
+  /** The column that takes a row's extra fields; null: such rows are refused. */
+  overflow: string | null;
+}
+
 export interface CatalogImportSummary {
   catalog: string;
   /** cancelled: the rows read so far are in; nothing was removed. */
   state: 'done' | 'cancelled';
   file: string;
+  /** Rows read (good or not). */
   rows: number;
   added: number;
   updated: number;
   unchanged: number;
   removed: number;
-  /** Rows not imported (no id, duplicate id). */
+  /** Rows read but not imported (no id, duplicate id). */
   skipped: number;
+  /** Rows that could not be read at all: their line, why, and their text as the file has it. */
+  unreadable: { line: number; reason: string; raw: string }[];
+  /** Reading stopped before the end of the file (a quote never closed): the rows before it are in, none was removed. */
+  stopped: { line: number; reason: string } | null;
+  /** The mapping the import used (guessed, saved with the catalog, or given). */
+  mapping: CatalogMapping;
+  /** Said once for the whole catalog: roles no column was found for, colour names not known (with counts). */
+  warnings: string[];
   /** What went wrong per row (line in the file), imported or not. */
   problems: { line: number; id: string | null; reason: string }[];
+  /** Pictures given as links, with fetching asked for: how many came, were cached already, failed. */
+  pictures: { fetched: number; cached: number; failed: number } | null;
+}
+
+export interface CatalogPreview {
+  file: string;
+  /** The catalog's name (the prefix of its product keys). */
+  catalog: string;
+  columns: string[];
+  /** The first rows, as the file has them. */
+  rows: { line: number; values: Record<string, string | number | boolean | null> }[];
+  /** The rows of the preview that could not be read. */
+  unreadable: { line: number; reason: string; raw: string }[];
+  mapping: CatalogMapping;
+  /** Where the mapping came from: guessed now, or saved by an earlier import of this catalog. */
+  source: 'guessed' | 'saved';
+  warnings: string[];
+  /** How many picture values are links (so the window can offer to fetch them). */
+  pictureLinks: number;
 }
 
 export interface WeightPresetsResponse {
@@ -203,7 +273,7 @@ export interface WeightPresetsResponse {
 }
 
 export interface SubstitutesResponse extends RankedResponse {
-  product: { id: number; title: string | null };
+  product: { id: number; title: string | null; key: string | null };
   weights: Partial<Record<Space, number>>;
 }
 

@@ -8,13 +8,28 @@ export const SpaceSchema = z.enum(SPACES);
 export const ItemKindSchema = z.enum(ITEM_KINDS);
 export const ItemStatusSchema = z.enum(ITEM_STATUSES);
 
-/** One condition on a product field: category = "stainless steel", price <= 50. */
-export const WhereConditionSchema = z.strictObject({
-  field: z.string().min(1).max(200),
-  op: z.enum(WHERE_OPS),
-  value: z.union([z.string(), z.number()]),
-});
+/**
+ * One condition on a product field: category = "stainless steel", price <= 50, colour in
+ * (red, blue). The field is a role (name, category, colour, price, brand, ...: the column the
+ * catalog's mapping gave it) or a column of a catalog. =, != and in compare text without
+ * case; <, <=, > and >= compare numbers, and need a number.
+ */
+const WhereValueSchema = z.union([z.string().max(1000), z.number()]);
+export const WhereConditionSchema = z
+  .strictObject({
+    field: z.string().min(1).max(200),
+    op: z.enum(WHERE_OPS),
+    value: z.union([WhereValueSchema, z.array(WhereValueSchema).min(1).max(100)]),
+  })
+  .refine((c) => (c.op === 'in') === Array.isArray(c.value), { message: '"in" takes a list of values, and only "in" does' })
+  .refine((c) => !['<', '<=', '>', '>='].includes(c.op) || typeof c.value === 'number', { message: '<, <=, > and >= compare numbers: give a number' });
 export type WhereCondition = z.infer<typeof WhereConditionSchema>;
+/** Either of several groups of conditions ("or"): each group holds when all its conditions do. */
+export const WhereAnySchema = z.strictObject({ any: z.array(z.array(WhereConditionSchema).min(1).max(MAX_CONDITIONS)).min(1).max(MAX_CONDITIONS) });
+export type WhereAny = z.infer<typeof WhereAnySchema>;
+/** Conditions that must all hold; one of them may be an "or" of groups. */
+export const WhereSchema = z.array(z.union([WhereConditionSchema, WhereAnySchema])).max(MAX_CONDITIONS);
+export type Where = z.infer<typeof WhereSchema>;
 
 export const VectorTermSchema = z.strictObject({
   space: SpaceSchema,
@@ -34,7 +49,7 @@ export const SearchFiltersSchema = z.strictObject({
   after: z.number().optional(),
   before: z.number().optional(),
   /** Conditions on product fields, all of which must hold: category = toaster, price <= 50. */
-  where: z.array(WhereConditionSchema).max(MAX_CONDITIONS).optional(),
+  where: WhereSchema.optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
@@ -128,15 +143,52 @@ export const RetryErrorsRequestSchema = z.strictObject({
   ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
 });
 
+const ColumnSchema = z.string().min(1).max(500);
+/**
+ * Which column of a catalog holds what: one column per role (null: none), the columns whose
+ * words make the product's text, the columns kept for filters, and the column that takes a
+ * row's extra fields (an unquoted comma in a name). Left-out keys are guessed.
+ */
+export const CatalogMappingSchema = z.strictObject({
+  id: ColumnSchema.optional(),
+  name: ColumnSchema.nullable().optional(),
+  image: ColumnSchema.nullable().optional(),
+  colour: ColumnSchema.nullable().optional(),
+  category: ColumnSchema.nullable().optional(),
+  price: ColumnSchema.nullable().optional(),
+  brand: ColumnSchema.nullable().optional(),
+  description: ColumnSchema.nullable().optional(),
+  text: z.array(ColumnSchema).max(500).optional(),
+  fields: z.array(ColumnSchema).max(500).optional(),
+  overflow: ColumnSchema.nullable().optional(),
+});
+export type CatalogMappingRequest = z.infer<typeof CatalogMappingSchema>;
+
 export const CatalogImportRequestSchema = z.strictObject({
   file: z.string().min(1).optional(),
   /** The demo catalog shipped with Semblance, instead of a file. */
   demo: z.boolean().optional(),
   name: z.string().min(1).max(100).optional(),
-  /** A JSON mapping file naming the columns: {"id": "sku", "image": "picture", "text": [...]}. */
+  /** A YAML or JSON mapping file naming the columns: {"id": "sku", "image": "picture", "text": [...]}. */
   mappingFile: z.string().min(1).optional(),
+  /** The mapping itself (the import window's role pickers); wins over a mapping file. */
+  mapping: CatalogMappingSchema.optional(),
+  /** Download pictures given as http(s) links into a cache beside the library. */
+  fetchImages: z.boolean().optional(),
+  /** Let relative picture paths climb out of the catalog's folder ("../photos/a.jpg"). */
+  allowOutsidePictures: z.boolean().optional(),
+});
+
+/** The first rows of a catalog and the mapping Semblance would use, before importing it. */
+export const CatalogPreviewRequestSchema = z.strictObject({
+  file: z.string().min(1),
+  name: z.string().min(1).max(100).optional(),
+  mapping: CatalogMappingSchema.optional(),
+  mappingFile: z.string().min(1).optional(),
+  rows: z.number().int().min(1).max(100).optional(),
 });
 export type CatalogImportRequest = z.infer<typeof CatalogImportRequestSchema>;
+export type CatalogPreviewRequest = z.infer<typeof CatalogPreviewRequestSchema>;
 
 export const WeightsSchema = z.partialRecord(SpaceSchema, z.number().min(-10).max(10));
 
@@ -156,12 +208,15 @@ export const SaveWeightPresetRequestSchema = z.strictObject({
 export type SaveWeightPresetRequest = z.infer<typeof SaveWeightPresetRequestSchema>;
 
 export const SubstitutesRequestSchema = z.strictObject({
-  /** Item id, catalog key ("shop:A17") or a row id unique across catalogs. */
-  product: z.string().min(1),
+  /**
+   * A product: its catalog and key ("shop:A17"), its key alone when only one catalog has it,
+   * or its item id as a number. A text that is both an item id and a key is refused.
+   */
+  product: z.union([z.string().min(1).max(1000), z.number().int().positive()]),
   preset: z.enum(SUBSTITUTE_PRESETS).optional(),
   weights: z.partialRecord(SpaceSchema, z.number()).optional(),
   /** Conditions on fields: as text for the CLI ("category = toaster and price <= 50"), or as conditions. */
-  where: z.union([z.string().max(1000), z.array(WhereConditionSchema).max(MAX_CONDITIONS)]).optional(),
+  where: z.union([z.string().max(1000), WhereSchema]).optional(),
   k: KSchema.optional(),
 });
 export type SubstitutesRequest = z.input<typeof SubstitutesRequestSchema>;
@@ -175,7 +230,7 @@ export const BrowseRequestSchema = z.strictObject({
   label: z.string().min(1).optional(),
   statuses: z.array(ItemStatusSchema).min(1).optional(),
   /** Conditions on product fields, all of which must hold. */
-  where: z.array(WhereConditionSchema).max(MAX_CONDITIONS).optional(),
+  where: WhereSchema.optional(),
   sort: z.enum(['date', 'name']).optional(),
   offset: z.number().int().min(0).optional(),
   limit: z.number().int().min(1).max(MAX_PAGE).optional(),

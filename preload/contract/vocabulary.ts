@@ -50,7 +50,10 @@ export const MAX_PAGE = 500;
 
 /** Most conditions one request may carry. */
 export const MAX_CONDITIONS = 50;
-export const WHERE_OPS = ['=', '!=', '<', '<=', '>', '>='] as const;
+export const WHERE_OPS = ['=', '!=', '<', '<=', '>', '>=', 'in'] as const;
+/** The roles a catalog column can stand for; filters may name a role instead of a column. */
+export const CATALOG_ROLES = ['id', 'name', 'image', 'colour', 'category', 'price', 'brand', 'description'] as const;
+export type CatalogRole = (typeof CATALOG_ROLES)[number];
 
 /** Every long task is a job of one of these kinds. */
 export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download'] as const;

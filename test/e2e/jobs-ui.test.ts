@@ -54,6 +54,7 @@ test(
       await page.getByRole('button', { name: 'Import catalog…' }).click();
       await page.getByLabel('Import catalog: path').fill(many);
       await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByRole('dialog', { name: 'Import catalog' }).getByRole('button', { name: 'Import', exact: true }).click();
       const row = page.getByTestId('job-catalog-import');
       await row.getByText(/of 100,000 rows/).waitFor({ timeout: 30_000 });
       assert.equal(await row.getByRole('progressbar').count(), 1);

@@ -63,6 +63,16 @@ test(
       await page.getByRole('button', { name: 'Import catalog…' }).click();
       await page.getByLabel('Import catalog: path').fill(csv);
       await page.getByRole('button', { name: 'Import', exact: true }).click();
+      // The import window: the first rows, each column's role guessed.
+      const window = page.getByRole('dialog', { name: 'Import catalog' });
+      await window.getByRole('cell', { name: 'Kettle', exact: true }).waitFor();
+      assert.equal(await window.getByLabel('Role of the column sku').inputValue(), 'id');
+      assert.equal(await window.getByLabel('Role of the column name').inputValue(), 'name');
+      assert.equal(await window.getByLabel('Role of the column image').inputValue(), 'image');
+      assert.equal(await window.getByLabel('Role of the column colour').inputValue(), 'colour');
+      assert.equal(await window.getByLabel('Role of the column price').inputValue(), 'price');
+      await screenshot(page, 'power-00-import-window');
+      await window.getByRole('button', { name: 'Import', exact: true }).click();
       await page.getByRole('heading', { name: 'Products' }).waitFor();
       await page.getByTestId('result-count').filter({ hasText: '6 items' }).waitFor();
       await screenshot(page, 'power-01-products');

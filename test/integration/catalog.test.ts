@@ -4,6 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Engine } from '../../main/engine/engine.js';
 import { SemblanceError } from '../../main/engine/errors.js';
+import { swatchDescriptor } from '../../main/engine/embed/colour-descriptor.js';
+import { exactDot } from '../../main/engine/vector/unit-vector.js';
 import { libraryEngine } from '../helpers/library.js';
 import { writeShopCatalog } from '../helpers/shop-catalog.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -64,7 +66,7 @@ test('re-import updates changed rows only, adds new ones and removes the ones th
   fs.writeFileSync(other, JSON.stringify([{ id: 'T1', title: 'Toaster oven', colour: 'black' }]));
   assert.equal((await engine.importCatalog({ file: other })).added, 1);
   assert.equal(engine.store.countItems().byKind.product, 7);
-  await assert.rejects(engine.substitutes({ product: 'T1' }), /in several catalogs \((shop:T1, other:T1|other:T1, shop:T1)\)/);
+  await assert.rejects(engine.substitutes({ product: 'T1' }), /"T1" could be item #\d+, Toaster.* or item #\d+, Toaster.*: name the product by its catalog and key \(shop:T1 or other:T1\)/);
 });
 
 test('bad catalogs and rows: clear reasons, nothing lost that could be kept', async (t) => {
@@ -88,8 +90,9 @@ test('bad catalogs and rows: clear reasons, nothing lost that could be kept', as
     'rows.jsonl',
     [
       { id: 'a', name: 'Red toaster', image: 'gone.png', colour: 'red' },
-      { id: 'b', name: 'Blue toaster', image: 'broken.png', colour: 'blurple' },
+      { id: 'b', name: 'Blue toaster', image: 'broken.png', colour: 'glorpish' },
       { id: 'c', name: 'Web toaster', image: 'https://example.com/t.png' },
+      { id: 'd', name: 'Sneaky toaster', image: '../../../etc/passwd', colour: 'Navy Blue' },
       { id: 'a', name: 'Duplicate' },
       { name: 'No id at all' },
     ]
@@ -97,14 +100,20 @@ test('bad catalogs and rows: clear reasons, nothing lost that could be kept', as
       .join('\n'),
   );
   const summary = await engine.importCatalog({ file: rows });
-  assert.deepEqual([summary.added, summary.skipped], [3, 2]);
+  assert.deepEqual([summary.added, summary.skipped], [4, 2]);
   const reasons = summary.problems.map((p) => `${p.line}: ${p.reason}`).join('\n');
-  assert.match(reasons, /1: image gone\.png not found next to the catalog; imported with its text and colour/);
-  assert.match(reasons, /2: Unknown colour "blurple"/);
-  assert.match(reasons, /2: image broken\.png: not an image format Semblance can read/);
-  assert.match(reasons, /3: image https:\/\/example\.com\/t\.png is a URL; Semblance works offline/);
-  assert.match(reasons, /4: duplicate id \(first on line 1\); row skipped/);
-  assert.match(reasons, /5: no value in the id column "id"; row skipped/);
+  assert.match(reasons, /1: picture gone\.png not found next to the catalog; imported with its words and colour/);
+  assert.match(reasons, /2: picture broken\.png: not an image format Semblance can read/);
+  assert.match(reasons, /3: picture https:\/\/example\.com\/t\.png is a link; import with "fetch pictures" \(--fetch-images\) to download it/);
+  assert.match(reasons, /4: picture \.\.\/\.\.\/\.\.\/etc\/passwd lies outside the catalog's folder; it was not opened/);
+  assert.match(reasons, /5: duplicate id \(first on line 1\); row skipped/);
+  assert.match(reasons, /6: no value in the id column "id"; row skipped/);
+  // An unknown colour name is said once for the catalog, with its count; "Navy Blue" is known.
+  assert.deepEqual(summary.warnings.filter((w) => /Colour names not known/.test(w)), ['Colour names not known, so those products\' colours come from their pictures: "glorpish" (1 row).']);
+  const d = engine.store.itemIdByCatalogKey('rows:d') as number;
+  const navy = swatchDescriptor('navy');
+  const swatch = engine.store.readVectors('colour', [d]).get(d) as Float32Array;
+  assert.ok(exactDot(swatch, navy) > 0.95, `Navy Blue has a navy swatch (cosine ${exactDot(swatch, navy).toFixed(3)})`);
   // The product without a usable image still has its words and its colour.
   const a = engine.store.itemIdByCatalogKey('rows:a') as number;
   assert.ok(engine.store.readVectors('text', [a]).has(a) && engine.store.readVectors('colour', [a]).has(a));
@@ -128,7 +137,7 @@ test('a 100,000-row catalog streams row by row, with line numbers for messages',
   for (let i = 0; i < 100_000; i++) stream.write(`${i};"Product ${i}, model ${i % 7}";${(i % 100) + 0.5}\n`);
   await new Promise((resolve) => stream.end(resolve));
   let rows = 0;
-  let last: { line: number; values: Record<string, unknown> } | undefined;
+  let last: unknown;
   const heapBefore = process.memoryUsage().heapUsed;
   let heapPeak = heapBefore;
   for await (const row of readCatalog(file)) {
@@ -137,7 +146,8 @@ test('a 100,000-row catalog streams row by row, with line numbers for messages',
     if (rows % 10_000 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   }
   assert.equal(rows, 100_000);
-  assert.deepEqual(last, { line: 100_001, values: { sku: 99_999, name: 'Product 99999, model 4', price: 99.5 } });
+  // Values are kept as the file wrote them: text, never cast.
+  assert.deepEqual(last, { kind: 'row', line: 100_001, values: { sku: '99999', name: 'Product 99999, model 4', price: '99.5' } });
   t.diagnostic(`heap growth while reading 100k rows: ${((heapPeak - heapBefore) / 2 ** 20).toFixed(1)} MB`);
 });
 
@@ -166,7 +176,8 @@ test("columns named like Semblance's own bookkeeping (catalog, rowHash, catalogF
       'S1,Toaster,spring 2024,my-hash-1,aisle 3,legacy-17,none\n' +
       'S2,Kettle,autumn 2023,my-hash-2,aisle 5,legacy-18,none\n',
   );
-  const summary = await engine.importCatalog({ file: csv, name: 'shop' });
+  // Both sku and id could be the key: this catalog's key is sku, so its mapping says so.
+  const summary = await engine.importCatalog({ file: csv, name: 'shop', mapping: { id: 'sku' } });
   assert.deepEqual([summary.added, summary.problems.length], [2, 0]);
   const detail = await engine.item({ id: engine.store.itemIdByCatalogKey('shop:S1') as number });
   assert.deepEqual(detail.fields, { name: 'Toaster', catalog: 'spring 2024', rowHash: 'my-hash-1', catalogFolder: 'aisle 3', id: 'legacy-17', imageError: 'none' });
@@ -174,7 +185,9 @@ test("columns named like Semblance's own bookkeeping (catalog, rowHash, catalogF
   // Filters read the user's columns, and a re-import sees the rows unchanged (its hash is its own).
   const kettle = await engine.substitutes({ product: 'shop:S1', preset: 'same-function', where: [{ field: 'catalog', op: '=', value: 'autumn 2023' }] });
   assert.deepEqual(kettle.results.map((r) => r.title), ['Kettle']);
+  // Re-imported without a mapping, the one saved with the catalog is used again.
   const again = await engine.importCatalog({ file: csv, name: 'shop' });
+  assert.equal(again.mapping.id, 'sku');
   assert.deepEqual([again.unchanged, again.updated], [2, 0]);
 });
 
@@ -185,6 +198,8 @@ test('substitutes take structured conditions: a value with spaces needs no quoti
   await engine.importCatalog({ file: csv });
   const steel = await engine.substitutes({ product: 'shop:T1', preset: 'same-function', where: [{ field: 'category', op: '=', value: 'Stainless Steel' }] });
   assert.deepEqual(steel.results.map((r) => r.title), ['Kettle']);
-  // The CLI's text conditions say where they go wrong, as a position.
-  await assert.rejects(engine.substitutes({ product: 'shop:T1', where: 'category = stainless steel' }), (error: SemblanceError) => error.at === 'category = stainless '.length);
+  // Typed as text, a value with spaces needs no quotes either; a wrong one says where.
+  const typed = await engine.substitutes({ product: 'shop:T1', preset: 'same-function', where: 'category = stainless steel' });
+  assert.deepEqual(typed.results.map((r) => r.title), ['Kettle']);
+  await assert.rejects(engine.substitutes({ product: 'shop:T1', where: 'category = steel and price <= cheap' }), (error: SemblanceError) => error.at === 'category = steel and price <= '.length);
 });

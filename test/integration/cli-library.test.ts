@@ -32,7 +32,7 @@ test('the command line end to end: index, search, similar, classify, with the JS
   assert.equal(response.query, 'a photo of something red');
   assert.equal(response.results.length, 3);
   for (const hit of response.results) {
-    assert.deepEqual(Object.keys(hit).sort(), ['breakdown', 'id', 'kind', 'path', 'score', 'status', 'title']);
+    assert.deepEqual(Object.keys(hit).sort(), ['breakdown', 'id', 'key', 'kind', 'path', 'score', 'status', 'title']);
     assert.ok(hit.path?.startsWith(photos));
     assert.ok(Math.abs((hit.breakdown.clip ?? 0) - hit.score) < 1e-12);
   }

@@ -80,7 +80,8 @@ test('colour: images and swatches of the same colour are close, different colour
   const navy = swatchDescriptor('navy');
   assert.ok(dot(navy, navyImage) > dot(navy, yellowImage) + 0.3);
   assert.ok(dot(swatchDescriptor('#e6c814'), yellowImage) > dot(swatchDescriptor('#e6c814'), navyImage) + 0.3);
-  assert.throws(() => swatchDescriptor('blurple-ish'), /Unknown colour "blurple-ish"/);
+  assert.throws(() => swatchDescriptor('glorpish'), /Unknown colour "glorpish"/);
+  assert.throws(() => swatchDescriptor('Multi'), /"Multi" names no single colour/);
 });
 
 test('a large uniform background does not drown the colour of the subject', async (t) => {

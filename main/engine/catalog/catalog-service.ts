@@ -3,14 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { CatalogImportRequest, CatalogImportSummary, FinderApi } from '../../../preload/contract.js';
+import { CatalogMappingSchema, type CatalogImportRequest, type CatalogImportSummary, type CatalogMappingRequest, type CatalogPreviewRequest, type FinderApi } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import type { ModelService } from '../models/model-service.js';
 import type { LibraryStore } from '../store/library-store.js';
-import type { ColumnMapping } from './column-mapping.js';
-import { PRODUCT_SPACES, importCatalog } from './import-catalog.js';
+import { catalogDetails } from './catalog-details.js';
+import { PRODUCT_SPACES, importCatalog, previewCatalog } from './import-catalog.js';
 
 /** The demo catalog in resources/ (three folders above out/main/engine/catalog). */
 const DEMO_CATALOG = fileURLToPath(new URL('../../../../resources/demo-catalog/foods.csv', import.meta.url));
@@ -26,12 +26,22 @@ export class CatalogService {
 
   readonly api = {
     importCatalog: (request: CatalogImportRequest) => this.importCatalog(request),
-  } satisfies Pick<FinderApi, 'importCatalog'>;
+    catalogs: () => Promise.resolve(catalogDetails(this.store)),
+    previewCatalog: ({ mappingFile, mapping, ...request }: CatalogPreviewRequest) => {
+      const chosen = mapping ?? (mappingFile ? readMapping(mappingFile) : undefined);
+      return previewCatalog({ store: this.store, ...request, ...(chosen ? { mapping: chosen } : {}) });
+    },
+  } satisfies Pick<FinderApi, 'importCatalog' | 'previewCatalog' | 'catalogs'>;
+
+  /** Pictures fetched from catalogs' links live beside the database, one file per link. */
+  picturesDir(): string {
+    return path.join(path.dirname(this.store.file), 'catalog-pictures');
+  }
 
   private async importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary> {
     const file = request.demo ? DEMO_CATALOG : request.file;
     if (!file) throw badInput('Name a catalog file, or ask for the demo catalog.');
-    const mapping = request.mappingFile ? readMapping(request.mappingFile) : undefined;
+    const mapping = request.mapping ?? (request.mappingFile ? readMapping(request.mappingFile) : undefined);
     const name = request.name ?? (request.demo ? 'demo' : undefined);
     const summary = await this.jobs.run({
       kind: 'catalog-import',
@@ -46,6 +56,9 @@ export class CatalogService {
           job,
           ...(name ? { name } : {}),
           ...(mapping ? { mapping } : {}),
+          fetchImages: request.fetchImages ?? false,
+          allowOutsidePictures: request.allowOutsidePictures ?? false,
+          picturesDir: this.picturesDir(),
         });
       },
     }).result;
@@ -55,14 +68,24 @@ export class CatalogService {
 }
 
 /** A mapping file in YAML or JSON (YAML is a superset of JSON: one parser reads both). */
-function readMapping(file: string): Partial<ColumnMapping> {
+function readMapping(file: string): CatalogMappingRequest {
+  let mapping: unknown;
   try {
     // Loaded on first use: only an import with a mapping file needs a YAML parser.
     const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof Yaml;
-    const mapping = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
-    if (!mapping || typeof mapping !== 'object') throw new Error('expected keys such as id, image, text');
-    return mapping as Partial<ColumnMapping>;
+    mapping = parseYaml(fs.readFileSync(file, 'utf8')) as unknown;
   } catch (error) {
     throw badInput(`Cannot read the mapping file ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (!mapping || typeof mapping !== 'object') throw badInput(`The mapping file ${file} holds no mapping: expected keys such as id, name, image, text.`);
+  // The mapping an import prints (--print-mapping) names its format too: read back, it is ignored.
+  const { format: _format, ...rest } = mapping as Record<string, unknown>;
+  const parsed = CatalogMappingSchema.safeParse(rest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    const unknown = issue?.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}: use id, name, image, colour, category, price, brand, description, text, fields, overflow)` : '';
+    throw badInput(`The mapping file ${file} is not a mapping: ${where ? `${where}: ` : ''}${issue?.message ?? 'unreadable'}${unknown}.`);
+  }
+  return parsed.data;
 }

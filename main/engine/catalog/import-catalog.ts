@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SPACES, type CatalogImportSummary, type Space } from '../../../preload/contract.js';
+import { SPACES, type CatalogImportSummary, type CatalogMappingRequest, type CatalogPreview, type Space } from '../../../preload/contract.js';
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
+import { colourName } from '../embed/colour-names.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { badInput } from '../errors.js';
 import type { JobContext } from '../jobs/job.js';
-import type { ItemWrite, LibraryStore } from '../store/library-store.js';
-import { productText, resolveMapping, type ColumnMapping } from './column-mapping.js';
-import { readCatalog, type CatalogRow, type CatalogValue } from './read-catalog.js';
+import type { ItemWrite, LibraryStore, SavedCatalog } from '../store/library-store.js';
+import { ROLES, productText, resolveMapping, type ColumnMapping } from './column-mapping.js';
+import { DEFAULT_FETCH_LIMITS, fetchPictures, isLink, type FetchLimits } from './fetch-pictures.js';
+import { readCatalog, scanCatalog, type BadRow, type CatalogRecord, type CatalogRow, type CatalogValue } from './read-catalog.js';
 
 /** Products are embedded into every space: their words, their picture, its colours. */
 export const PRODUCT_SPACES: Space[] = [...SPACES];
 const BATCH = 32;
-const SAMPLE = 20;
+/** Rows read before the columns are guessed: enough to see what a column holds. */
+const SAMPLE = 50;
+/** Unreadable rows kept in a summary with their text (the count goes on past it). */
+const MAX_UNREADABLE_KEPT = 1000;
 
 export interface ImportOptions {
   store: LibraryStore;
@@ -23,36 +28,177 @@ export interface ImportOptions {
   file: string;
   /** The catalog's name, the prefix of its products' keys (default: the file name). */
   name?: string;
-  mapping?: Partial<ColumnMapping>;
+  /** Columns named by the user (the rest guessed); else the mapping saved by the last import. */
+  mapping?: CatalogMappingRequest;
+  /** Fetch pictures given as links into `picturesDir`. */
+  fetchImages?: boolean;
+  picturesDir?: string;
+  fetchLimits?: FetchLimits;
+  /** Relative picture paths may leave the catalog's folder. */
+  allowOutsidePictures?: boolean;
+}
+
+export function catalogName(file: string, name?: string): string {
+  const catalog = name ?? path.basename(file, path.extname(file));
+  if (!/^[\w.-]+$/.test(catalog)) throw badInput(`A catalog name holds letters, digits, '.', '_' and '-' only, not "${catalog}". Give one with --name.`);
+  return catalog;
+}
+
+/**
+ * The mapping to read a catalog with: the user's columns, else the one saved by the last
+ * import of this catalog (when its columns are all still in the file), with the rest guessed.
+ */
+function chooseMapping(columns: string[], sample: Record<string, CatalogValue>[], given: CatalogMappingRequest | undefined, saved: SavedCatalog | undefined, requireId = true) {
+  const savedFits = saved?.mapping && [saved.mapping.id, ...ROLES.map((r) => saved.mapping?.[r]), ...saved.mapping.text, ...saved.mapping.fields].every((c) => !c || columns.includes(c));
+  const override = given ?? (savedFits && saved?.mapping ? { ...saved.mapping } : undefined);
+  const { format: _format, ...request } = (override ?? {}) as CatalogMappingRequest & { format?: unknown };
+  const guess = resolveMapping(columns, sample, request, { requireId });
+  return { ...guess, source: given ? ('given' as const) : savedFits ? ('saved' as const) : ('guessed' as const) };
+}
+
+/** The catalog's first rows and the mapping an import would use: what the import window shows. */
+export async function previewCatalog(options: { store: LibraryStore; file: string; name?: string; mapping?: CatalogMappingRequest; rows?: number }): Promise<CatalogPreview> {
+  const file = path.resolve(options.file);
+  if (!fs.existsSync(file)) throw badInput(`There is no catalog at ${file}.`);
+  const catalog = catalogName(file, options.name);
+  const wanted = options.rows ?? 10;
+  const rows: CatalogRow[] = [];
+  const unreadable: BadRow[] = [];
+  let columns: string[] = [];
+  for await (const record of readCatalog(file)) {
+    if (record.kind === 'row') {
+      rows.push(record);
+      if (columns.length === 0) columns = Object.keys(record.values);
+    } else if (record.kind === 'bad') {
+      unreadable.push(record);
+      if (columns.length === 0 && record.misfit) columns = record.misfit.header;
+    } else break;
+    if (rows.length >= Math.max(wanted, SAMPLE)) break;
+  }
+  if (rows.length === 0) throw badInput(`${file} has no products that can be read${unreadable[0] ? ` (line ${unreadable[0].line}: ${unreadable[0].reason})` : ''}.`);
+  columns = [...new Set(rows.flatMap((r) => Object.keys(r.values)))];
+  const saved = options.store.catalogs().find((c) => c.name === catalog);
+  const { mapping, warnings, source } = chooseMapping(
+    columns,
+    rows.map((r) => r.values),
+    options.mapping,
+    saved,
+    false,
+  );
+  const pictureLinks = mapping.image ? rows.filter((r) => typeof r.values[mapping.image as string] === 'string' && isLink(r.values[mapping.image as string] as string)).length : 0;
+  return {
+    file,
+    catalog,
+    columns,
+    rows: rows.slice(0, wanted).map(({ line, values }) => ({ line, values })),
+    unreadable: unreadable.slice(0, wanted).map(({ line, reason, raw }) => ({ line, reason, raw })),
+    mapping,
+    source: source === 'saved' ? 'saved' : 'guessed',
+    warnings,
+    pictureLinks,
+  };
 }
 
 /**
  * Imports a product catalog, streaming its rows. Each product gets one embedding per kind of
  * attribute: its text attributes joined (text space, and clip's text tower when it has no
- * image), its image (visual, clip, colour) and its colour swatch (colour, in place of the
- * image's). Re-importing updates only rows whose content changed (a hash per row, image file
- * included) and removes products that left the catalog. Several catalogs live side by side.
+ * picture), its picture (visual, clip, colour) and its colour swatch (colour, in place of the
+ * picture's). A row that cannot be read is recorded with its line, reason and text, and the
+ * rest import. Re-importing updates only rows whose content changed (a hash per row, picture
+ * file included) and removes products that left the catalog, and only after a whole read.
+ * Several catalogs live side by side; each keeps the mapping it was imported with.
  */
 export async function importCatalog(options: ImportOptions): Promise<CatalogImportSummary> {
-  const { store, pool } = options;
+  const { store, pool, job } = options;
   const file = path.resolve(options.file);
   if (!fs.existsSync(file)) throw badInput(`There is no catalog at ${file}.`);
-  const catalog = options.name ?? path.basename(file, path.extname(file));
-  if (!/^[\w.-]+$/.test(catalog)) throw badInput(`A catalog name holds letters, digits, '.', '_' and '-' only, not "${catalog}".`);
+  const catalog = catalogName(file, options.name);
+  const folder = path.dirname(file);
+  // The whole file is checked as UTF-8 (and its rows counted) before a row is imported.
+  const total = await scanCatalog(file);
   const existing = store.catalogItems(catalog);
-  const summary: CatalogImportSummary = { catalog, file, state: 'done', rows: 0, added: 0, updated: 0, unchanged: 0, removed: 0, skipped: 0, problems: [] };
+  const saved = store.catalogs().find((c) => c.name === catalog);
+  const summary: CatalogImportSummary = {
+    catalog,
+    file,
+    state: 'done',
+    rows: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    removed: 0,
+    skipped: 0,
+    unreadable: [],
+    stopped: null,
+    mapping: null as unknown as ColumnMapping,
+    warnings: [],
+    problems: [],
+    pictures: options.fetchImages ? { fetched: 0, cached: 0, failed: 0 } : null,
+  };
+  let unreadableCount = 0;
+  let continuations = 0;
+  const unknownColours = new Map<string, number>();
+  const noColour = new Map<string, number>();
   const seen = new Map<string, number>();
   let mapping: ColumnMapping | null = null;
+  let columns: string[] = [];
+  const buffered: CatalogRecord[] = [];
   let pending: CatalogRow[] = [];
+  const signal = job?.signal ?? new AbortController().signal;
+
+  const unreadable = (bad: BadRow): void => {
+    unreadableCount++;
+    if (summary.unreadable.length < MAX_UNREADABLE_KEPT) summary.unreadable.push({ line: bad.line, reason: bad.reason, raw: bad.raw });
+  };
+
+  /** A row with extra fields, when the mapping names the column they belong to. */
+  const mend = (bad: BadRow): CatalogRow | null => {
+    const misfit = bad.misfit;
+    if (!misfit || !mapping?.overflow || misfit.fields.length <= misfit.header.length) return null;
+    const at = misfit.header.indexOf(mapping.overflow);
+    if (at < 0) return null;
+    const extra = misfit.fields.length - misfit.header.length;
+    const fields = [...misfit.fields.slice(0, at), misfit.fields.slice(at, at + extra + 1).join(misfit.delimiter), ...misfit.fields.slice(at + extra + 1)];
+    return { kind: 'row', line: bad.line, values: Object.fromEntries(misfit.header.map((column, i) => [column, fields[i] ?? ''])) };
+  };
+
+  const take = async (record: CatalogRecord): Promise<void> => {
+    if (record.kind === 'stopped') {
+      summary.stopped = { line: record.line, reason: record.reason };
+      return;
+    }
+    summary.rows++;
+    const row = record.kind === 'row' ? record : mend(record);
+    if (!row) return unreadable(record as BadRow);
+    pending.push(row);
+    if (pending.length >= BATCH) await flush();
+  };
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0 || !mapping) return;
-    await importBatch(pending, mapping);
+    const rows = pending;
     pending = [];
+    await importBatch(rows, mapping);
+    job?.report(summary.rows, total === null ? null : Math.max(total, summary.rows), null);
+  };
+
+  const decide = (): void => {
+    const good = buffered.filter((r): r is CatalogRow => r.kind === 'row');
+    columns = good.length > 0 ? [...new Set(good.flatMap((r) => Object.keys(r.values)))] : (buffered.find((r): r is BadRow => r.kind === 'bad' && Boolean(r.misfit))?.misfit?.header ?? []);
+    if (columns.length === 0) return;
+    const chosen = chooseMapping(
+      columns,
+      good.map((r) => r.values),
+      options.mapping,
+      saved,
+    );
+    mapping = chosen.mapping;
+    summary.mapping = mapping;
+    summary.warnings.push(...chosen.warnings);
   };
 
   async function importBatch(rows: CatalogRow[], map: ColumnMapping): Promise<void> {
-    const work: { row: CatalogRow; id: string; key: string; hash: string; image: string | null; imageError: string | null }[] = [];
+    const work: { row: CatalogRow; id: string; key: string; picture: string | null; link: string | null; pictureError: string | null }[] = [];
     for (const row of rows) {
       const id = String(row.values[map.id] ?? '').trim();
       if (!id) {
@@ -61,68 +207,95 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
         continue;
       }
       const first = seen.get(id);
+      // Exports list a product's variants and extra pictures as rows of its id with no name.
+      if (first !== undefined && map.name && String(row.values[map.name] ?? '').trim() === '') {
+        continuations++;
+        summary.skipped++;
+        continue;
+      }
       if (first !== undefined) {
         summary.problems.push({ line: row.line, id, reason: `duplicate id (first on line ${first}); row skipped` });
         summary.skipped++;
         continue;
       }
       seen.set(id, row.line);
-      const { image, imageError } = imageOf(row.values, map, file);
-      const stat = image ? fs.statSync(image, { throwIfNoEntry: false }) : undefined;
+      work.push({ row, id, key: `${catalog}:${id}`, ...pictureOf(row.values, map, folder, options) });
+    }
+    // Links are fetched (or found in the cache) before the rows are hashed: a changed picture is a changed row.
+    const links = work.filter((w) => w.link).map((w) => w.link as string);
+    if (links.length > 0 && options.fetchImages) {
+      const dir = options.picturesDir ?? path.join(folder, '.semblance-pictures');
+      const fetched = await fetchPictures(links, dir, signal, options.fetchLimits ?? DEFAULT_FETCH_LIMITS);
+      for (const w of work) {
+        const result = w.link ? fetched.get(w.link) : undefined;
+        if (!result || !summary.pictures) continue;
+        if (result.ok) {
+          w.picture = result.file;
+          summary.pictures[result.cached ? 'cached' : 'fetched']++;
+        } else {
+          w.pictureError = `picture ${w.link}: ${result.reason}`;
+          summary.pictures.failed++;
+        }
+      }
+    }
+    // What makes a product: its row and the columns read for it (not where extra fields go, nor the format's name).
+    const { overflow: _overflow, format: _format, ...used } = map;
+    const hashed = work.flatMap((w) => {
+      const stat = w.picture ? fs.statSync(w.picture, { throwIfNoEntry: false }) : undefined;
       const hash = createHash('sha256')
-        .update(JSON.stringify(row.values))
+        .update(JSON.stringify(w.row.values))
+        .update(JSON.stringify(used))
         .update(stat ? `${stat.size}:${stat.mtimeMs}` : '')
         .digest('hex');
-      const key = `${catalog}:${id}`;
-      if (existing.get(key)?.rowHash === hash) {
+      if (existing.get(w.key)?.rowHash === hash) {
         summary.unchanged++;
-        continue;
+        return [];
       }
-      work.push({ row, id, key, hash, image, imageError });
-    }
-    if (work.length === 0) return;
+      return [{ ...w, hash }];
+    });
+    if (hashed.length === 0) return;
 
-    const withImage = work.filter((w) => w.image && !w.imageError);
+    const withPicture = hashed.filter((w) => w.picture && !w.pictureError);
     const images = await pool.embedImages(
-      withImage.map((w) => w.image as string),
+      withPicture.map((w) => w.picture as string),
       ['visual', 'clip', 'colour'],
     );
-    const imageVectors = new Map(withImage.map((w, i) => [w, images[i]]));
-    const texts = work.map((w) => productText(w.row.values, map) || w.id);
+    const imageVectors = new Map(withPicture.map((w, i) => [w, images[i]]));
+    const texts = hashed.map((w) => productText(w.row.values, map) || w.id);
     const textVectors = await pool.embedTexts(texts, 'text');
     const clipTexts = await pool.embedTexts(texts, 'clip');
 
-    const writes: ItemWrite[] = work.map((w, i) => {
+    const writes: ItemWrite[] = hashed.map((w, i) => {
       const result = imageVectors.get(w);
-      let imageError = w.imageError;
-      if (result && !result.ok) imageError = `image ${path.relative(path.dirname(file), w.image as string)}: ${result.reason}`;
+      let pictureError = w.pictureError;
+      if (result && !result.ok) pictureError = `picture ${path.relative(folder, w.picture as string)}: ${result.reason}`;
       const vectors: ItemWrite['vectors'] = { text: textVectors[i] as Float32Array };
       if (result?.ok) Object.assign(vectors, result.vectors);
       else vectors.clip = clipTexts[i] as Float32Array; // no picture: its words stand in clip's space
       const swatch = map.colour ? w.row.values[map.colour] : null;
       if (typeof swatch === 'string' && swatch.trim()) {
-        try {
-          vectors.colour = swatchDescriptor(swatch);
-        } catch (error) {
-          summary.problems.push({ line: w.row.line, id: w.id, reason: error instanceof Error ? error.message : String(error) });
-        }
+        const named = colourName(swatch);
+        const tally = named.kind === 'none' ? noColour : named.kind === 'unknown' ? unknownColours : null;
+        if (tally) tally.set(swatch.trim(), (tally.get(swatch.trim()) ?? 0) + 1);
+        else vectors.colour = swatchDescriptor(swatch);
       }
-      if (imageError) summary.problems.push({ line: w.row.line, id: w.id, reason: `${imageError}; imported with its text and colour` });
+      if (pictureError) summary.problems.push({ line: w.row.line, id: w.id, reason: `${pictureError}; imported with its words and colour` });
       if (existing.has(w.key)) summary.updated++;
       else summary.added++;
       return {
         item: {
           kind: 'product',
           catalogKey: w.key,
-          title: map.name ? String(w.row.values[map.name] ?? w.id) : w.id,
+          title: map.name ? String(w.row.values[map.name] ?? '').trim() || w.id : w.id,
           // The user's fields exactly as the file has them; Semblance's own facts go in columns.
-          attributes: fields(w.row.values, map),
+          attributes: fieldsOf(w.row.values, map),
+          roles: Object.fromEntries(ROLES.map((role) => [role, valueOf(w.row.values, map[role])])),
           catalog,
-          catalogFolder: path.dirname(file),
+          catalogFolder: folder,
           rowId: w.id,
           rowHash: w.hash,
-          picture: w.image,
-          pictureError: imageError,
+          picture: pictureError ? null : w.picture,
+          pictureError,
           status: 'ok',
           error: null,
         },
@@ -133,85 +306,91 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     store.writeItems(writes);
   }
 
-  const { job } = options;
-  const total = job ? await estimateRows(file) : null;
-  const sample: CatalogRow[] = [];
-  for await (const row of readCatalog(file)) {
+  for await (const record of readCatalog(file)) {
     // Cancelled: the batches written so far stay; nothing is removed, since the rest was not read.
-    if (job?.signal.aborted) {
+    if (signal.aborted) {
       summary.state = 'cancelled';
       break;
     }
-    summary.rows++;
     if (!mapping) {
-      sample.push(row);
-      if (sample.length < SAMPLE) continue;
-      mapping = mappingFor(sample, options.mapping);
-      pending.push(...sample);
+      buffered.push(record);
+      if (buffered.filter((r) => r.kind === 'row').length < SAMPLE && record.kind !== 'stopped') continue;
+      decide();
+      for (const early of buffered.splice(0)) await take(early);
     } else {
-      pending.push(row);
+      await take(record);
     }
-    if (pending.length >= BATCH) {
-      await flush();
-      job?.report(summary.rows, total === null ? null : Math.max(total, summary.rows), null);
-    }
+    if (summary.stopped) break;
   }
-  if (summary.state === 'cancelled') {
-    if (!mapping && sample.length > 0) pending.push(...sample.splice(0));
-    mapping ??= pending.length > 0 ? mappingFor(pending, options.mapping) : null;
-    await flush();
-    return summary;
+  if (!mapping && buffered.length > 0) {
+    decide();
+    for (const early of buffered.splice(0)) await take(early);
   }
-  if (!mapping && sample.length > 0) {
-    mapping = mappingFor(sample, options.mapping);
-    pending.push(...sample);
+  if (!mapping) {
+    const first = buffered.find((r): r is BadRow => r.kind === 'bad');
+    throw badInput(`${file} has no products${first ? ` that can be read (line ${first.line}: ${first.reason})` : ''}.`);
   }
   await flush();
-  if (summary.rows === 0) throw badInput(`${file} has no products.`);
+  if (seen.size === 0 && summary.state === 'done' && summary.rows > 0 && unreadableCount === summary.rows) {
+    throw badInput(`No row of ${file} could be read (line ${summary.unreadable[0]?.line}: ${summary.unreadable[0]?.reason}); nothing was imported.`);
+  }
 
-  job?.report(summary.rows, summary.rows, null);
-  const gone = [...existing].filter(([key]) => !seen.has(key.slice(catalog.length + 1))).map(([, item]) => item.id);
-  summary.removed = store.removeItems(gone);
+  if (unreadableCount > summary.unreadable.length) summary.warnings.push(`${unreadableCount} rows could not be read; the first ${summary.unreadable.length} are listed.`);
+  const tallied = (counts: Map<string, number>): string =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([name, n]) => `"${name}" (${n} ${n === 1 ? 'row' : 'rows'})`)
+      .join(', ') + (counts.size > 20 ? ` and ${counts.size - 20} more` : '');
+  if (continuations > 0) summary.warnings.push(`${continuations} rows repeat a product's id without a name (its variants or extra pictures): each product was imported from its first row.`);
+  if (unknownColours.size > 0) summary.warnings.push(`Colour names not known, so those products' colours come from their pictures: ${tallied(unknownColours)}.`);
+  if (noColour.size > 0) summary.warnings.push(`Colours that name no single colour (no swatch; the picture's colours are used): ${tallied(noColour)}.`);
+  if (summary.state === 'done' && !summary.stopped) {
+    job?.report(summary.rows, summary.rows, null);
+    const gone = [...existing].filter(([key]) => !seen.has(key.slice(catalog.length + 1))).map(([, item]) => item.id);
+    summary.removed = store.removeItems(gone);
+  } else if (summary.stopped) {
+    summary.warnings.push(`Reading stopped at line ${summary.stopped.line}: ${summary.stopped.reason}. No product was removed.`);
+  }
+  store.saveCatalog({ name: catalog, file, mapping, columns, summary, importedAt: Date.now() });
   return summary;
 }
 
-function mappingFor(sample: CatalogRow[], override: Partial<ColumnMapping> | undefined): ColumnMapping {
-  const columns = [...new Set(sample.flatMap((row) => Object.keys(row.values)))];
-  return resolveMapping(
-    columns,
-    sample.map((r) => r.values),
-    override,
-  );
-}
-
-/** The image file of a row: relative paths are relative to the catalog file; URLs are refused. */
-function imageOf(values: Record<string, CatalogValue>, map: ColumnMapping, catalogFile: string): { image: string | null; imageError: string | null } {
+/**
+ * A row's picture: a link (fetched when asked, else a recorded problem), or a file relative to
+ * the catalog's folder, which it may not leave unless the user allows it.
+ */
+function pictureOf(
+  values: Record<string, CatalogValue>,
+  map: ColumnMapping,
+  folder: string,
+  options: Pick<ImportOptions, 'fetchImages' | 'allowOutsidePictures'>,
+): { picture: string | null; link: string | null; pictureError: string | null } {
   const value = map.image ? values[map.image] : null;
-  if (value === null || value === undefined || String(value).trim() === '') return { image: null, imageError: null };
-  const text = String(value).trim();
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return { image: null, imageError: `image ${text} is a URL; Semblance works offline, so images must be local files (download them next to the catalog)` };
+  const none = { picture: null, link: null, pictureError: null };
+  if (value === null || value === undefined || String(value).trim() === '') return none;
+  // Exports list several pictures in one cell (WooCommerce: "a.jpg, b.jpg"): the first is the product's.
+  const text = String(value).split(/\s*[,|]\s*(?=[a-z][a-z0-9+.-]*:\/\/)|\s*\|\s*/i)[0]?.trim() ?? '';
+  if (isLink(text)) {
+    if (options.fetchImages) return { picture: null, link: text, pictureError: null };
+    return { ...none, pictureError: `picture ${text} is a link; import with "fetch pictures" (--fetch-images) to download it` };
   }
-  const image = path.resolve(path.dirname(catalogFile), text);
-  if (!fs.existsSync(image)) return { image: null, imageError: `image ${text} not found next to the catalog` };
-  return { image, imageError: null };
+  const picture = path.resolve(folder, text);
+  const inside = picture.startsWith(folder + path.sep);
+  if (!inside && !path.isAbsolute(text) && !options.allowOutsidePictures) {
+    return { ...none, pictureError: `picture ${text} lies outside the catalog's folder; it was not opened (allow it with --allow-outside-pictures)` };
+  }
+  if (!fs.existsSync(picture)) return { ...none, pictureError: `picture ${text} not found next to the catalog` };
+  return { picture, link: null, pictureError: null };
 }
 
-/** Typed fields for filters: numbers stay numbers. */
-function fields(values: Record<string, CatalogValue>, map: ColumnMapping): Record<string, CatalogValue> {
+function valueOf(values: Record<string, CatalogValue>, column: string | null): string | null {
+  if (!column) return null;
+  const value = values[column];
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** The fields kept with the product, exactly as the file wrote them. */
+function fieldsOf(values: Record<string, CatalogValue>, map: ColumnMapping): Record<string, CatalogValue> {
   return Object.fromEntries(map.fields.filter((f) => values[f] !== undefined).map((f) => [f, values[f] ?? null]));
-}
-
-/** About how many rows a catalog has (its lines, less a header), for progress; null for a JSON array. */
-async function estimateRows(file: string): Promise<number | null> {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.json') return null;
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-    last = chunk[chunk.length - 1] ?? last;
-  }
-  if (last !== 10) lines++;
-  return ext === '.jsonl' || ext === '.ndjson' ? lines : Math.max(0, lines - 1);
 }

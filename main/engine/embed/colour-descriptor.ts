@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import type * as Culori from 'culori';
-import type { Color } from 'culori';
 
 // culori's single-file CommonJS build loads in ~9 ms; its ESM entry is ~70 files and ~65 ms,
 // most of a one-shot `semblance search colour:red`.
-const { converter, parse } = createRequire(import.meta.url)('culori/require') as typeof Culori;
+const { converter } = createRequire(import.meta.url)('culori/require') as typeof Culori;
 import { badInput } from '../errors.js';
+import { colourName } from './colour-names.js';
 import type { DecodedImage } from './decode-image.js';
 
 /**
@@ -76,13 +76,17 @@ function labTable(): Float32Array {
   return table;
 }
 
-/** The descriptor of one flat colour: a CSS name ("navy", "tomato") or a hex code. */
+/**
+ * The descriptor of one flat colour: a name people use ("navy blue", "cream", "tomato") or a
+ * hex code. A word for no single colour ("multi") or an unknown one is refused, with why.
+ */
 export function swatchDescriptor(colour: string): Float32Array {
-  const parsed: Color | undefined = parse(colour.trim());
-  if (!parsed) {
-    throw badInput(`Unknown colour "${colour}": use a CSS colour name (navy, tomato, gold) or a hex code such as #1e90ff.`);
+  const named = colourName(colour);
+  if (named.kind === 'none') throw badInput(`${named.why}: no swatch; the picture's colours are used.`);
+  if (named.kind === 'unknown') {
+    throw badInput(`Unknown colour "${colour}": use a colour name (navy, navy blue, cream, tomato) or a hex code such as #1e90ff.`);
   }
-  const c = toLab(parsed);
+  const c = toLab(named.colour);
   const histogram = new Float64Array(COLOUR_DIMS);
   addSoft(histogram, [c.l, c.a, c.b], 1);
   return hellinger(histogram);

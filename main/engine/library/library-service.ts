@@ -1,3 +1,4 @@
+import { catalogStatuses } from '../catalog/catalog-details.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -66,6 +67,7 @@ export class LibraryService {
         errors: store.recentErrors(),
         errorGroups: store.errorGroups(),
         formats: decodableFormats(),
+        catalogs: catalogStatuses(store),
       });
     },
 
@@ -220,12 +222,12 @@ export class LibraryService {
   }
 
   /**
-   * Semblance's own folders, as given and as real paths: the thumbnails beside the database
-   * and the models (with the downloads cached there). They are never scanned nor watched,
+   * Semblance's own folders, as given and as real paths: the thumbnails and fetched catalog
+   * pictures beside the database, and the models (with the downloads cached there). They are never scanned nor watched,
    * wherever they lie; the database itself is no image.
    */
   ownFolders(): string[] {
-    const folders = [this.thumbnailsDir(), this.models.config().modelsDir].map((f) => path.resolve(f));
+    const folders = [this.thumbnailsDir(), this.catalogPicturesDir(), this.models.config().modelsDir].map((f) => path.resolve(f));
     const real = folders.flatMap((folder) => {
       try {
         return [fs.realpathSync(folder)];
@@ -260,7 +262,7 @@ export class LibraryService {
     }
     const allowed = [
       ...this.store.roots().map((root) => root.path),
-      ...(picture.kind === 'product' && picture.catalogFolder ? [picture.catalogFolder] : []),
+      ...(picture.kind === 'product' && picture.catalogFolder ? [picture.catalogFolder, this.catalogPicturesDir()] : []),
     ].flatMap((folder) => {
       try {
         return [fs.realpathSync(folder)];
@@ -318,6 +320,11 @@ export class LibraryService {
     }).result;
     this.events.emit({ type: 'index-done', summary, added });
     return summary;
+  }
+
+  /** Pictures fetched for catalogs live beside the database (the catalog service writes them). */
+  private catalogPicturesDir(): string {
+    return path.join(path.dirname(this.store.file), 'catalog-pictures');
   }
 
   /** Thumbnails live beside the database. */

@@ -111,7 +111,7 @@ export function fusedSearch(
     const row = rows.get(id);
     // A row can only be missing if another process deleted it between the two reads.
     if (!row) return [];
-    return [{ id, kind: row.kind, path: row.path, title: row.title, status: row.status, score, breakdown }];
+    return [{ id, kind: row.kind, path: row.path, title: row.title, key: row.catalogKey, status: row.status, score, breakdown }];
   });
 }
 

@@ -18,12 +18,14 @@ import {
   type Space,
   type TextSearchResponse,
   type VectorTerm,
+  type Where,
+  CATALOG_ROLES,
 } from '../../../preload/contract.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { exactDot } from '../vector/unit-vector.js';
-import { parseWhere } from '../catalog/where-clause.js';
+import { parseWhere, whereFields } from '../catalog/where-clause.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
 import { parseQuery, queryError, type QueryFilters } from './query-language.js';
@@ -154,24 +156,64 @@ export class Searcher {
       const vector = store.readVectors(space, [id]).get(id);
       return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
     });
-    if (terms.length === 0) throw badInput(`Product ${request.product} has no vectors in ${spaces.join(', ')}.`);
+    const row = store.getItems([id]).get(id);
+    const name = row?.catalogKey ? `${row.title ?? ''} (${row.catalogKey})`.trim() : String(request.product);
+    if (terms.length === 0) throw badInput(`Product ${name} has no vectors in ${spaces.join(', ')}.`);
     // The CLI writes conditions as text (parsed here, once); the UI sends them as conditions.
     const where = typeof request.where === 'string' ? parseWhere(request.where) : request.where;
+    if (where) this.checkFields(where);
     const filters: SearchFilters = { kinds: ['product'], ...(where && where.length > 0 ? { where } : {}) };
     const ranked = await this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
-    return { product: { id, title: store.getItems([id]).get(id)?.title ?? null }, weights, ...ranked };
+    return { product: { id, title: row?.title ?? null, key: row?.catalogKey ?? null }, weights, ...ranked };
   }
 
-  /** An item id, a catalog key ("shop:A17"), or a row id that only one catalog has. */
-  private productId(product: string): number {
+  /**
+   * Every field a condition names is a role (category, colour, price...) or a column of an
+   * imported catalog: a misspelt field is an error naming the ones there are, not an empty list.
+   */
+  checkFields(where: Where): void {
+    const known = new Map<string, string>();
+    for (const role of CATALOG_ROLES) known.set(role, role);
+    known.set('color', 'colour');
+    for (const catalog of this.deps.store.catalogs()) for (const column of catalog.columns) known.set(column.toLowerCase(), column);
+    for (const field of whereFields(where)) {
+      if (known.has(field.trim().toLowerCase())) continue;
+      const columns = [...new Set([...known.values()].filter((c) => !(CATALOG_ROLES as readonly string[]).includes(c)))];
+      throw badInput(
+        `No field "${field}": use a role (${CATALOG_ROLES.filter((r) => r !== 'image').join(', ')})${columns.length > 0 ? ` or a catalog's column (${columns.slice(0, 40).join(', ')}${columns.length > 40 ? ', …' : ''})` : ''}.`,
+      );
+    }
+  }
+
+  /**
+   * A product: its item id (a number from the UI), its catalog and key ("shop:A17"), or its key
+   * alone when one catalog has it. A bare number that is both some product's key and another
+   * item's id is refused with both named, never guessed.
+   */
+  private productId(product: string | number): number {
     const { store } = this.deps;
-    if (/^\d+$/.test(product) && store.getItems([Number(product)]).get(Number(product))?.kind === 'product') return Number(product);
-    const byKey = store.itemIdByCatalogKey(product);
+    const describe = (id: number): string => {
+      const row = store.getItems([id]).get(id);
+      return row?.catalogKey ? `item #${id}, ${row.title ?? ''} (${row.catalogKey})` : `item #${id}${row?.path ? `, ${row.path}` : ''}`;
+    };
+    if (typeof product === 'number') {
+      const row = store.getItems([product]).get(product);
+      if (row?.kind === 'product') return product;
+      throw notFound(row ? `Item #${product} is a photo, not a product.` : `No item #${product}.`);
+    }
+    const text = product.trim();
+    const byKey = store.itemIdByCatalogKey(text);
     if (byKey !== undefined) return byKey;
-    const keys = store.catalogKeysForRowId(product);
-    if (keys.length === 1) return store.itemIdByCatalogKey(keys[0] as string) as number;
-    if (keys.length > 1) throw badInput(`${product} is in several catalogs (${keys.join(', ')}): name one of these.`);
-    throw notFound(`No product ${product}: give an item id, a catalog key such as demo:2, or a row id.`);
+    const keys = store.catalogKeysForRowId(text);
+    const asId = /^\d+$/.test(text) ? store.getItems([Number(text)]).get(Number(text)) : undefined;
+    const candidates = [...keys.map((key) => store.itemIdByCatalogKey(key) as number), ...(asId?.kind === 'product' ? [asId.id] : [])];
+    const unique = [...new Set(candidates)].sort((a, b) => a - b);
+    if (unique.length === 1) return unique[0] as number;
+    if (unique.length > 1) {
+      const named = unique.map((id) => store.getItems([id]).get(id)?.catalogKey).filter(Boolean);
+      throw badInput(`"${text}" could be ${unique.map(describe).join(' or ')}: name the product by its catalog and key (${named.join(' or ')}).`);
+    }
+    throw notFound(`No product ${text}: give a catalog and key such as demo:2, or a key that only one catalog has.`);
   }
 
   /** Cosine similarity of two texts or items in every space both sides have a vector in. */

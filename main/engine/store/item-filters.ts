@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SearchFilters } from '../../../preload/contract.js';
+import { CATALOG_ROLES, type SearchFilters, type WhereCondition } from '../../../preload/contract.js';
 
 /**
  * The one translation of filters into SQL: search, browse and the vector index's masks all
@@ -35,12 +35,43 @@ export function filterClause(filters: SearchFilters): { where: string; params: (
     clauses.push('coalesce(items.taken_at, items.mtime_ms) <= ?');
     params.push(filters.before);
   }
-  for (const { field, op, value } of filters.where ?? []) {
-    // Strings compare without case; the field is a bound, quoted JSON path key.
-    const column = "json_extract(items.attributes, '$.\"' || ? || '\"')";
-    const sqlOp = op === '=' ? '=' : op === '!=' ? '<>' : op;
-    clauses.push(typeof value === 'string' ? `lower(${column}) ${sqlOp} lower(?)` : `${column} ${sqlOp} ?`);
-    params.push(field.replace(/"/g, ''), value);
+  for (const clause of filters.where ?? []) {
+    if ('any' in clause) {
+      const groups = clause.any.map((group) => `(${group.map((c) => condition(c, params)).join(' AND ')})`);
+      clauses.push(`(${groups.join(' OR ')})`);
+    } else {
+      clauses.push(condition(clause, params));
+    }
   }
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** A field named by a role ("category", "color") reads the column the catalog's mapping chose. */
+export function roleOf(field: string): string | null {
+  const name = field.trim().toLowerCase().replace(/^color$/, 'colour');
+  return (CATALOG_ROLES as readonly string[]).includes(name) ? name : null;
+}
+
+/**
+ * One condition: =, != and in compare text without case (as the file wrote it: 007 is not
+ * 7); <, <=, >, >= compare the numbers people write ("$49.99"). Field names reach SQL only as
+ * bound JSON path keys. A role reads the product's role values, else (products imported
+ * before roles were kept) the column of that name.
+ */
+function condition({ field, op, value }: WhereCondition, params: (string | number)[]): string {
+  const role = roleOf(field);
+  const attribute = "json_extract(items.attributes, '$.\"' || ? || '\"')";
+  const column = role ? `coalesce(json_extract(items.roles, '$.' || ?), ${attribute})` : attribute;
+  const columnParams = role ? [role, field.replace(/"/g, '')] : [field.replace(/"/g, '')];
+  const text = `lower(trim(CAST(${column} AS TEXT)))`;
+  if (op === 'in') {
+    params.push(...columnParams, JSON.stringify((Array.isArray(value) ? value : [value]).map((v) => String(v).trim().toLowerCase())));
+    return `${text} IN (SELECT value FROM json_each(?))`;
+  }
+  if (op === '=' || op === '!=') {
+    params.push(...columnParams, String(value).trim());
+    return op === '=' ? `${text} = lower(?)` : `coalesce(${text}, '') <> lower(?)`;
+  }
+  params.push(...columnParams, Number(value));
+  return `number_of(${column}) ${op} ?`;
 }

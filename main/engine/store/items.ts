@@ -39,6 +39,7 @@ export function upsertItem(sql: Connection, item: ItemInput): number {
     taken_at: item.takenAt ?? null,
     title: item.title ?? null,
     attributes: item.attributes ? JSON.stringify(item.attributes) : null,
+    roles: item.roles ? JSON.stringify(item.roles) : null,
     caption: item.caption ?? null,
     catalog: item.catalog ?? null,
     catalog_folder: item.catalogFolder ?? null,
@@ -61,7 +62,7 @@ export function upsertItem(sql: Connection, item: ItemInput): number {
         `UPDATE items SET kind = @kind, root_id = @root_id, path = @path, catalog_key = @catalog_key,
            content_hash = @content_hash, size = @size, mtime_ms = @mtime_ms, ctime_ms = @ctime_ms,
            device = @device, path_bytes = @path_bytes, width = @width,
-           height = @height, taken_at = @taken_at, title = @title, attributes = @attributes,
+           height = @height, taken_at = @taken_at, title = @title, attributes = @attributes, roles = @roles,
            caption = @caption, catalog = @catalog, catalog_folder = @catalog_folder, row_id = @row_id,
            row_hash = @row_hash, picture = @picture, picture_error = @picture_error,
            status = @status, error = @error, updated_at = @now
@@ -73,10 +74,10 @@ export function upsertItem(sql: Connection, item: ItemInput): number {
   const result = sql
     .stmt(
       `INSERT INTO items (kind, root_id, path, catalog_key, content_hash, size, mtime_ms, ctime_ms, device, path_bytes, width,
-         height, taken_at, title, attributes, caption, catalog, catalog_folder, row_id, row_hash,
+         height, taken_at, title, attributes, roles, caption, catalog, catalog_folder, row_id, row_hash,
          picture, picture_error, status, error, created_at, updated_at)
        VALUES (@kind, @root_id, @path, @catalog_key, @content_hash, @size, @mtime_ms, @ctime_ms, @device, @path_bytes, @width,
-         @height, @taken_at, @title, @attributes, @caption, @catalog, @catalog_folder, @row_id, @row_hash,
+         @height, @taken_at, @title, @attributes, @roles, @caption, @catalog, @catalog_folder, @row_id, @row_hash,
          @picture, @picture_error, @status, @error, @now, @now)`,
     )
     .run(values);
@@ -287,7 +288,7 @@ export function browse(sql: Connection, request: BrowseRequest): BrowseResponse 
     .pluck()
     .get(...params) as number;
   const items = sql
-    .stmt(`SELECT id, kind, coalesce(path, picture) AS path, title, status FROM items ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .stmt(`SELECT id, kind, coalesce(path, picture) AS path, title, catalog_key AS key, status FROM items ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, limit, offset) as ItemSummary[];
   return { total, offset, items };
 }

@@ -1,4 +1,6 @@
 import type {
+  CatalogImportSummary,
+  CatalogMapping,
   BrowseRequest,
   BrowseResponse,
   ItemDetail,
@@ -40,6 +42,8 @@ export interface ItemInput {
   title?: string | null;
   /** A product's fields exactly as its catalog said; Semblance keeps nothing of its own here. */
   attributes?: Record<string, unknown> | null;
+  /** A product's values by role (name, category, colour, price...), as its catalog wrote them. */
+  roles?: Record<string, string | null> | null;
   /** A photo's own words (XMP title or description, EXIF ImageDescription). */
   caption?: string | null;
   /** Products: the catalog, its folder, the row's id and the hash of the row it was made from. */
@@ -125,6 +129,19 @@ export interface ItemCounts {
   byStatus: Record<ItemStatus, number>;
 }
 
+/** An imported catalog: where from, the mapping it was read with, its last import. */
+export interface SavedCatalog {
+  name: string;
+  file: string;
+  /** The mapping the last import used; null for catalogs imported before mappings were kept. */
+  mapping: CatalogMapping | null;
+  /** The file's columns, as its header names them. */
+  columns: string[];
+  /** The last import's summary; null before the first import that kept one. */
+  summary: CatalogImportSummary | null;
+  importedAt: number;
+}
+
 export interface LibraryStore {
   readonly file: string;
   close(): void;
@@ -161,6 +178,9 @@ export interface LibraryStore {
   itemIdByCatalogKey(key: string): number | undefined;
   catalogKeysForRowId(rowId: string): string[];
   catalogItems(catalog: string): Map<string, { id: number; rowHash: string | null }>;
+  saveCatalog(record: SavedCatalog): void;
+  catalogs(): SavedCatalog[];
+  catalogProductCounts(): Map<string, number>;
   filterItemIds(filters: SearchFilters): number[];
   takenTimes(itemIds: readonly number[]): Map<number, number>;
   countItems(): ItemCounts;

@@ -193,6 +193,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'catalogs: the mapping each one was imported with, and its last import; products\' role values',
+    up(db) {
+      db.exec(`
+        -- A product's values by role (name, category, colour, price, ...), as the file wrote
+        -- them: filters on "category" read the column the catalog's mapping chose.
+        ALTER TABLE items ADD COLUMN roles TEXT;
+        -- One row per imported catalog: its file, the column mapping used (reused on the next
+        -- import, and read by filters on roles such as category), the file's columns, and the
+        -- last import's summary with the rows that could not be read.
+        CREATE TABLE catalogs (
+          name TEXT PRIMARY KEY,
+          file TEXT NOT NULL,
+          mapping TEXT NOT NULL,
+          columns TEXT NOT NULL,
+          summary TEXT NOT NULL,
+          imported_at INTEGER NOT NULL
+        ) STRICT;
+        -- Catalogs imported before this version get a row with the columns their products have.
+        INSERT INTO catalogs (name, file, mapping, columns, summary, imported_at)
+          SELECT catalog, coalesce(max(catalog_folder), ''), '{}',
+            coalesce((SELECT json_group_array(DISTINCT key) FROM items i2, json_each(i2.attributes) WHERE i2.catalog = items.catalog), '[]'),
+            '{}', 0
+          FROM items WHERE catalog IS NOT NULL GROUP BY catalog;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

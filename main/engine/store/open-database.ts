@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { numberOf } from '../catalog/number-of.js';
 import { SemblanceError, databaseError } from '../errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations.js';
 
@@ -44,6 +45,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     db.pragma('mmap_size = 2147418112');
     db.pragma('cache_size = -65536');
     db.loadExtension(unpackedPath(sqliteVec.getLoadablePath()));
+    // Filters compare prices as people write them ("$49.99", "1.299,00 €"), text kept as is.
+    db.function('number_of', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' || typeof value === 'number' ? numberOf(value) : null,
+    );
     migrate(db, migrations);
     return db;
   } catch (error) {

@@ -16,9 +16,10 @@ import {
 import { badInput } from '../errors.js';
 import { toUnitVector } from '../vector/unit-vector.js';
 import { Connection } from './connection.js';
+import * as catalogs from './catalogs.js';
 import * as items from './items.js';
 import * as labels from './labels.js';
-import type { ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
+import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
 import * as settings from './settings.js';
@@ -229,6 +230,18 @@ export class Store implements LibraryStore {
 
   catalogItems(catalog: string): Map<string, { id: number; rowHash: string | null }> {
     return items.catalogItems(this.#sql, catalog);
+  }
+
+  saveCatalog(record: SavedCatalog): void {
+    catalogs.saveCatalog(this.#sql, record);
+  }
+
+  catalogs(): SavedCatalog[] {
+    return catalogs.catalogs(this.#sql);
+  }
+
+  catalogProductCounts(): Map<string, number> {
+    return catalogs.productCounts(this.#sql);
   }
 
   filterItemIds(filters: SearchFilters): number[] {

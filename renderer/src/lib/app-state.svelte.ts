@@ -1,4 +1,4 @@
-import type { FinderEvent } from '../../../preload/contract.js';
+import type { CatalogImportRequest, CatalogImportSummary, FinderEvent } from '../../../preload/contract.js';
 import type { Bridge } from '../bridge.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
@@ -25,6 +25,8 @@ export class AppState {
   readonly jobs: JobsStore;
   readonly tools: ToolsStore;
   readonly errors: ErrorsStore;
+  /** The catalog import window: choosing columns for a file, or the report of an import. */
+  catalogDialog = $state<{ step: 'mapping'; file: string } | { step: 'report'; summary: CatalogImportSummary } | null>(null);
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private liveRefreshAt = 0;
 
@@ -55,6 +57,9 @@ export class AppState {
 
   onEvent(event: FinderEvent): void {
     switch (event.type) {
+      case 'open-catalog':
+        void this.importCatalog({ file: event.file });
+        break;
       case 'index-progress':
         // Photos appear while a folder is indexed, not only at the end.
         if (!this.library.progress || Date.now() - this.liveRefreshAt > 2000) {
@@ -102,7 +107,33 @@ export class AppState {
     if ((await this.library.removeFolder(path)) && this.results.view.mode === 'library') await this.results.showLibrary();
   }
 
+  /**
+   * A catalog file opens the import window (its first rows, the columns guessed, a role picker
+   * per column); the demo imports at once.
+   */
   async importCatalog(request: { demo: true } | { file: string }): Promise<void> {
+    if ('file' in request) {
+      this.catalogDialog = { step: 'mapping', file: request.file };
+      return;
+    }
     if (await this.library.importCatalog(request)) await this.results.showLibrary({ filter: { kinds: ['product'] } });
+  }
+
+  /**
+   * Runs an import chosen in the import window: the window closes, the job's row shows progress;
+   * at the end the products show, and the report opens when there is something to read in it.
+   */
+  async runCatalogImport(request: CatalogImportRequest): Promise<void> {
+    this.catalogDialog = null;
+    const summary = await this.library.importCatalog(request);
+    if (!summary) return;
+    await this.results.showLibrary({ filter: { kinds: ['product'] } });
+    if (summary.unreadable.length > 0 || summary.problems.length > 0 || summary.warnings.length > 0) this.catalogDialog = { step: 'report', summary };
+  }
+
+  /** Shows a catalog's last import: the rows it could not read, with their text. */
+  async showCatalogReport(name: string): Promise<void> {
+    const summary = await this.library.catalogReport(name);
+    if (summary) this.catalogDialog = { step: 'report', summary };
   }
 }

@@ -1,4 +1,14 @@
-import type { IndexProgress, IndexSummary, LabelSetSummary, ModelProgress, StatusResponse } from '../../../../preload/contract.js';
+import type {
+  CatalogImportRequest,
+  CatalogImportSummary,
+  CatalogMappingRequest,
+  CatalogPreview,
+  IndexProgress,
+  IndexSummary,
+  LabelSetSummary,
+  ModelProgress,
+  StatusResponse,
+} from '../../../../preload/contract.js';
 import type { Bridge } from '../../bridge.js';
 import type { NoticesStore } from './notices.svelte.js';
 
@@ -60,20 +70,35 @@ export class LibraryStore {
     if (progress) this.progress = progress.index;
   }
 
-  /** Imports a catalog (a job: its row shows progress and a cancel); true when products came in. */
-  async importCatalog(request: { demo: true } | { file: string }): Promise<boolean> {
+  /** A catalog's first rows and the mapping an import would use; undefined (with a notice) when it cannot be read. */
+  previewCatalog(file: string, mapping?: CatalogMappingRequest): Promise<CatalogPreview | undefined> {
+    return this.notices.attempt(() => this.bridge.api.previewCatalog({ file, ...(mapping ? { mapping } : {}) }));
+  }
+
+  /** Imports a catalog (a job: its row shows progress and a cancel); its summary, or undefined when it failed. */
+  async importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary | undefined> {
     this.importing = true;
     try {
       const summary = await this.notices.attempt(() => this.bridge.api.importCatalog(request));
-      if (!summary) return false;
-      const problems = summary.problems.length > 0 ? ` ${summary.problems.length} rows had problems (first: line ${summary.problems[0]?.line}: ${summary.problems[0]?.reason}).` : '';
+      if (!summary) return undefined;
+      const imported = summary.added + summary.updated + summary.unchanged;
+      const unreadable = summary.unreadable.length;
       const how = summary.state === 'cancelled' ? 'import cancelled after' : 'imported:';
-      this.notices.notify(problems ? 'error' : 'info', `Catalog "${summary.catalog}" ${how} ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged.${problems}`);
+      const trouble = [unreadable > 0 ? `${unreadable} ${unreadable === 1 ? 'row' : 'rows'} could not be read` : '', summary.problems.length > 0 ? `${summary.problems.length} with problems` : '']
+        .filter(Boolean)
+        .join(', ');
+      this.notices.notify(trouble ? 'error' : 'info', `Catalog "${summary.catalog}" ${how} ${imported.toLocaleString()} products (${summary.added} new).${trouble ? ` ${trouble}: see its report.` : ''}`);
       await this.refreshStatus();
-      return true;
+      return summary;
     } finally {
       this.importing = false;
     }
+  }
+
+  /** The last import of a catalog, for its report. */
+  async catalogReport(name: string): Promise<CatalogImportSummary | undefined> {
+    const catalogs = await this.notices.attempt(() => this.bridge.api.catalogs());
+    return catalogs?.find((c) => c.name === name)?.summary ?? undefined;
   }
 
   async applyLabelSet(name: string, labels: string[], threshold: number): Promise<boolean> {

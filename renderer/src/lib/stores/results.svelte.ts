@@ -181,7 +181,7 @@ export class ResultsStore {
       const response =
         view.mode === 'similar'
           ? (await this.bridge.api.similar({ targets: [String(view.of.id)], weights, k: RANKED })).queries[0]
-          : await this.bridge.api.substitutes({ product: String(view.of.id), weights, k: RANKED, ...(view.where.length > 0 ? { where: view.where } : {}) });
+          : await this.bridge.api.substitutes({ product: view.of.id, weights, k: RANKED, ...(view.where.length > 0 ? { where: view.where } : {}) });
       if (generation !== this.generation) return;
       if (fresh) this.resultsKey++;
       this.setItems(response?.results ?? [], response?.cutoff ?? null, response?.warnings ?? [], !fresh);
@@ -215,5 +215,5 @@ export class ResultsStore {
 
 /** A condition as the user reads it: category = stainless steel. */
 export function describeCondition({ field, op, value }: WhereCondition): string {
-  return `${field} ${op} ${value}`;
+  return Array.isArray(value) ? `${field} in (${value.join(', ')})` : `${field} ${op} ${value}`;
 }
