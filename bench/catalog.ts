@@ -1,10 +1,13 @@
 /**
  * Products: import + embed throughput of a generated 10k-row catalog with the models built
- * from code (npm run models:test), and substitutes latency at 10k and 100k products with
+ * from code (npm run models:test), without pictures, with local ones and with links fetched
+ * from a server on this machine, and substitutes latency at 10k and 100k products with
  * the real models' dimensions (text 768, clip 512, visual 512, colour 245; random vectors,
  * since substitutes only compare stored vectors).
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Engine } from '../main/engine/engine.js';
@@ -12,7 +15,8 @@ import type { ItemWrite } from '../main/engine/store/store.js';
 import { percentile } from './stats.js';
 
 export interface CatalogBenchResult {
-  import: { rows: number; seconds: number; rowsPerSecond: number; withImages: number } | null;
+  /** Import of a 10k-row catalog: words only, a local picture per row, a picture link per row (fetched). */
+  imports: { mode: string; rows: number; seconds: number; rowsPerSecond: number; problems: number }[];
   substitutes: { products: number; p50: number; p95: number; wherep50: number }[];
 }
 
@@ -21,40 +25,70 @@ const WORDS = ['toaster', 'kettle', 'pants', 'jeans', 'ball', 'basketball', 'red
 export async function benchCatalog(options: { dir: string; repo: string; log: (line: string) => void; sizes: number[] }): Promise<CatalogBenchResult> {
   const { dir, log } = options;
   const models = path.join(options.repo, 'test', 'fixtures', 'models');
-  let importResult: CatalogBenchResult['import'] = null;
+  const imports: CatalogBenchResult['imports'] = [];
   if (fs.existsSync(path.join(models, 'tiny-text'))) {
     const folder = path.join(dir, 'catalog');
     fs.mkdirSync(folder, { recursive: true });
+    const pictures: Buffer[] = [];
     for (let i = 0; i < 50; i++) {
-      await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: (i * 47) % 256, g: (i * 89) % 256, b: (i * 13) % 256 } } })
+      const png = await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: (i * 47) % 256, g: (i * 89) % 256, b: (i * 13) % 256 } } })
         .png()
-        .toFile(path.join(folder, `p${i}.png`));
+        .toBuffer();
+      fs.writeFileSync(path.join(folder, `p${i}.png`), png);
+      pictures.push(png);
     }
-    const rows = ['id,name,description,material,image,colour,category,price'];
-    for (let i = 0; i < 10_000; i++) {
-      const w = (k: number): string => WORDS[(i * 7 + k * 3) % WORDS.length] as string;
-      rows.push(`${i},${w(0)} ${w(1)},"${w(2)} ${w(3)}, ${w(4)}",${w(5)},${i % 2 === 0 ? `p${i % 50}.png` : ''},${['red', 'navy', '#336699', 'gold'][i % 4]},${w(6)},${(i % 200) + 0.99}`);
-    }
-    const csv = path.join(folder, 'generated.csv');
-    fs.writeFileSync(csv, `${rows.join('\n')}\n`);
-    const engine = Engine.open({
-      databaseFile: path.join(dir, 'catalog-import.db'),
-      env: {
-        SEMBLANCE_MODELS_DIR: path.join(dir, 'models'),
-        SEMBLANCE_OFFLINE: '1',
-        SEMBLANCE_MODEL_CLIP: path.join(models, 'tiny-clip'),
-        SEMBLANCE_MODEL_VISUAL: path.join(models, 'tiny-visual'),
-        SEMBLANCE_MODEL_TEXT: path.join(models, 'tiny-text'),
-      },
+    // The same pictures by link, from a server on this machine: every row its own address, so each is fetched.
+    const server = http.createServer((req, res) => {
+      const n = Number(/\/p\/(\d+)/.exec(req.url ?? '')?.[1] ?? -1);
+      const png = pictures[n % 50];
+      if (png) res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      else res.writeHead(404).end();
     });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ROWS = 10_000;
+    const write = (name: string, picture: (i: number) => string): string => {
+      const rows = ['id,name,description,material,image,colour,category,price'];
+      for (let i = 0; i < ROWS; i++) {
+        const w = (k: number): string => WORDS[(i * 7 + k * 3) % WORDS.length] as string;
+        rows.push(`${i},${w(0)} ${w(1)},"${w(2)} ${w(3)}, ${w(4)}",${w(5)},${picture(i)},${['red', 'navy', '#336699', 'gold'][i % 4]},${w(6)},$${(i % 200) + 0.99}`);
+      }
+      const csv = path.join(folder, `${name}.csv`);
+      fs.writeFileSync(csv, `${rows.join('\n')}\n`);
+      return csv;
+    };
+    const runs = [
+      { mode: 'words only (no pictures)', csv: write('words', () => ''), fetch: false },
+      { mode: 'a local picture per row', csv: write('local', (i) => `p${i % 50}.png`), fetch: false },
+      { mode: 'a picture link per row, fetched', csv: write('links', (i) => `${base}/p/${i}.png`), fetch: true },
+    ];
     try {
-      const start = performance.now();
-      const summary = await engine.importCatalog({ file: csv });
-      const seconds = (performance.now() - start) / 1000;
-      importResult = { rows: summary.rows, seconds, rowsPerSecond: summary.rows / seconds, withImages: 5000 };
-      log(`  import of ${summary.rows} rows (half with images) with the test models: ${seconds.toFixed(1)} s = ${importResult.rowsPerSecond.toFixed(0)} rows/s`);
+      for (const run of runs) {
+        const engine = Engine.open({
+          databaseFile: path.join(dir, `catalog-import-${imports.length}.db`),
+          env: {
+            SEMBLANCE_MODELS_DIR: path.join(dir, 'models'),
+            SEMBLANCE_OFFLINE: '1',
+            SEMBLANCE_MODEL_CLIP: path.join(models, 'tiny-clip'),
+            SEMBLANCE_MODEL_VISUAL: path.join(models, 'tiny-visual'),
+            SEMBLANCE_MODEL_TEXT: path.join(models, 'tiny-text'),
+          },
+        });
+        try {
+          const start = performance.now();
+          const summary = await engine.importCatalog({ file: run.csv, fetchImages: run.fetch });
+          const seconds = (performance.now() - start) / 1000;
+          const result = { mode: run.mode, rows: summary.rows, seconds, rowsPerSecond: summary.rows / seconds, problems: summary.problems.length };
+          imports.push(result);
+          const ratio = imports[0] ? ` (${(result.rowsPerSecond / imports[0].rowsPerSecond).toFixed(2)}x the words-only rate)` : '';
+          log(`  import of ${summary.rows} rows, ${run.mode}, test models: ${seconds.toFixed(1)} s = ${result.rowsPerSecond.toFixed(0)} rows/s${ratio}; ${result.problems} problems`);
+        } finally {
+          await engine.close();
+        }
+      }
     } finally {
-      await engine.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   }
 
@@ -108,5 +142,5 @@ export async function benchCatalog(options: { dir: string; repo: string; log: (l
       await engine.close();
     }
   }
-  return { import: importResult, substitutes };
+  return { imports, substitutes };
 }

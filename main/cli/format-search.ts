@@ -111,7 +111,7 @@ export function formatCatalogImport(s: CatalogImportSummary): string {
 
 /** The mapping as a file to edit and pass back with --mapping (JSON, which YAML reads too). */
 export function formatPrintedMapping(preview: CatalogPreview): string {
-  const { format, ...mapping } = preview.mapping;
-  const notes = [...(format ? [`recognised as ${format}`] : []), ...preview.warnings];
-  return `${JSON.stringify({ ...mapping, ...(notes.length > 0 ? { format: notes.join(' ') } : {}) }, null, 2)}\n`;
+  // "format" and "notes" say what Semblance saw; read back, both are ignored.
+  const notes = preview.warnings;
+  return `${JSON.stringify({ ...preview.mapping, ...(notes.length > 0 ? { notes } : {}) }, null, 2)}\n`;
 }

@@ -154,6 +154,7 @@ test('real export shapes: columns guessed by their names, links and paths never 
   );
   assert.deepEqual([shop.added, shop.problems.length], [2, 0]);
   assert.deepEqual(shop.pictures, { fetched: 2, cached: 0, failed: 0 });
+  assert.deepEqual(shop.mapping.text, ['Title', 'Type', 'Vendor', 'Body (HTML)', 'Product Category', 'Tags', 'Image Alt Text'], 'no flags, option labels or links in the words');
   assert.match(shop.warnings.join('\n'), /1 rows repeat a product's id without a name/);
   assert.ok(product(engine, 'shop:red-kettle').hasVisual, 'the fetched picture was embedded');
   const kettle = await engine.item({ id: product(engine, 'shop:red-kettle').id });
@@ -360,7 +361,7 @@ test('the command line: the mapping printed, edited and passed back; products na
   assert.equal(printed.code, 0, printed.stderr);
   const mapping = JSON.parse(printed.stdout) as Record<string, unknown>;
   assert.equal(mapping['id'], '', 'no id column is guessed from German names');
-  assert.match(String(mapping['format']), /No id column/);
+  assert.match(String((mapping['notes'] as string[])[0]), /No id column/);
   Object.assign(mapping, { id: 'Nummer', name: 'Bezeichnung', colour: 'Farbe', category: 'Gruppe' });
   const file = write(dir, 'lager-mapping.json', JSON.stringify(mapping));
   const imported = run('catalog', 'import', csv, '--mapping', file);

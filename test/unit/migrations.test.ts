@@ -145,3 +145,29 @@ test('migration 3 upgrades a schema-2 library full of photos, products, labels a
   assert.equal(db.prepare('SELECT count(*) FROM vec_text').pluck().get(), 0);
   assert.equal(db.prepare('SELECT count(*) FROM labels WHERE item_id = 4').pluck().get(), 0);
 });
+
+test('migration 6 gives catalogs imported before it a row with their columns, and filters by role still read their fields', (t) => {
+  const file = path.join(tempDir(t), 'library.db');
+  const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
+  old.exec(`
+    INSERT INTO items (id, kind, catalog_key, title, attributes, catalog, catalog_folder, row_id, status, created_at, updated_at) VALUES
+      (1, 'product', 'shop:T1', 'Toaster', '{"name":"Toaster","category":"toaster","price":39}', 'shop', '/home/me/shop', 'T1', 'ok', 1, 1),
+      (2, 'product', 'shop:K1', 'Kettle', '{"name":"Kettle","category":"kettle","price":"$30.00","material":"steel"}', 'shop', '/home/me/shop', 'K1', 'ok', 1, 1);
+  `);
+  old.close();
+  const store = Store.open(file);
+  t.after(() => store.close());
+  assert.equal(store.schemaVersion(), LATEST_SCHEMA_VERSION);
+  const [shop] = store.catalogs();
+  assert.deepEqual({ ...shop, columns: [...(shop?.columns ?? [])].sort() }, {
+    name: 'shop',
+    file: '/home/me/shop',
+    mapping: null,
+    columns: ['category', 'material', 'name', 'price'],
+    summary: null,
+    importedAt: 0,
+  });
+  // No role values were kept then: a role reads the column of its name.
+  assert.deepEqual(store.filterItemIds({ where: [{ field: 'category', op: '=', value: 'Toaster' }] }), [1]);
+  assert.deepEqual(store.filterItemIds({ where: [{ field: 'price', op: '<=', value: 30 }] }), [2]);
+});

@@ -78,8 +78,8 @@ function readMapping(file: string): CatalogMappingRequest {
     throw badInput(`Cannot read the mapping file ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!mapping || typeof mapping !== 'object') throw badInput(`The mapping file ${file} holds no mapping: expected keys such as id, name, image, text.`);
-  // The mapping an import prints (--print-mapping) names its format too: read back, it is ignored.
-  const { format: _format, ...rest } = mapping as Record<string, unknown>;
+  // The mapping an import prints (--print-mapping) names its format and notes too: read back, they are ignored.
+  const { format: _format, notes: _notes, ...rest } = mapping as Record<string, unknown>;
   const parsed = CatalogMappingSchema.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -220,7 +220,14 @@ export function resolveMapping(columns: string[], sample: Record<string, Catalog
     overflow: override.overflow ?? null,
   };
   const notText = new Set([mapping.id, mapping.image, mapping.colour, mapping.price].filter((c): c is string => Boolean(c)));
-  const wordy = (column: string): boolean => sample.some((row) => typeof row[column] === 'string' && /\p{L}{2}/u.test(row[column] as string));
+  // Words that describe a product: not yes/no flags, not the labels of option values ("Option1 Name" = Color).
+  const flag = /^(true|false|yes|no|y|n|0|1)$/i;
+  const wordy = (column: string): boolean => {
+    const values = sample.map((row) => row[column]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    const tokens = nameTokens(column);
+    if (tokens.at(-1) === 'name' && tokens.some((t) => /^option\d*$/.test(t))) return false;
+    return values.some((v) => /\p{L}{2}/u.test(v)) && !values.every((v) => flag.test(v.trim()));
+  };
   const roleText = [mapping.name, mapping.category, mapping.brand, mapping.description].filter((c): c is string => Boolean(c));
   mapping.text =
     override.text ??

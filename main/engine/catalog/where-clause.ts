@@ -46,7 +46,10 @@ export function parseWhere(text: string): Where {
       if (!inList && joiner && conditionAt(i + joiner[0].length)) break;
       i++;
     }
-    return text.slice(start, i).trim();
+    const value = text.slice(start, i).trim();
+    // "category = toaster and": a condition is missing, not a value "toaster and".
+    if (!inList && i >= n && /\s(and|or)$/i.test(value)) fail(n, 'The conditions end with "and" or "or": one is missing');
+    return value;
   };
   const value = (inList: boolean): { value: string; at: number } => {
     space();
