@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SemblanceError } from '../../main/engine/errors.js';
+import { CHUNK_SIZE, chunkRows } from '../../main/engine/store/vector-tables.js';
+import { peek } from '../helpers/peek.js';
 import { countRows, tempEngine } from '../helpers/engine.js';
 
 function badInput(fn: () => unknown, pattern: RegExp): void {
@@ -176,11 +178,11 @@ test('space left by removals is given back, and every remaining vector is kept a
   const kept = ids.filter((_, i) => i % 4 === 0);
   const before = store.readVectors('visual', kept);
   const chunks = (): number => countRows(engine, 'SELECT count(*) FROM vec_visual_chunks');
-  assert.equal(chunks(), Math.ceil(10_000 / 64));
+  assert.equal(chunks(), Math.ceil(10_000 / CHUNK_SIZE));
 
   // Every chunk keeps a quarter of its vectors, so sqlite-vec alone would free none.
   store.removeItems(ids.filter((_, i) => i % 4 !== 0));
-  assert.equal(chunks(), Math.ceil(2_500 / 64));
+  assert.equal(chunks(), Math.ceil(2_500 / CHUNK_SIZE));
   assert.deepEqual(store.readVectors('visual', kept), before);
   assert.equal(store.spaces()[1]?.vectors, 2_500);
   assert.equal(engine.store.integrityCheck(), 'ok');
@@ -188,4 +190,15 @@ test('space left by removals is given back, and every remaining vector is kept a
   // The trigger was recreated with the table: removing an item still removes its vector.
   store.removeItems(kept.slice(0, 10));
   assert.equal(countRows(engine, 'SELECT count(*) FROM vec_visual'), 2_490);
+});
+
+test("reading a whole space walks sqlite-vec's chunks once, each found by its key (never a scan per chunk)", (t) => {
+  const engine = tempEngine(t);
+  engine.store.setSpaceModel('visual', 'test/visual', 4);
+  engine.store.writeItems(Array.from({ length: 100 }, (_, i) => ({ item: { kind: 'photo' as const, path: `/p/${i}` }, vectors: { visual: [i, 1, 2, 3] } })));
+  const plan = (peek(engine).prepare(`EXPLAIN QUERY PLAN SELECT c.size, v.vectors ${chunkRows('visual')} ORDER BY c.chunk_id`).all() as { detail: string }[]).map((r) => r.detail);
+  assert.deepEqual(plan, ['SCAN c', 'SEARCH v USING INDEX sqlite_autoindex_vec_visual_vector_chunks00_1 (rowid=?) LEFT-JOIN']);
+  let seen = 0;
+  engine.store.forEachVector('visual', () => seen++);
+  assert.equal(seen, 100);
 });

@@ -19,9 +19,13 @@ export function vectorTable(space: Space): string {
 /**
  * Vectors per sqlite-vec chunk. A chunk is one blob, and SQLite reaches a byte inside a blob
  * by walking its overflow pages from the start: with the default 1024 vectors (2-3 MB per
- * chunk) one exact-pass lookup cost ~200 µs on a 100k library, with 64 it costs ~12 µs.
+ * chunk) one exact-pass lookup cost ~200 µs on a 100k library, with 64 ~12 µs while the file
+ * fits SQLite's 2 GB memory map. Past it (a 1M library is ~8 GB) every page of the walk is a
+ * read of its own: 64 vectors (128-196 KB) cost ~150-400 µs a lookup, 8 (16-24 KB, a walk of
+ * 4-6 pages) ~22 µs, for the same insert rate and 3% more file. Tables made before keep
+ * their size until rebuilt.
  */
-const CHUNK_SIZE = 64;
+export const CHUNK_SIZE = 8;
 
 export function createVectorTable(db: Database, space: Space, dims: number): void {
   if (!Number.isInteger(dims) || dims <= 0) throw badInput(`Dimensions must be a positive integer, got ${dims}.`);
@@ -119,7 +123,7 @@ export function readVectorChunks(
   if (shadowColumns(db, `${table}_chunks`) !== 'chunk_id,rowids,size,validity' || shadowColumns(db, `${table}_vector_chunks00`) !== 'rowid,vectors') {
     return false;
   }
-  const from = `FROM ${table}_chunks c LEFT JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id`;
+  const from = chunkRows(space);
   const malformed = db
     .prepare(
       `SELECT count(*) ${from} WHERE v.vectors IS NULL OR length(c.validity) * 8 < c.size
@@ -143,6 +147,17 @@ export function readVectorChunks(
     }
   }
   return true;
+}
+
+/**
+ * sqlite-vec's chunks joined to their vectors. `+c.chunk_id`: the vectors table's key is
+ * declared `rowid PRIMARY KEY` with no type, so an INTEGER column compared to it would give
+ * the comparison numeric affinity and keep SQLite from its index: every chunk would scan
+ * every chunk (quadratic: at 1M vectors of 8 per chunk, hours).
+ */
+export function chunkRows(space: Space): string {
+  const table = vectorTable(space);
+  return `FROM ${table}_chunks c LEFT JOIN ${table}_vector_chunks00 v ON v.rowid = +c.chunk_id`;
 }
 
 /** Requested vectors in one chunk worth reading the whole chunk blob for, rather than one by one. */
