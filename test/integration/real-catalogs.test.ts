@@ -275,6 +275,7 @@ test('filters mean what the user sees: roles, multi-word values, or, in, !=, num
   assert.deepEqual(await keys('price <= 30'), ['kitchen:K1', 'kitchen:K2']);
   assert.deepEqual(await keys('category = plastic and price > 10 or name = toaster and price >= 45'), ['kitchen:K2', 'kitchen:T1']);
   assert.deepEqual(await keys('"Variant Price" < 20'), ['kitchen:K2']);
+  assert.deepEqual(await keys('variant price < 20 and VENDOR = acme'), ['kitchen:K2'], 'a column is found whatever its case');
   await assert.rejects(keys('price <= abc'), (e: unknown) => e instanceof SemblanceError && /<= compares numbers, and "abc" is not one/.test(e.message) && e.at === 'price <= '.length);
   await assert.rejects(keys('categroy = plastic'), /No field "categroy": use a role \(id, name, colour, category, price, brand, description\) or a catalog's column \(.*articleType/);
   // The UI sends the same conditions as data, and a word where a number belongs is refused there too.

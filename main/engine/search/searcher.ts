@@ -19,6 +19,7 @@ import {
   type TextSearchResponse,
   type VectorTerm,
   type Where,
+  type WhereCondition,
   CATALOG_ROLES,
 } from '../../../preload/contract.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
@@ -161,8 +162,8 @@ export class Searcher {
     if (terms.length === 0) throw badInput(`Product ${name} has no vectors in ${spaces.join(', ')}.`);
     // The CLI writes conditions as text (parsed here, once); the UI sends them as conditions.
     const where = typeof request.where === 'string' ? parseWhere(request.where) : request.where;
-    if (where) this.checkFields(where);
-    const filters: SearchFilters = { kinds: ['product'], ...(where && where.length > 0 ? { where } : {}) };
+    const checked = where ? this.checkFields(where) : undefined;
+    const filters: SearchFilters = { kinds: ['product'], ...(checked && checked.length > 0 ? { where: checked } : {}) };
     const ranked = await this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
     return { product: { id, title: row?.title ?? null, key: row?.catalogKey ?? null }, weights, ...ranked };
   }
@@ -170,8 +171,9 @@ export class Searcher {
   /**
    * Every field a condition names is a role (category, colour, price...) or a column of an
    * imported catalog: a misspelt field is an error naming the ones there are, not an empty list.
+   * Columns are matched without case and come back spelt as the catalog spells them.
    */
-  checkFields(where: Where): void {
+  checkFields(where: Where): Where {
     const known = new Map<string, string>();
     for (const role of CATALOG_ROLES) known.set(role, role);
     known.set('color', 'colour');
@@ -183,6 +185,8 @@ export class Searcher {
         `No field "${field}": use a role (${CATALOG_ROLES.filter((r) => r !== 'image').join(', ')})${columns.length > 0 ? ` or a catalog's column (${columns.slice(0, 40).join(', ')}${columns.length > 40 ? ', …' : ''})` : ''}.`,
       );
     }
+    const spelt = (c: WhereCondition): WhereCondition => ({ ...c, field: known.get(c.field.trim().toLowerCase()) ?? c.field });
+    return where.map((c) => ('any' in c ? { any: c.any.map((group) => group.map(spelt)) } : spelt(c)));
   }
 
   /**
