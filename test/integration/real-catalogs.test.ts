@@ -299,6 +299,7 @@ test('values kept as written, whole files checked, limits that say so', async (t
   const latin = Buffer.concat([Buffer.from(rows.join('\n') + '\n'), Buffer.from('20000,Cr\xe8me\n', 'latin1')]);
   assert.ok(latin.length > 256 * 1024);
   await assert.rejects(engine.importCatalog({ file: write(dir, 'late-latin1.csv', latin) }), /not UTF-8 text \(line 20002 is perhaps Latin-1/);
+  await assert.rejects(engine.previewCatalog({ file: path.join(dir, 'late-latin1.csv') }), /not UTF-8 text \(line 20002/, 'the import window says so before columns are chosen');
   assert.equal(engine.store.catalogItems('late-latin1').size, 0, 'nothing was imported');
   // A 50 MB field: refused with words, quickly, the rows before it kept.
   const big = path.join(dir, 'big.csv');

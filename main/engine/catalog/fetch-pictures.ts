@@ -51,25 +51,55 @@ function cached(dir: string, url: string): string | null {
  * its own answer (the file, or why not); cancelling stops what is in flight, and what was
  * fetched stays for next time (a file appears only once whole).
  */
-export async function fetchPictures(
-  urls: readonly string[],
-  dir: string,
-  signal: AbortSignal,
-  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
-  onDone?: (done: number) => void,
-): Promise<Map<string, FetchedPicture>> {
-  const results = new Map<string, FetchedPicture>();
-  const queue = [...new Set(urls)];
-  let done = 0;
-  await fs.promises.mkdir(dir, { recursive: true });
-  const worker = async (): Promise<void> => {
-    for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
-      results.set(url, signal.aborted ? { ok: false, reason: 'cancelled' } : await fetchPicture(url, dir, signal, limits));
-      onDone?.(++done);
+export async function fetchPictures(urls: readonly string[], dir: string, signal: AbortSignal, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<Map<string, FetchedPicture>> {
+  const fetcher = new PictureFetcher(dir, signal, limits);
+  const unique = [...new Set(urls)];
+  const answers = await Promise.all(unique.map((url) => fetcher.get(url)));
+  return new Map(unique.map((url, i) => [url, answers[i] as FetchedPicture]));
+}
+
+/**
+ * Fetches links as they are asked for, at most `limits.concurrency` at once, each link once:
+ * an import asks for a row's picture as soon as the row is read, so the pictures of the next
+ * rows come while the previous ones are embedded.
+ */
+export class PictureFetcher {
+  private readonly answers = new Map<string, Promise<FetchedPicture>>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly signal: AbortSignal,
+    private readonly limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  ) {}
+
+  get(url: string): Promise<FetchedPicture> {
+    let answer = this.answers.get(url);
+    if (!answer) {
+      answer = this.fetch(url);
+      this.answers.set(url, answer);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency, queue.length)) }, worker));
-  return results;
+    return answer;
+  }
+
+  /** Forgets the answers kept for these links (their rows are done). */
+  forget(urls: Iterable<string>): void {
+    for (const url of urls) this.answers.delete(url);
+  }
+
+  private async fetch(url: string): Promise<FetchedPicture> {
+    if (this.running >= Math.max(1, this.limits.concurrency)) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      if (this.signal.aborted) return { ok: false, reason: 'cancelled' };
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      return await fetchPicture(url, this.dir, this.signal, this.limits);
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 export async function fetchPicture(url: string, dir: string, signal: AbortSignal, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<FetchedPicture> {
@@ -109,6 +139,7 @@ export async function fetchPicture(url: string, dir: string, signal: AbortSignal
       await response.body?.cancel();
       return { ok: false, reason: `the picture is ${megabytes(declared)}, over the ${megabytes(limits.maxBytes)} limit` };
     }
+    if (!response.body) return { ok: false, reason: 'the server sent an empty file' };
     const out = await fs.promises.open(temporary, 'w');
     let bytes = 0;
     try {

@@ -9,7 +9,7 @@ import { badInput } from '../errors.js';
 import type { JobContext } from '../jobs/job.js';
 import type { ItemWrite, LibraryStore, SavedCatalog } from '../store/library-store.js';
 import { ROLES, productText, resolveMapping, type ColumnMapping } from './column-mapping.js';
-import { DEFAULT_FETCH_LIMITS, fetchPictures, isLink, type FetchLimits } from './fetch-pictures.js';
+import { DEFAULT_FETCH_LIMITS, PictureFetcher, isLink, type FetchLimits } from './fetch-pictures.js';
 import { readCatalog, scanCatalog, type BadRow, type CatalogRecord, type CatalogRow, type CatalogValue } from './read-catalog.js';
 
 /** Products are embedded into every space: their words, their picture, its colours. */
@@ -61,6 +61,8 @@ export async function previewCatalog(options: { store: LibraryStore; file: strin
   const file = path.resolve(options.file);
   if (!fs.existsSync(file)) throw badInput(`There is no catalog at ${file}.`);
   const catalog = catalogName(file, options.name);
+  // A file that is not UTF-8 is said before any column is shown, not after the user chose them.
+  await scanCatalog(file);
   const wanted = options.rows ?? 10;
   const rows: CatalogRow[] = [];
   const unreadable: BadRow[] = [];
@@ -162,6 +164,8 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     return { kind: 'row', line: bad.line, values: Object.fromEntries(misfit.header.map((column, i) => [column, fields[i] ?? ''])) };
   };
 
+  const fetcher = options.fetchImages ? new PictureFetcher(options.picturesDir ?? path.join(folder, '.semblance-pictures'), signal, options.fetchLimits ?? DEFAULT_FETCH_LIMITS) : null;
+
   const take = async (record: CatalogRecord): Promise<void> => {
     if (record.kind === 'stopped') {
       summary.stopped = { line: record.line, reason: record.reason };
@@ -170,16 +174,32 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     summary.rows++;
     const row = record.kind === 'row' ? record : mend(record);
     if (!row) return unreadable(record as BadRow);
+    // Its picture starts coming now, while earlier rows are embedded.
+    const link = fetcher && mapping ? pictureOf(row.values, mapping, folder, options).link : null;
+    if (link) void fetcher?.get(link);
     pending.push(row);
     if (pending.length >= BATCH) await flush();
   };
 
+  /**
+   * Batches run one after another, but reading (and fetching pictures for) the next batch
+   * goes on while one is embedded: at most two batches are in flight.
+   */
+  let previous: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
     if (pending.length === 0 || !mapping) return;
     const rows = pending;
+    const map = mapping;
     pending = [];
-    await importBatch(rows, mapping);
-    job?.report(summary.rows, total === null ? null : Math.max(total, summary.rows), null);
+    const before = previous;
+    previous = (async () => {
+      await before;
+      await importBatch(rows, map);
+      job?.report(summary.rows, total === null ? null : Math.max(total, summary.rows), null);
+    })();
+    // Its failure is thrown where it is awaited (the next flush, or the end), not lost meanwhile.
+    previous.catch(() => undefined);
+    await before;
   };
 
   const decide = (): void => {
@@ -223,9 +243,9 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     }
     // Links are fetched (or found in the cache) before the rows are hashed: a changed picture is a changed row.
     const links = work.filter((w) => w.link).map((w) => w.link as string);
-    if (links.length > 0 && options.fetchImages) {
-      const dir = options.picturesDir ?? path.join(folder, '.semblance-pictures');
-      const fetched = await fetchPictures(links, dir, signal, options.fetchLimits ?? DEFAULT_FETCH_LIMITS);
+    if (links.length > 0 && fetcher) {
+      const fetched = new Map(await Promise.all(links.map(async (link) => [link, await fetcher.get(link)] as const)));
+      fetcher.forget(links);
       for (const w of work) {
         const result = w.link ? fetched.get(w.link) : undefined;
         if (!result || !summary.pictures) continue;
@@ -331,6 +351,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
     throw badInput(`${file} has no products${first ? ` that can be read (line ${first.line}: ${first.reason})` : ''}.`);
   }
   await flush();
+  await previous;
   if (seen.size === 0 && summary.state === 'done' && summary.rows > 0 && unreadableCount === summary.rows) {
     throw badInput(`No row of ${file} could be read (line ${summary.unreadable[0]?.line}: ${summary.unreadable[0]?.reason}); nothing was imported.`);
   }
