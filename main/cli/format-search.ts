@@ -1,3 +1,4 @@
+import { CATALOG_ROLES } from '../../preload/contract.js';
 import type {
   ApplyLabelsResponse,
   CatalogImportSummary,
@@ -68,7 +69,7 @@ const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocal
 
 /** Which column serves each role, as the import window shows it. */
 export function formatMapping(m: CatalogMapping): string[] {
-  const roles = (['id', 'name', 'image', 'colour', 'category', 'price', 'brand', 'description'] as const).map((role) => `${role} ← ${m[role] ? `"${m[role]}"` : '(none)'}`);
+  const roles = CATALOG_ROLES.map((role) => `${role} ← ${m[role] ? `"${m[role]}"` : '(none)'}`);
   return [
     `  columns${m.format ? ` (recognised: ${m.format})` : ''}: ${roles.join(', ')}`,
     `  product words from: ${m.text.length > 0 ? m.text.map((c) => `"${c}"`).join(', ') : '(none: products are found by their pictures)'}`,

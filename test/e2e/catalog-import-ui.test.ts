@@ -56,6 +56,10 @@ test('catalog import in Chromium: the first rows with a role per column, the rep
   await screenshot(page, 'catalog-01-import-window');
   await page.setViewportSize({ width: 1024, height: 640 });
   await screenshot(page, 'catalog-02-import-window-1024');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await accessibilityViolations(page), [], 'the dark theme too');
+  await screenshot(page, 'catalog-02-import-window-1024-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1440, height: 900 });
 
   // One column per role: giving category to masterCategory takes it from articleType; then back, by keyboard.

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatPrintedMapping } from '../../main/cli/format-search.js';
 import type { Engine } from '../../main/engine/engine.js';
 import { SemblanceError } from '../../main/engine/errors.js';
-import { fetchPictures } from '../../main/engine/catalog/fetch-pictures.js';
+import { PictureFetcher, type FetchLimits, type FetchedPicture } from '../../main/engine/catalog/fetch-pictures.js';
 import { libraryEngine } from '../helpers/library.js';
 import { picture } from '../helpers/shop-catalog.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -30,6 +30,12 @@ function product(engine: Engine, key: string): { id: number; title: string | nul
   const id = engine.store.itemIdByCatalogKey(key);
   assert.ok(id !== undefined, `${key} was imported`);
   return { id, title: engine.store.getItems([id]).get(id)?.title ?? null, hasVisual: engine.store.readVectors('visual', [id]).has(id) };
+}
+
+/** Each link's answer, fetched by one PictureFetcher as an import does. */
+async function fetchAll(urls: string[], dir: string, signal: AbortSignal, limits: FetchLimits): Promise<Map<string, FetchedPicture>> {
+  const fetcher = new PictureFetcher(dir, signal, limits);
+  return new Map(await Promise.all(urls.map(async (url) => [url, await fetcher.get(url)] as const)));
 }
 
 /** A local picture server: /p/<colour>.png pictures, and the ways real servers go wrong. */
@@ -323,7 +329,7 @@ test('picture links: fetched in parallel with limits; a server that hangs, redir
   const limits = { concurrency: 4, timeoutMs: 1500, maxBytes: 5 * 2 ** 20, maxRedirects: 5 };
   const urls = [`${base}/p/red.png`, `${base}/hang`, `${base}/loop`, `${base}/huge`, `${base}/page`, `${base}/p/missing.png`, 'ftp://example.com/a.png'];
   const started = performance.now();
-  const results = await fetchPictures(urls, cache, new AbortController().signal, limits);
+  const results = await fetchAll(urls, cache, new AbortController().signal, limits);
   const seconds = (performance.now() - started) / 1000;
   const reasons = Object.fromEntries([...results].map(([url, r]) => [url.replace(base, ''), r.ok ? 'ok' : r.reason]));
   assert.deepEqual(reasons, {
@@ -339,11 +345,11 @@ test('picture links: fetched in parallel with limits; a server that hangs, redir
   assert.equal(hits.get('/loop5'), 1, 'the sixth redirect was not followed');
   assert.deepEqual(fs.readdirSync(cache).filter((f) => !f.endsWith('.png')), [], 'no partial file is left behind');
   // Resumable: what came once is not fetched again.
-  const again = await fetchPictures([`${base}/p/red.png`], cache, new AbortController().signal, limits);
+  const again = await fetchAll([`${base}/p/red.png`], cache, new AbortController().signal, limits);
   assert.deepEqual([again.get(`${base}/p/red.png`)?.ok, hits.get('/p/red.png')], [true, 1]);
   // Cancelled: what is in flight stops at once.
   const controller = new AbortController();
-  const pending = fetchPictures([`${base}/hang`, `${base}/hang?2`], cache, controller.signal, { ...limits, timeoutMs: 60_000 });
+  const pending = fetchAll([`${base}/hang`, `${base}/hang?2`], cache, controller.signal, { ...limits, timeoutMs: 60_000 });
   setTimeout(() => controller.abort(), 200);
   const cancelled = await pending;
   assert.deepEqual([...cancelled.values()].map((r) => (r.ok ? 'ok' : r.reason)), ['cancelled', 'cancelled']);

@@ -90,6 +90,11 @@ export function recogniseFormat(columns: readonly string[]): (typeof FORMATS)[nu
   return FORMATS.find((f) => f.needs.every((n) => have.has(n.toLowerCase()))) ?? null;
 }
 
+/** "Option1 Name" (Shopify): a column naming what its "Option1 Value" column holds. */
+function isOptionName(tokens: string[]): boolean {
+  return tokens.at(-1) === 'name' && tokens.some((t) => /^option\d*$/.test(t));
+}
+
 /** Values that are links or file paths: such columns never become product text. */
 const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 const FILE = /\.(jpe?g|png|gif|webp|avif|tiff?|bmp|heic|svg|pdf|html?)(\?.*)?$/i;
@@ -132,14 +137,10 @@ export interface MappingGuess {
  * every column but the id and the picture.
  */
 export function resolveMapping(columns: string[], sample: Record<string, CatalogValue>[], override: Partial<ColumnMapping> = {}, options: { requireId?: boolean } = {}): MappingGuess {
-  for (const [key, value] of Object.entries(override)) {
-    if (!(ROLES as readonly string[]).includes(key) && !['text', 'fields', 'overflow', 'format'].includes(key)) {
-      throw badInput(`The mapping names "${key}", which is not a role: use ${[...ROLES, 'text', 'fields', 'overflow'].join(', ')}.`);
-    }
-    const list = Array.isArray(value) ? value : [value];
-    for (const column of list) {
-      if (key === 'format') continue;
-      if (column !== null && typeof column !== 'string') throw badInput(`The mapping's ${key} must name a column (or be null), got ${JSON.stringify(column)}.`);
+  // Keys are the contract's (its schema checked them); each column named must be in the file.
+  for (const key of [...ROLES, 'text', 'fields', 'overflow'] as const) {
+    const value = override[key];
+    for (const column of Array.isArray(value) ? value : [value]) {
       if (typeof column === 'string' && !columns.includes(column)) {
         throw badInput(`The mapping's ${key} column "${column}" is not in the catalog (its columns: ${columns.join(', ')}).`);
       }
@@ -169,7 +170,7 @@ export function resolveMapping(columns: string[], sample: Record<string, Catalog
   if (!chosen.has('colour')) {
     for (const column of columns) {
       const tokens = nameTokens(column);
-      if (tokens.at(-1) !== 'name' || !tokens.some((t) => /^option\d*$/.test(t))) continue;
+      if (!isOptionName(tokens)) continue;
       const valueColumn = columns.find((c) => nameTokens(c).join(' ') === [...tokens.slice(0, -1), 'value'].join(' '));
       const names = sample.map((r) => r[column]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
       if (valueColumn && !used.has(valueColumn) && names.length > 0 && names.every((v) => /^colou?rs?$/i.test(v.trim()))) {
@@ -224,8 +225,7 @@ export function resolveMapping(columns: string[], sample: Record<string, Catalog
   const flag = /^(true|false|yes|no|y|n|0|1)$/i;
   const wordy = (column: string): boolean => {
     const values = sample.map((row) => row[column]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
-    const tokens = nameTokens(column);
-    if (tokens.at(-1) === 'name' && tokens.some((t) => /^option\d*$/.test(t))) return false;
+    if (isOptionName(nameTokens(column))) return false;
     return values.some((v) => /\p{L}{2}/u.test(v)) && !values.every((v) => flag.test(v.trim()));
   };
   const roleText = [mapping.name, mapping.category, mapping.brand, mapping.description].filter((c): c is string => Boolean(c));

@@ -46,27 +46,17 @@ function cached(dir: string, url: string): string | null {
 }
 
 /**
- * Fetches picture links into `dir`, at most `limits.concurrency` at once, each bounded in time,
- * size and redirects, and accepted only when the server says it is an image. Each link gets
- * its own answer (the file, or why not); cancelling stops what is in flight, and what was
- * fetched stays for next time (a file appears only once whole).
- */
-export async function fetchPictures(urls: readonly string[], dir: string, signal: AbortSignal, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<Map<string, FetchedPicture>> {
-  const fetcher = new PictureFetcher(dir, signal, limits);
-  const unique = [...new Set(urls)];
-  const answers = await Promise.all(unique.map((url) => fetcher.get(url)));
-  return new Map(unique.map((url, i) => [url, answers[i] as FetchedPicture]));
-}
-
-/**
- * Fetches links as they are asked for, at most `limits.concurrency` at once, each link once:
- * an import asks for a row's picture as soon as the row is read, so the pictures of the next
- * rows come while the previous ones are embedded.
+ * Fetches picture links into `dir` as they are asked for, at most `limits.concurrency` at
+ * once, each link once, each bounded in time, size and redirects and accepted only when the
+ * server says it is an image. An import asks for a row's picture as soon as the row is read,
+ * so the pictures of the next rows come while the previous ones are embedded. Cancelling
+ * stops what is in flight; what was fetched stays for next time (a file appears only whole).
  */
 export class PictureFetcher {
   private readonly answers = new Map<string, Promise<FetchedPicture>>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
+  private folder: Promise<unknown> | undefined;
 
   constructor(
     private readonly dir: string,
@@ -93,7 +83,7 @@ export class PictureFetcher {
     this.running++;
     try {
       if (this.signal.aborted) return { ok: false, reason: 'cancelled' };
-      await fs.promises.mkdir(this.dir, { recursive: true });
+      await (this.folder ??= fs.promises.mkdir(this.dir, { recursive: true }));
       return await fetchPicture(url, this.dir, this.signal, this.limits);
     } finally {
       this.running--;

@@ -66,20 +66,15 @@ export async function previewCatalog(options: { store: LibraryStore; file: strin
   const wanted = options.rows ?? 10;
   const rows: CatalogRow[] = [];
   const unreadable: BadRow[] = [];
-  let columns: string[] = [];
   for await (const record of readCatalog(file)) {
-    if (record.kind === 'row') {
-      rows.push(record);
-      if (columns.length === 0) columns = Object.keys(record.values);
-    } else if (record.kind === 'bad') {
-      unreadable.push(record);
-      if (columns.length === 0 && record.misfit) columns = record.misfit.header;
-    } else break;
+    if (record.kind === 'row') rows.push(record);
+    else if (record.kind === 'bad') unreadable.push(record);
+    else break;
     if (rows.length >= Math.max(wanted, SAMPLE)) break;
   }
   if (rows.length === 0) throw badInput(`${file} has no products that can be read${unreadable[0] ? ` (line ${unreadable[0].line}: ${unreadable[0].reason})` : ''}.`);
-  columns = [...new Set(rows.flatMap((r) => Object.keys(r.values)))];
-  const saved = options.store.catalogs().find((c) => c.name === catalog);
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r.values)))];
+  const saved = options.store.catalog(catalog);
   const { mapping, warnings, source } = chooseMapping(
     columns,
     rows.map((r) => r.values),
@@ -119,7 +114,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
   // The whole file is checked as UTF-8 (and its rows counted) before a row is imported.
   const total = await scanCatalog(file);
   const existing = store.catalogItems(catalog);
-  const saved = store.catalogs().find((c) => c.name === catalog);
+  const saved = store.catalog(catalog);
   const summary: CatalogImportSummary = {
     catalog,
     file,

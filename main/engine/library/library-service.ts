@@ -1,4 +1,3 @@
-import { catalogStatuses } from '../catalog/catalog-details.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -67,7 +66,7 @@ export class LibraryService {
         errors: store.recentErrors(),
         errorGroups: store.errorGroups(),
         formats: decodableFormats(),
-        catalogs: catalogStatuses(store),
+        catalogs: store.catalogStatuses(),
       });
     },
 

@@ -177,7 +177,7 @@ export class Searcher {
     const known = new Map<string, string>();
     for (const role of CATALOG_ROLES) known.set(role, role);
     known.set('color', 'colour');
-    for (const catalog of this.deps.store.catalogs()) for (const column of catalog.columns) known.set(column.toLowerCase(), column);
+    for (const column of this.deps.store.catalogColumns()) known.set(column.toLowerCase(), column);
     for (const field of whereFields(where)) {
       if (known.has(field.trim().toLowerCase())) continue;
       const columns = [...new Set([...known.values()].filter((c) => !(CATALOG_ROLES as readonly string[]).includes(c)))];

@@ -1,4 +1,4 @@
-import type { CatalogImportSummary, CatalogMapping } from '../../../preload/contract.js';
+import type { CatalogImportSummary, CatalogMapping, CatalogStatus } from '../../../preload/contract.js';
 import type { SavedCatalog } from './library-store.js';
 import type { Connection } from './connection.js';
 
@@ -37,8 +37,28 @@ export function catalogs(sql: Connection): SavedCatalog[] {
   return (sql.stmt('SELECT * FROM catalogs ORDER BY name').all() as CatalogRow[]).map(fromRow);
 }
 
-/** How many products each catalog has. */
-export function productCounts(sql: Connection): Map<string, number> {
-  const rows = sql.stmt("SELECT catalog, count(*) AS n FROM items WHERE kind = 'product' AND catalog IS NOT NULL GROUP BY catalog").all() as { catalog: string; n: number }[];
-  return new Map(rows.map((r) => [r.catalog, r.n]));
+export function catalog(sql: Connection, name: string): SavedCatalog | undefined {
+  const row = sql.stmt('SELECT * FROM catalogs WHERE name = ?').get(name) as CatalogRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/**
+ * Each catalog's products and what its last import could not read, counted in SQL: `status`
+ * runs often, and a summary may hold a thousand unreadable rows it need not parse.
+ */
+export function catalogStatuses(sql: Connection): CatalogStatus[] {
+  return sql
+    .stmt(
+      `SELECT c.name, c.file, nullif(c.imported_at, 0) AS importedAt,
+         coalesce(json_array_length(c.summary, '$.unreadable'), 0) AS unreadable,
+         coalesce(json_array_length(c.summary, '$.problems'), 0) AS problems,
+         (SELECT count(*) FROM items i WHERE i.kind = 'product' AND i.catalog = c.name) AS products
+       FROM catalogs c ORDER BY c.name`,
+    )
+    .all() as CatalogStatus[];
+}
+
+/** Every column of every catalog, each once (what conditions may name besides the roles). */
+export function catalogColumns(sql: Connection): string[] {
+  return sql.stmt('SELECT DISTINCT j.value FROM catalogs c, json_each(c.columns) j ORDER BY 1').pluck().all() as string[];
 }

@@ -1,6 +1,7 @@
 import type {
   CatalogImportSummary,
   CatalogMapping,
+  CatalogStatus,
   BrowseRequest,
   BrowseResponse,
   ItemDetail,
@@ -180,7 +181,10 @@ export interface LibraryStore {
   catalogItems(catalog: string): Map<string, { id: number; rowHash: string | null }>;
   saveCatalog(record: SavedCatalog): void;
   catalogs(): SavedCatalog[];
-  catalogProductCounts(): Map<string, number>;
+  catalog(name: string): SavedCatalog | undefined;
+  /** Products per catalog and what each last import could not read, without reading the summaries. */
+  catalogStatuses(): CatalogStatus[];
+  catalogColumns(): string[];
   filterItemIds(filters: SearchFilters): number[];
   takenTimes(itemIds: readonly number[]): Map<number, number>;
   countItems(): ItemCounts;

@@ -4,6 +4,7 @@ import {
   ITEM_STATUSES,
   SPACES,
   type BrowseRequest,
+  type CatalogStatus,
   type BrowseResponse,
   type ItemDetail,
   type ItemError,
@@ -240,8 +241,16 @@ export class Store implements LibraryStore {
     return catalogs.catalogs(this.#sql);
   }
 
-  catalogProductCounts(): Map<string, number> {
-    return catalogs.productCounts(this.#sql);
+  catalog(name: string): SavedCatalog | undefined {
+    return catalogs.catalog(this.#sql, name);
+  }
+
+  catalogStatuses(): CatalogStatus[] {
+    return catalogs.catalogStatuses(this.#sql);
+  }
+
+  catalogColumns(): string[] {
+    return catalogs.catalogColumns(this.#sql);
   }
 
   filterItemIds(filters: SearchFilters): number[] {
