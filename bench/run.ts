@@ -121,7 +121,7 @@ try {
     if (result.textQuery) {
       log(
         `  text query end to end (parse, CLIP ViT-B/32 text q8, fused search with cut-off, rows): p50 ${fmt(result.textQuery.endToEnd.p50, 1)} ms, ` +
-          `p95 ${fmt(result.textQuery.endToEnd.p95, 1)} ms; text encoding alone p50 ${fmt(result.textQuery.encode.p50, 1)} ms`,
+          `p95 ${fmt(result.textQuery.endToEnd.p95, 1)} ms (slowest ${result.textQuery.endToEnd.slowest.map(({ query, ms }) => `${fmt(ms, 0)} ms "${query}"`).join(', ')}); text encoding alone p50 ${fmt(result.textQuery.encode.p50, 1)} ms`,
       );
     }
     log('  query                      fused p50   p95    plain-JS brute p50   p95   speed-up  candidates  rescored  exact');

@@ -64,7 +64,7 @@ export interface SearchBenchResult {
   }[];
   sqliteVecKnn512: { p50: number };
   /** Text queries through the query language, end to end, and the CLIP text encoding alone (ms). */
-  textQuery: { endToEnd: { p50: number; p95: number }; encode: { p50: number; p95: number } } | null;
+  textQuery: { endToEnd: { p50: number; p95: number; slowest: { query: string; ms: number }[] }; encode: { p50: number; p95: number } } | null;
 }
 
 export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
@@ -200,13 +200,15 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       await pool.embedTexts(['warm up'], 'clip', { lane: 'query' });
       const encode: number[] = [];
       const endToEnd: number[] = [];
+      const queries: string[] = [];
       for (let q = 0; q < options.queries; q++) {
         const query = `${sentences[q % sentences.length]} ${q}`;
+        queries.push(query);
         encode.push(await timeAsync(async () => void (await pool.embedTexts([query], 'clip', { lane: 'query' }))));
         endToEnd.push(await timeAsync(async () => void (await engine.search({ query, k: 20 }))));
       }
       textQuery = {
-        endToEnd: { p50: percentile(endToEnd, 50), p95: percentile(endToEnd, 95) },
+        endToEnd: { p50: percentile(endToEnd, 50), p95: percentile(endToEnd, 95), slowest: endToEnd.map((ms, q) => ({ query: queries[q] as string, ms })).sort((a, b) => b.ms - a.ms).slice(0, 3) },
         encode: { p50: percentile(encode, 50), p95: percentile(encode, 95) },
       };
     }

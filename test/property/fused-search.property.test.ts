@@ -173,9 +173,14 @@ test('exact results with realistic vectors, while the prefilter prunes most item
         const terms: VectorTerm[] = [
           { space: 'clip', vector: (centres[0] as number[]).map((c) => c + 0.5 * gaussian()), weight: 0.7 },
           { space: 'text', vector: Array.from({ length: 80 }, gaussian), weight: -0.3 },
+          // A second clip term ("dog at the beach -people"): folded into one scan of the space.
+          { space: 'clip', vector: (centres[1] as number[]).map((c) => c + 0.5 * gaussian()), weight: -0.4 },
         ];
         const { results } = await engine.searchVectors({ terms, k });
         sameResults(results, bruteForceSearch(peek(engine), terms, k));
+        // Two terms of one space that cancel out exactly still rank as brute force does.
+        const cancelling: VectorTerm[] = [...terms, { ...(terms[0] as VectorTerm), weight: -0.7 }];
+        sameResults((await engine.searchVectors({ terms: cancelling, k })).results, bruteForceSearch(peek(engine), cancelling, k));
         assert.ok(
           engine.lastSearch.candidates < engine.lastSearch.scanned / 4,
           `prefilter kept ${engine.lastSearch.candidates} of ${engine.lastSearch.scanned}`,

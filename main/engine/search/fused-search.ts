@@ -57,10 +57,11 @@ export function fusedSearch(
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw badInput(`k must be a whole number from 1 to ${MAX_K}, got ${k}.`);
   const terms = prepareTerms(store, query.terms);
 
-  const matrices = terms.map((term) => index.matrix(term.space));
+  const scans = foldBySpace(terms);
+  const matrices = scans.map((scan) => index.matrix(scan.space));
   const slots = index.slotCount;
   const [sum, bound, weights, lower] = index.scratch(4, 3) as [Float64Array, Float64Array, Float64Array, Float64Array];
-  terms.forEach((term, t) => matrices[t]?.accumulate(term.unit, term.weight, sum, bound, weights));
+  scans.forEach((scan, s) => matrices[s]?.accumulate(scan.unit, scan.weight, sum, bound, weights, scan));
 
   const eligible = query.filters && hasFilters(query.filters) ? eligibleSlots(store, index, query.filters) : undefined;
   let count = 0;
@@ -131,6 +132,45 @@ function prepareTerms(store: Store, terms: readonly VectorTerm[]): UnitTerm[] {
   });
   if (prepared.length === 0) throw badInput('Every term has weight 0, so nothing would be ranked.');
   return prepared;
+}
+
+interface SpaceScan {
+  space: Space;
+  unit: Float32Array;
+  weight: number;
+  weightSum: number;
+  slack: number;
+}
+
+/**
+ * One scan per space: terms of the same space ("dog at the beach -people") add up to one
+ * query, Σ w·(q·x) = (Σ w·q)·x, so the prefilter reads the space's codes once, not once a term.
+ * The folded query u is scanned as its unit direction times ‖u‖; the float32 rounding of that
+ * direction is measured (‖u − ‖u‖·û‖) and added to every row's bound, which keeps the
+ * prefilter's guarantee against the exact pass (that still scores term by term).
+ */
+function foldBySpace(terms: readonly UnitTerm[]): SpaceScan[] {
+  const bySpace = new Map<Space, UnitTerm[]>();
+  for (const term of terms) bySpace.set(term.space, [...(bySpace.get(term.space) ?? []), term]);
+  return [...bySpace].map(([space, group]) => {
+    const weightSum = group.reduce((total, term) => total + Math.abs(term.weight), 0);
+    const only = group.length === 1 ? group[0] : undefined;
+    if (only) return { space, unit: only.unit, weight: only.weight, weightSum, slack: 0 };
+    const dims = (group[0] as UnitTerm).unit.length;
+    const folded = new Float64Array(dims);
+    for (const term of group) for (let j = 0; j < dims; j++) folded[j] = (folded[j] as number) + term.weight * (term.unit[j] as number);
+    let squares = 0;
+    for (let j = 0; j < dims; j++) squares += (folded[j] as number) ** 2;
+    const norm = Math.sqrt(squares);
+    const unit = new Float32Array(dims);
+    if (norm > 0) for (let j = 0; j < dims; j++) unit[j] = (folded[j] as number) / norm;
+    let rounding = 0;
+    for (let j = 0; j < dims; j++) rounding += ((folded[j] as number) - norm * (unit[j] as number)) ** 2;
+    // The stored vectors are unit length up to float32 rounding (1e-6 covers it), and the
+    // float64 sums of the exact pass differ from these by far less than 1e-9 per unit weight.
+    const slack = Math.sqrt(rounding) * (1 + 1e-6) + 1e-9 * weightSum;
+    return { space, unit, weight: norm, weightSum, slack };
+  });
 }
 
 function hasFilters(filters: SearchFilters): boolean {
