@@ -31,7 +31,23 @@ function formatRanked(ranked: RankedResponse): string[] {
 }
 
 export function formatSearch(response: TextSearchResponse): string {
+  if (response.listed) {
+    const { total } = response.listed;
+    const shown = response.results.length < total ? ` (the newest ${response.results.length}; --k for more)` : '';
+    const lines = response.results.map((hit) => `  ${hit.key ? `${hit.title ?? ''} (${hit.key})`.trim() : (hit.path ?? hit.title ?? `item ${hit.id}`)}  (#${hit.id})`);
+    return `${[`${total} ${total === 1 ? 'item matches' : 'items match'} "${response.query}", newest first${shown}`, ...lines].join('\n')}\n`;
+  }
   return `${[`Results for "${response.query}"`, ...formatRanked(response)].join('\n')}\n`;
+}
+
+/**
+ * `--paths`: the files of the relevant results (above the cut-off), one per line and nothing
+ * else, for pipes (`semblance search cat --paths | xargs -d '\n' cp -t ~/cats`); products
+ * without a picture have no file and are left out.
+ */
+export function formatPaths(ranked: RankedResponse): string {
+  const relevant = ranked.cutoff ? ranked.results.slice(0, ranked.cutoff.index) : ranked.results;
+  return relevant.flatMap((hit) => (hit.path ? [`${hit.path}\n`] : [])).join('');
 }
 
 export function formatSimilar(response: SimilarResponse): string {

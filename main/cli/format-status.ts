@@ -1,4 +1,4 @@
-import type { ErrorsResponse, StatusResponse } from '../../preload/contract.js';
+import type { ErrorsResponse, RemoveRootResponse, StatusResponse } from '../../preload/contract.js';
 
 /** `semblance status` for people; `--json` prints the StatusResponse itself. */
 export function formatStatus(status: StatusResponse): string {
@@ -31,12 +31,32 @@ export function formatStatus(status: StatusResponse): string {
     `Formats   ${Object.entries(status.formats).filter(([, ok]) => ok).map(([ext]) => ext).join(' ')}` +
       (unsupported.length > 0 ? ` (this installation cannot decode: ${unsupported.join(' ')})` : ''),
   );
+  if (status.forgotten.length > 0) {
+    lines.push('Forgotten (can be brought back)');
+    for (const f of status.forgotten) lines.push(`  ${f.path}: ${f.photos} photos, until ${new Date(f.undoUntil).toLocaleString()} (\`semblance restore-folder ${quoted(f.path)}\`)`);
+  }
   if (errorGroups.length > 0) {
     lines.push(`Errors    ${items.byStatus.error} (\`semblance errors\` lists them; \`semblance retry\` reads them again)`);
     for (const g of errorGroups.slice(0, 10)) lines.push(`  ${String(g.count).padStart(6)}  ${g.reason}`);
     if (errorGroups.length > 10) lines.push(`  ... and ${errorGroups.length - 10} more reasons`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `semblance remove-folder`: what was forgotten, and how to take it back (or that it is gone for good). */
+export function formatForgot(result: RemoveRootResponse, now: boolean): string {
+  const { forgot } = result;
+  const what = `${forgot.photos} ${forgot.photos === 1 ? 'photo' : 'photos'}${forgot.labels > 0 ? ` with ${forgot.labels} tags and labels` : ''}`;
+  if (now) return `Forgot ${forgot.path} for good: ${what} left the library. The files on disk are untouched.\n`;
+  return (
+    `Forgot ${forgot.path}: ${what} left the library; the files on disk are untouched.\n` +
+    `Undo until ${new Date(forgot.undoUntil).toLocaleString()}: semblance restore-folder ${quoted(forgot.path)}\n`
+  );
+}
+
+/** A path as a shell reads it back. */
+function quoted(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 /** `semblance errors`: one page of failed items, with every reason and its count. */

@@ -1,14 +1,15 @@
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type Space } from '../../preload/contract.js';
+import { DTYPES, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import type { Engine } from '../engine/engine.js';
-import { badInput, toApiError } from '../engine/errors.js';
+import { badInput, notFound, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
 import { formatModels } from './format-models.js';
-import { formatErrors, formatStatus } from './format-status.js';
+import { formatErrors, formatForgot, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
-import { formatApplyLabels, formatCatalogImport, formatPrintedMapping, formatClassify, formatCompare, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
+import { formatApplyLabels, formatCatalogImport, formatPrintedMapping, formatClassify, formatCompare, formatPaths, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 /** How long `serve` may take to close after Ctrl-C or SIGTERM before it exits anyway. */
@@ -138,8 +139,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .argument('<query>')
     .option('--k <n>', 'number of results', '20')
     .option('--sort <order>', 'score (default) or date: newest first among the relevant results', 'score')
-    .action((query: string, opts: { k: string; sort: string }) =>
-      call((api, send) => send(api, 'search', { query, k: Number(opts.k), sort: opts.sort }), formatSearch),
+    .option('--paths', 'print only the files of the relevant results, one per line (for pipes)')
+    .action((query: string, opts: { k: string; sort: string; paths?: boolean }) =>
+      call((api, send) => send(api, 'search', { query, k: Number(opts.k), sort: opts.sort }), opts.paths ? formatPaths : formatSearch),
     );
 
   program
@@ -149,7 +151,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option('--space <space...>', 'compare in these spaces only (clip: meaning, visual: look, colour: colours)')
     .option('--weights <list>', 'weights per space, as clip=0.5,visual=0.3,colour=0.2 (negative ones push away)')
     .option('--k <n>', 'number of results per target', '20')
-    .action((targets: string[], opts: { space?: string[]; weights?: string; k: string }) =>
+    .option('--paths', 'print only the files of the relevant results, one per line (for pipes)')
+    .action((targets: string[], opts: { space?: string[]; weights?: string; k: string; paths?: boolean }) =>
       call(
         (api, send) =>
           send(api, 'similar', {
@@ -157,7 +160,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
             k: Number(opts.k),
             ...(opts.weights ? { weights: parseWeights(opts.weights) } : opts.space ? { weights: Object.fromEntries(opts.space.map((s) => [s, 1])) } : {}),
           }),
-        formatSimilar,
+        opts.paths ? (response: SimilarResponse) => response.queries.map(formatPaths).join('') : formatSimilar,
       ),
     );
 
@@ -363,9 +366,38 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   program
     .command('remove-folder')
-    .description('forget a library folder and its items (the files are not touched)')
+    .description('forget a library folder and its items (the files are not touched); undo with restore-folder for 24 hours')
     .argument('<folder>')
-    .action((folder: string) => call((api, send) => send(api, 'removeRoot', { path: folder }), formatStatus));
+    .option('--now', 'drop what it held at once: no undo')
+    .action((folder: string, flags: { now?: boolean }) =>
+      call(
+        async (api, send) => {
+          const forgot = await send(api, 'removeRoot', { path: folder });
+          if (!forgot.ok || !flags.now) return forgot;
+          const purged = await send(api, 'purgeForgotten', { id: forgot.value.forgot.id });
+          return purged.ok ? forgot : purged;
+        },
+        (result) => formatForgot(result, flags.now === true),
+      ),
+    );
+
+  program
+    .command('restore-folder')
+    .description('bring back a folder forgotten with remove-folder: its photos, tags and labels as they were')
+    .argument('<folder>')
+    .action((folder: string) =>
+      call(async (api, send) => {
+        const status = await send(api, 'status', {});
+        if (!status.ok) return status;
+        const wanted = path.resolve(folder);
+        const forgotten = status.value.forgotten.find((f) => f.path === wanted);
+        if (!forgotten) {
+          const known = status.value.forgotten.map((f) => f.path);
+          throw notFound(`${wanted} was not forgotten lately${known.length > 0 ? ` (forgotten: ${known.join(', ')})` : ''}.`);
+        }
+        return send(api, 'restoreRoot', { id: forgotten.id });
+      }, formatStatus),
+    );
 
   const models = program
     .command('models')

@@ -66,6 +66,7 @@ export class Engine {
     const settings = new SettingsService(store, events);
     const models = new ModelService(store, settings, events, jobs, { env: options.env ?? process.env, ...(options.pool ? { pool: options.pool } : {}) });
     const library = new LibraryService(store, models, settings, jobs, events, options.photoSpaces ? { photoSpaces: options.photoSpaces } : {});
+    library.tidyFolders();
     const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch });
     const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
     const catalog = new CatalogService(store, models, jobs, events);

@@ -33,8 +33,14 @@ export const METHODS = {
   errors: method(S.ErrorsRequestSchema).returns<R.ErrorsResponse>(),
   /** Reads failed photos again now (after a permission was fixed, say): an indexing job. */
   retryErrors: method(S.RetryErrorsRequestSchema).returns<R.IndexSummary>(),
-  /** Forgets a library folder and its items; the files are not touched. */
-  removeRoot: method(S.RemoveRootRequestSchema).returns<R.StatusResponse>(),
+  /** What forgetting a library folder would take out: its photos, tags and labels (to ask first). */
+  folderImpact: method(S.RemoveRootRequestSchema).returns<R.FolderImpact>(),
+  /** Forgets a library folder and its items (kept for undo a while); the files are not touched. */
+  removeRoot: method(S.RemoveRootRequestSchema).returns<R.RemoveRootResponse>(),
+  /** Undoes forgetting a folder: its items come back as they were, nothing embedded again. */
+  restoreRoot: method(S.ForgottenFolderRequestSchema).returns<R.StatusResponse>(),
+  /** Drops a forgotten folder's kept items now, instead of at the end of the undo window. */
+  purgeForgotten: method(S.ForgottenFolderRequestSchema).returns<R.StatusResponse>(),
   /** Search by words (the query language), with a relevance cut-off. */
   search: method(S.SearchRequestSchema).returns<R.TextSearchResponse>(),
   /** Look-alikes of items or files, per space or weighted; the query item itself left out. */

@@ -28,6 +28,11 @@ export interface RankedResponse {
 
 export interface TextSearchResponse extends RankedResponse {
   query: string;
+  /**
+   * Set when the query had filters only (`label:cat after:2024-06`): results are every item
+   * that passes them, newest first, up to k (their score is 0); total is how many pass.
+   */
+  listed?: { total: number };
 }
 
 export interface SimilarResponse {
@@ -77,6 +82,30 @@ export interface RootStatus {
   items: number;
 }
 
+/** What forgetting a library folder would take out of the library (asked before it is done). */
+export interface FolderImpact {
+  path: string;
+  photos: number;
+  /** The user's own tags on those photos. */
+  tags: number;
+  /** Labels label sets gave those photos. */
+  labels: number;
+  /** How long the forgetting can be undone. */
+  undoHours: number;
+}
+
+/** A library folder forgotten lately: its items are out of the library but kept for undo. */
+export interface ForgottenFolder {
+  id: number;
+  path: string;
+  photos: number;
+  /** Tags and labels kept with them. */
+  labels: number;
+  forgottenAt: number;
+  /** After this (ms since the epoch) they are purged and undo is no longer possible. */
+  undoUntil: number;
+}
+
 export interface ItemError {
   id: number;
   path: string | null;
@@ -118,6 +147,13 @@ export interface StatusResponse {
   formats: Record<string, boolean>;
   /** Imported catalogs, with what their last import could not read. */
   catalogs: CatalogStatus[];
+  /** Folders forgotten lately, newest first, that can still be brought back. */
+  forgotten: ForgottenFolder[];
+}
+
+/** The library after a folder was forgotten, and that folder (to offer its undo). */
+export interface RemoveRootResponse extends StatusResponse {
+  forgot: ForgottenFolder;
 }
 
 export interface CatalogStatus {

@@ -130,6 +130,8 @@ export const IndexRequestSchema = z.strictObject({
 export type IndexRequest = z.infer<typeof IndexRequestSchema>;
 
 export const RemoveRootRequestSchema = z.strictObject({ path: z.string().min(1) });
+/** A forgotten folder, by the id `status.forgotten` gives it. */
+export const ForgottenFolderRequestSchema = z.strictObject({ id: z.number().int().positive() });
 
 export const ErrorsRequestSchema = z.strictObject({
   /** Only the items that failed for this reason (as `groups` names it). */

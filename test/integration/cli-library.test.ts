@@ -58,3 +58,65 @@ test('the command line end to end: index, search, similar, classify, with the JS
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /neither a library item id nor an image file/);
 });
+
+test('remove-folder forgets with an undo; restore-folder brings the photos back without embedding them again', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'My Pictures');
+  await writePhotos(photos, 3);
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const db = path.join(dir, 'library.db');
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.equal(run('index', photos).code, 0);
+
+  const removed = run('remove-folder', photos);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stdout, /^Forgot .*My Pictures: 3 photos left the library; the files on disk are untouched\.\nUndo until .*: semblance restore-folder '.*My Pictures'\n$/);
+  const status = run('status');
+  assert.match(status.stdout, /Items {5}0 /);
+  assert.match(status.stdout, /Forgotten \(can be brought back\)\n {2}.*My Pictures: 3 photos, until /);
+
+  const restored = run('restore-folder', photos);
+  assert.equal(restored.code, 0, restored.stderr);
+  assert.match(restored.stdout, /Items {5}3 /);
+  const again = run('--json', 'index');
+  assert.equal((JSON.parse(again.stdout) as IndexSummary).counts.done, 0, 'nothing embedded again');
+
+  const gone = run('remove-folder', photos, '--now');
+  assert.match(gone.stdout, /for good: 3 photos left the library/);
+  const notThere = run('restore-folder', photos);
+  assert.equal(notThere.code, 1);
+  assert.match(notThere.stderr, /was not forgotten lately/);
+});
+
+test('filters alone list what passes them; --paths prints bare file paths for pipes', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  const files = await writePhotos(photos, 5);
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const db = path.join(dir, 'library.db');
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.equal(run('index', photos).code, 0);
+
+  const listed = run('search', `kind:photo in:${photos}`, '--k', '3');
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^5 items match "kind:photo in:.*", newest first \(the newest 3; --k for more\)\n/);
+  assert.equal(listed.stdout.trim().split('\n').length, 4);
+
+  const paths = run('search', 'a colourful photo', '--k', '3', '--paths');
+  assert.equal(paths.code, 0, paths.stderr);
+  const printed = paths.stdout.split('\n').filter(Boolean);
+  assert.ok(printed.length >= 1 && printed.length <= 3, paths.stdout);
+  for (const file of printed) assert.ok(files.includes(file), `${file} is one of the photos, printed bare`);
+
+  const similar = run('similar', files[0] as string, '--k', '2', '--paths');
+  assert.deepEqual(
+    similar.stdout.split('\n').filter(Boolean).every((file) => files.includes(file) && file !== files[0]),
+    true,
+  );
+});

@@ -178,6 +178,14 @@ test('in:, after: and before: filter by folder and by date', async (t) => {
   assert.deepEqual(await found(`red in:"${path.join(folder, '2019 trip')}"`), ['red-old']);
   assert.deepEqual(await found(`red in:${path.join(folder, 'home')}`), ['red-new']);
   assert.deepEqual(await found(`red in:${path.join(folder, 'hom')}`), [], 'a folder, not a prefix of a name');
+
+  // Filters alone list what passes them, newest first, with how many pass.
+  const listed = await engine.search({ query: `kind:photo in:${folder}`, k: 5 });
+  assert.deepEqual(names(listed.results), ['red-new', 'red-old']);
+  assert.deepEqual([listed.listed, listed.cutoff, listed.results.every((r) => r.score === 0)], [{ total: 2 }, null, true]);
+  assert.deepEqual(names((await engine.search({ query: 'after:2020-01', k: 5 })).results), ['red-new']);
+  const first = await engine.search({ query: 'before:2030', k: 1 });
+  assert.deepEqual([names(first.results), first.listed], [['red-new'], { total: 2 }], 'k pages; total counts them all');
 });
 
 test("a photo's own XMP title or EXIF description is read and searchable", async (t) => {

@@ -44,7 +44,7 @@ test('query errors say what is wrong and where', () => {
     ['cat after:2024 before:2023', /after: is later than before:/],
     ['"unclosed phrase', /A quote is not closed \(at character 1/],
     ['cat 2:', /Nothing after "2:"/],
-    ['label:cat', /filters but nothing to look for/],
+    ['after:2024 before:2023', /after: is later than before:/],
   ];
   for (const [query, pattern] of cases) {
     assert.throws(
@@ -53,6 +53,13 @@ test('query errors say what is wrong and where', () => {
       query,
     );
   }
+});
+
+test('filters alone are a query: they list what passes them', () => {
+  assert.deepEqual(parseQuery('label:cat kind:photo in:~/Pictures after:2024-06'), {
+    terms: [],
+    filters: { labels: ['cat'], kinds: ['photo'], in: ['~/Pictures'], after: new Date(2024, 5, 1).getTime() },
+  });
 });
 
 test('the relevance cut-off falls at a clear break, and nowhere without one', () => {

@@ -9,6 +9,9 @@ import {
   type IndexSummary,
   type ProgressResponse,
   type Space,
+  type ForgottenFolder,
+  type RemoveRootResponse,
+  type RootStatus,
   type StatusResponse,
 } from '../../../preload/contract.js';
 import { badInput, notFound } from '../errors.js';
@@ -16,6 +19,7 @@ import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import type { ModelService } from '../models/model-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
+import { UNDO_WINDOW_MS } from '../store/forgotten.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { VERSION } from '../version.js';
 import { isSystemFolder } from './file-checks.js';
@@ -67,19 +71,46 @@ export class LibraryService {
         errorGroups: store.errorGroups(),
         formats: decodableFormats(),
         catalogs: store.catalogStatuses(),
+        forgotten: this.forgottenFolders(),
       });
     },
+
+    folderImpact: async (request: { path: string }) => this.store.rootImpact(this.rootOf(request.path).id),
 
     /** Indexes after any job already running or queued: jobs run one at a time. */
     index: (request: IndexRequest): Promise<IndexSummary> => this.index(request, true),
 
-    removeRoot: (request: { path: string }): Promise<StatusResponse> => {
-      const root = this.store.rootByPath(path.resolve(request.path));
-      if (!root) throw notFound(`${request.path} is not a library folder.`);
-      this.store.removeRoot(root.id);
+    /** Forgets a folder: its items leave the library now and are kept for undo a while. */
+    removeRoot: async (request: { path: string }): Promise<RemoveRootResponse> => {
+      const root = this.rootOf(request.path);
+      if (this.indexJob && this.jobs.running()?.kind === 'index') {
+        throw badInput(`Indexing is running: cancel it or wait for it to end before forgetting ${root.path}.`);
+      }
+      this.tidyFolders();
+      const id = this.store.forgetRoot(root.id);
       this.events.emit({ type: 'library-changed' });
       this.events.emit({ type: 'folders-changed', rescan: false });
-      return this.api.status();
+      const status = await this.api.status();
+      const forgot = status.forgotten.find((folder) => folder.id === id);
+      if (!forgot) throw new Error(`The forgotten folder ${root.path} was not kept.`);
+      return { ...status, forgot };
+    },
+
+    /** Undo: the folder's items come back as they were (same ids, tags, vectors), then it is watched again. */
+    restoreRoot: async (request: { id: number }): Promise<StatusResponse> => {
+      const folder = this.forgottenFolders().find((f) => f.id === request.id);
+      if (!folder) throw notFound(`No forgotten folder with id ${request.id} (its undo window may have ended).`);
+      const rootId = this.store.rootByPath(this.placeFolders([folder.path])[0] as string)?.id ?? this.store.addRoot(folder.path);
+      this.store.restoreForgotten(folder.id, rootId);
+      this.events.emit({ type: 'library-changed' });
+      // Watched again, and read once in case files changed while it was forgotten.
+      this.events.emit({ type: 'folders-changed', rescan: true });
+      return await this.api.status();
+    },
+
+    purgeForgotten: async (request: { id: number }): Promise<StatusResponse> => {
+      if (this.store.purgeForgotten({ id: request.id }) === 0) throw notFound(`No forgotten folder with id ${request.id}.`);
+      return await this.api.status();
     },
 
     item: (request: { id: number }) => Promise.resolve(this.store.itemDetail(request.id)),
@@ -117,20 +148,78 @@ export class LibraryService {
       control(this.jobs.get(request.id), request.action);
       return this.api.progress();
     },
-  } satisfies Pick<FinderApi, 'status' | 'index' | 'removeRoot' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
+  } satisfies Pick<FinderApi, 'status' | 'index' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
+
+  /**
+   * One entry per place on disk: library folders inside another library folder are merged
+   * into it (their items move, nothing is embedded again), and forgotten folders past their
+   * undo window are purged. Runs when the engine opens; writes only when there is something to do.
+   */
+  tidyFolders(now = Date.now()): void {
+    try {
+      const roots = this.store.roots();
+      for (const outer of roots) {
+        const inner = roots.filter((root) => isInside(root.path, outer.path));
+        if (inner.length > 0 && !isNested(outer.path, roots)) this.store.absorbRoots(outer.path, inner.map((root) => root.id));
+      }
+      const expired = this.store.forgottenFolders().some((folder) => folder.undoUntil < now);
+      if (expired) this.store.purgeForgotten({ before: now - UNDO_WINDOW_MS });
+    } catch {
+      // A read-only or busy database: the next open tidies up.
+    }
+  }
+
+  private forgottenFolders(): ForgottenFolder[] {
+    const now = Date.now();
+    return this.store.forgottenFolders().filter((folder) => folder.undoUntil >= now);
+  }
+
+  private rootOf(folder: string): RootStatus {
+    const root = this.store.rootByPath(path.resolve(folder));
+    if (!root) throw notFound(`${folder} is not a library folder.`);
+    return root;
+  }
+
+  /** The library folder that is `folder` or holds it. */
+  private coveringRoot(folder: string): RootStatus | undefined {
+    return this.store.roots().find((root) => root.path === folder || isInside(folder, root.path));
+  }
+
+  /**
+   * A folder inside a library folder is already in the library: its library folder is indexed.
+   * A folder that holds library folders takes their place (and their items) as one entry.
+   */
+  private placeFolders(folders: readonly string[]): string[] {
+    return [
+      ...new Set(
+        folders.map((folder) => {
+          const covering = this.coveringRoot(folder);
+          if (covering) return covering.path;
+          const inner = this.store.roots().filter((root) => isInside(root.path, folder));
+          if (inner.length > 0) {
+            this.store.absorbRoots(folder, inner.map((root) => root.id));
+            this.events.emit({ type: 'folders-changed', rescan: false });
+          }
+          return folder;
+        }),
+      ),
+    ];
+  }
 
   /** `added`: the folders were named by the user (a front door starts watching them). */
   private async index(request: IndexRequest, added: boolean): Promise<IndexSummary> {
-    const given = request.paths?.map((p) => path.resolve(p));
-    for (const folder of given ?? []) {
-      if (this.store.rootByPath(folder)) continue;
+    const named = request.paths?.map((p) => path.resolve(p));
+    for (const folder of named ?? []) {
+      const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
+      if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): its thumbnails and models are not photos of yours.`);
+      // A library folder, or one inside it, was checked when it was added (and may be offline now).
+      if (this.coveringRoot(folder)) continue;
       if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
       if (isSystemFolder(folder) || isSystemFolder(fs.realpathSync(folder))) {
         throw badInput(`${folder} is a folder of the operating system, not of photos: name the folder your photos are in, as in \`semblance index ~/Pictures\`.`);
       }
-      const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
-      if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): its thumbnails and models are not photos of yours.`);
     }
+    const given = named ? this.placeFolders(named) : undefined;
     const roots = given ?? this.store.roots().map((root) => root.path);
     if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');
     return this.runIndex(
@@ -336,4 +425,13 @@ function control(job: { pause(): void; resume(): void; cancel(): void }, action:
   if (action === 'pause') job.pause();
   else if (action === 'resume') job.resume();
   else job.cancel();
+}
+
+/** Whether `folder` lies below `parent` (not the same folder). */
+function isInside(folder: string, parent: string): boolean {
+  return folder !== parent && folder.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+}
+
+function isNested(folder: string, roots: readonly RootStatus[]): boolean {
+  return roots.some((root) => isInside(folder, root.path));
 }

@@ -133,15 +133,14 @@ export function parseQuery(query: string): ParsedQuery {
   if (words.length > 0) {
     terms.unshift({ text: words.map((w) => w.text).join(' '), weight: 1, at: (words[0] as { at: number }).at });
   }
-  if (terms.length === 0 && Object.keys(filters).length > 0) {
-    throw badInput('The query has filters but nothing to look for: add words, as in "cat label:pets".');
+  if (filters.after !== undefined && filters.before !== undefined && filters.after > filters.before) {
+    throw badInput('after: is later than before:, so nothing can match.');
   }
+  // Filters alone list what passes them (newest first): browsing without words.
+  if (terms.length === 0 && Object.keys(filters).length > 0) return { terms, filters };
   if (terms.length === 0) throw badInput('The query is empty: describe what to find, as in "dog at the beach".');
   if (!terms.some((t) => t.weight > 0)) {
     throw badInput('The query has only negative terms: say what to find too, as in "beach -people".');
-  }
-  if (filters.after !== undefined && filters.before !== undefined && filters.after > filters.before) {
-    throw badInput('after: is later than before:, so nothing can match.');
   }
   return { terms, filters };
 }

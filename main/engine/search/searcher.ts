@@ -71,6 +71,12 @@ export class Searcher {
 
   async search(request: SearchRequest): Promise<TextSearchResponse> {
     const parsed = parseQuery(request.query);
+    if (parsed.terms.length === 0) {
+      // Filters only: everything that passes them, newest first; no ranking, no cut-off.
+      const { total, items } = this.deps.store.listItems(this.filtersOf(parsed.filters), { offset: 0, limit: request.k ?? DEFAULT_K });
+      const results = items.map((row) => ({ id: row.id, kind: row.kind, path: row.path, title: row.title, key: row.catalogKey, status: row.status, score: 0, breakdown: {} }));
+      return { query: request.query, results, cutoff: null, warnings: [], listed: { total } };
+    }
     const warnings: string[] = [];
     const terms: VectorTerm[] = [];
     const texts = parsed.terms.filter((t) => t.text !== undefined);

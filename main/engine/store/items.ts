@@ -137,6 +137,22 @@ export function filterItemIds(sql: Connection, filters: SearchFilters): number[]
     .all(...params) as number[];
 }
 
+/** Items that pass the filters, newest first (EXIF date, else file time), a page at a time, and how many pass. */
+export function listItems(sql: Connection, filters: SearchFilters, page: { offset: number; limit: number }): { total: number; items: ItemRow[] } {
+  const { where, params } = filterClause(filters);
+  const total = sql
+    .stmt(`SELECT count(*) FROM items ${where}`)
+    .pluck()
+    .get(...params) as number;
+  const rows = sql
+    .stmt(
+      `SELECT id, kind, coalesce(path, picture) AS path, catalog_key AS catalogKey, title, status FROM items ${where}
+       ORDER BY coalesce(taken_at, mtime_ms, created_at) DESC, id DESC LIMIT ? OFFSET ?`,
+    )
+    .all(...params, page.limit, page.offset) as ItemRow[];
+  return { total, items: rows };
+}
+
 /** When each item was taken (EXIF date, else file time), for sorting by date. */
 export function takenTimes(sql: Connection, itemIds: readonly number[]): Map<number, number> {
   const rows = sql

@@ -3,6 +3,8 @@ import type {
   CatalogMapping,
   CatalogStatus,
   BrowseRequest,
+  FolderImpact,
+  ForgottenFolder,
   BrowseResponse,
   ItemDetail,
   ItemError,
@@ -186,6 +188,8 @@ export interface LibraryStore {
   catalogStatuses(): CatalogStatus[];
   catalogColumns(): string[];
   filterItemIds(filters: SearchFilters): number[];
+  /** Items that pass the filters, newest first, a page at a time (a query of filters only). */
+  listItems(filters: SearchFilters, page: { offset: number; limit: number }): { total: number; items: ItemRow[] };
   takenTimes(itemIds: readonly number[]): Map<number, number>;
   countItems(): ItemCounts;
   recentErrors(limit?: number): ItemError[];
@@ -202,6 +206,16 @@ export interface LibraryStore {
   rootByPath(rootPath: string): RootStatus | undefined;
   addRoot(rootPath: string): number;
   removeRoot(rootId: number): number;
+  /** Makes `outer` the one library folder of what the `inner` folders held (see roots.ts). */
+  absorbRoots(outer: string, inner: readonly number[]): number;
+  /** What forgetting a folder would take out of the library. */
+  rootImpact(rootId: number): FolderImpact;
+  /** Takes a folder and its items out of the library, keeping them for undo; the forgotten folder's id. */
+  forgetRoot(rootId: number, now?: number): number;
+  forgottenFolders(): ForgottenFolder[];
+  /** Brings a forgotten folder's items back under a library folder; how many came back. */
+  restoreForgotten(folderId: number, rootId: number): number;
+  purgeForgotten(which: { id: number } | { before: number }): number;
   setRootOnline(rootId: number, online: boolean): number;
   rootItems(rootId: number, spaces: readonly Space[]): LibraryItem[];
   completeItemsWithHash(hash: string, spaces: readonly Space[]): LibraryItem[];

@@ -221,6 +221,40 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'forgotten folders, kept for undo',
+    up(db) {
+      db.exec(`
+        -- A library folder the user forgot, with what it held: its items' rows and labels (as
+        -- JSON, so a later column comes back too) and their current vectors. Undo puts them
+        -- back as they were; after the undo window they are purged.
+        CREATE TABLE forgotten_folders (
+          id INTEGER PRIMARY KEY,
+          path TEXT NOT NULL,
+          added_at INTEGER NOT NULL,
+          forgotten_at INTEGER NOT NULL,
+          photos INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE forgotten_items (
+          folder_id INTEGER NOT NULL REFERENCES forgotten_folders(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL,
+          item TEXT NOT NULL CHECK (json_valid(item)),
+          labels TEXT NOT NULL CHECK (json_valid(labels)),
+          PRIMARY KEY (folder_id, item_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE forgotten_vectors (
+          folder_id INTEGER NOT NULL,
+          item_id INTEGER NOT NULL,
+          space TEXT NOT NULL,
+          generation INTEGER NOT NULL,
+          embedding BLOB NOT NULL,
+          PRIMARY KEY (folder_id, item_id, space),
+          FOREIGN KEY (folder_id, item_id) REFERENCES forgotten_items(folder_id, item_id) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

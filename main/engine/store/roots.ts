@@ -26,6 +26,21 @@ export function addRoot(sql: Connection, rootPath: string): number {
   return sql.stmt('SELECT id FROM roots WHERE path = ?').pluck().get(rootPath) as number;
 }
 
+/**
+ * Makes `outer` the library folder of everything the `inner` folders (inside it) held: their
+ * items move to it, ids, vectors and tags unchanged, and the inner entries go. One folder
+ * entry per place on disk, so counts add up and forgetting one never takes another's photos.
+ */
+export function absorbRoots(sql: Connection, outer: string, inner: readonly number[]): number {
+  return sql.write(() => {
+    const id = addRoot(sql, outer);
+    const others = JSON.stringify(inner.filter((rootId) => rootId !== id));
+    sql.stmt('UPDATE items SET root_id = ? WHERE root_id IN (SELECT value FROM json_each(?))').run(id, others);
+    sql.stmt('DELETE FROM roots WHERE id IN (SELECT value FROM json_each(?))').run(others);
+    return id;
+  });
+}
+
 export function rootItemIds(sql: Connection, rootId: number): number[] {
   return sql.stmt('SELECT id FROM items WHERE root_id = ?').pluck().all(rootId) as number[];
 }

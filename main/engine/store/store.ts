@@ -5,6 +5,8 @@ import {
   SPACES,
   type BrowseRequest,
   type CatalogStatus,
+  type FolderImpact,
+  type ForgottenFolder,
   type BrowseResponse,
   type ItemDetail,
   type ItemError,
@@ -18,6 +20,7 @@ import { badInput } from '../errors.js';
 import { toUnitVector } from '../vector/unit-vector.js';
 import { Connection } from './connection.js';
 import * as catalogs from './catalogs.js';
+import * as forgotten from './forgotten.js';
 import * as items from './items.js';
 import * as labels from './labels.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
@@ -200,11 +203,16 @@ export class Store implements LibraryStore {
   removeItems(itemIds: readonly number[]): number {
     if (itemIds.length === 0) return 0;
     const removed = this.#sql.write(() => items.deleteItems(this.#sql, itemIds));
+    this.compactIfWasteful();
+    return removed;
+  }
+
+  /** sqlite-vec never frees a chunk's empty slots: a table mostly empty is rebuilt. */
+  private compactIfWasteful(): void {
     for (const { space, dims } of this.spaceModels.values()) {
       const { slots, live } = vectorSlots(this.#sql.db, space);
       if (slots - live > Math.max(COMPACT_MIN_WASTE, live)) this.compactVectors(space, dims);
     }
-    return removed;
   }
 
   /** Rebuilds one space's vector table with its live vectors only (same ids, same values). */
@@ -255,6 +263,10 @@ export class Store implements LibraryStore {
 
   filterItemIds(filters: SearchFilters): number[] {
     return items.filterItemIds(this.#sql, filters);
+  }
+
+  listItems(filters: SearchFilters, page: { offset: number; limit: number }): { total: number; items: ItemRow[] } {
+    return items.listItems(this.#sql, filters, page);
   }
 
   takenTimes(itemIds: readonly number[]): Map<number, number> {
@@ -311,6 +323,36 @@ export class Store implements LibraryStore {
   removeRoot(rootId: number): number {
     this.removeItems(roots.rootItemIds(this.#sql, rootId));
     return roots.deleteRoot(this.#sql, rootId);
+  }
+
+  absorbRoots(outer: string, inner: readonly number[]): number {
+    return roots.absorbRoots(this.#sql, outer, inner);
+  }
+
+  rootImpact(rootId: number): FolderImpact {
+    const root = this.roots().find((r) => r.id === rootId);
+    if (!root) throw badInput(`No library folder with id ${rootId}.`);
+    return forgotten.rootImpact(this.#sql, rootId, root.path);
+  }
+
+  forgetRoot(rootId: number, now = Date.now()): number {
+    const root = this.roots().find((r) => r.id === rootId);
+    if (!root) throw badInput(`No library folder with id ${rootId}.`);
+    const id = forgotten.forgetRoot(this.#sql, root, this.spaceModels, now);
+    this.compactIfWasteful();
+    return id;
+  }
+
+  forgottenFolders(): ForgottenFolder[] {
+    return forgotten.forgottenFolders(this.#sql);
+  }
+
+  restoreForgotten(folderId: number, rootId: number): number {
+    return forgotten.restoreForgotten(this.#sql, folderId, rootId, this.spaceModels);
+  }
+
+  purgeForgotten(which: { id: number } | { before: number }): number {
+    return forgotten.purgeForgotten(this.#sql, which);
   }
 
   setRootOnline(rootId: number, online: boolean): number {

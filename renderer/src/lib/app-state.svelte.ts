@@ -1,4 +1,5 @@
-import type { CatalogImportRequest, CatalogImportSummary, FinderEvent } from '../../../preload/contract.js';
+import type { CatalogImportRequest, CatalogImportSummary, FinderEvent, FolderImpact } from '../../../preload/contract.js';
+import { folderName } from './format.js';
 import type { Bridge } from '../bridge.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
@@ -26,6 +27,8 @@ export class AppState {
   readonly tools: ToolsStore;
   readonly errors: ErrorsStore;
   /** The catalog import window: choosing columns for a file, or the report of an import. */
+  /** The question before a folder is forgotten: what it would take out of the library. */
+  forgetDialog = $state<FolderImpact | null>(null);
   catalogDialog = $state<{ step: 'mapping'; file: string } | { step: 'report'; summary: CatalogImportSummary } | null>(null);
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private liveRefreshAt = 0;
@@ -103,8 +106,27 @@ export class AppState {
     if (this.results.view.mode === 'library') await this.results.showLibrary({ keepSelection: true, quiet: true });
   }
 
+  /** Asks first: the forget window says what forgetting the folder takes out of the library. */
+  async askRemoveFolder(path: string): Promise<void> {
+    const impact = await this.library.folderImpact(path);
+    if (impact) this.forgetDialog = impact;
+  }
+
+  /** Forgets a folder (after the question), offering Undo. */
   async removeFolder(path: string): Promise<void> {
-    if ((await this.library.removeFolder(path)) && this.results.view.mode === 'library') await this.results.showLibrary();
+    this.forgetDialog = null;
+    const forgot = await this.library.removeFolder(path);
+    if (!forgot) return;
+    const photos = `${forgot.photos.toLocaleString()} ${forgot.photos === 1 ? 'photo' : 'photos'}`;
+    this.notices.notify('info', `Forgot ${folderName(forgot.path)}: ${photos} left the library.`, { label: 'Undo', run: () => this.restoreFolder(forgot.id) });
+    if (this.results.view.mode === 'library') await this.results.showLibrary();
+  }
+
+  async restoreFolder(id: number): Promise<void> {
+    const folder = this.library.status?.forgotten.find((f) => f.id === id);
+    if (!(await this.library.restoreFolder(id))) return;
+    if (folder) this.notices.notify('info', `${folderName(folder.path)} is back: ${folder.photos.toLocaleString()} photos, nothing to index again.`);
+    if (this.results.view.mode === 'library') await this.results.showLibrary({ keepSelection: true, quiet: true });
   }
 
   /**

@@ -45,3 +45,8 @@ export function explainBreakdown(breakdown: Partial<Record<Space, number>>): str
   if (first[1] / total > 0.7 || !second) return `Mostly ${phrase(first[0])}.`;
   return `${phrase(first[0]).replace(/^./, (c) => c.toUpperCase())} and ${phrase(second[0])}.`;
 }
+
+/** A folder's last name ("animals" of /home/ana/Pictures/animals), or the path itself for a root. */
+export function folderName(folder: string): string {
+  return folder.split(/[\\/]/).filter(Boolean).pop() ?? folder;
+}

@@ -3,6 +3,8 @@ import type {
   CatalogImportSummary,
   CatalogMappingRequest,
   CatalogPreview,
+  FolderImpact,
+  ForgottenFolder,
   IndexProgress,
   IndexSummary,
   LabelSetSummary,
@@ -59,10 +61,29 @@ export class LibraryStore {
     await this.refreshStatus();
   }
 
-  async removeFolder(path: string): Promise<boolean> {
-    const status = await this.notices.attempt(() => this.bridge.api.removeRoot({ path }));
+  /** What forgetting a folder would take out, for the question asked first. */
+  folderImpact(path: string): Promise<FolderImpact | undefined> {
+    return this.notices.attempt(() => this.bridge.api.folderImpact({ path }));
+  }
+
+  /** Forgets a folder (its items kept for undo); the folder forgotten, or undefined on failure. */
+  async removeFolder(path: string): Promise<ForgottenFolder | undefined> {
+    const result = await this.notices.attempt(() => this.bridge.api.removeRoot({ path }));
+    if (!result) return undefined;
+    const { forgot, ...status } = result;
+    this.status = status;
+    return forgot;
+  }
+
+  async restoreFolder(id: number): Promise<boolean> {
+    const status = await this.notices.attempt(() => this.bridge.api.restoreRoot({ id }));
     if (status) this.status = status;
     return status !== undefined;
+  }
+
+  async purgeForgotten(id: number): Promise<void> {
+    const status = await this.notices.attempt(() => this.bridge.api.purgeForgotten({ id }));
+    if (status) this.status = status;
   }
 
   async control(action: 'pause' | 'resume' | 'cancel'): Promise<void> {

@@ -2,17 +2,19 @@ export interface Notice {
   id: number;
   kind: 'info' | 'error';
   text: string;
+  /** A button beside the message (Undo), which also dismisses it. */
+  action?: { label: string; run: () => unknown };
 }
 
-/** Messages for the user: a few at a time, errors kept longer. */
+/** Messages for the user: a few at a time, errors and those with an action kept longer. */
 export class NoticesStore {
   list = $state<Notice[]>([]);
   private next = 1;
 
-  notify(kind: Notice['kind'], text: string): void {
+  notify(kind: Notice['kind'], text: string, action?: Notice['action']): void {
     const id = this.next++;
-    this.list = [...this.list.slice(-3), { id, kind, text }];
-    setTimeout(() => this.dismiss(id), kind === 'error' ? 10_000 : 4_000);
+    this.list = [...this.list.slice(-3), { id, kind, text, ...(action ? { action } : {}) }];
+    setTimeout(() => this.dismiss(id), action ? 20_000 : kind === 'error' ? 10_000 : 4_000);
   }
 
   dismiss(id: number): void {

@@ -56,6 +56,8 @@ export class ResultsStore {
   items = $state.raw<(GridItem | undefined)[]>([]);
   cutoff = $state<RankedResponse['cutoff']>(null);
   warnings = $state<string[]>([]);
+  /** How many items pass a query of filters only (the grid shows the newest of them); null otherwise. */
+  listedTotal = $state<number | null>(null);
   queryError = $state<QueryError | null>(null);
   busy = $state(false);
   /** Bumped when a new result list starts (not when weights re-rank it): the grid scrolls to the top. */
@@ -124,7 +126,10 @@ export class ResultsStore {
       this.view = { mode: 'search', query: trimmed };
       this.resultsKey++;
       this.queryError = null;
-      this.setItems(response.results, response.cutoff, response.warnings);
+      // Filters alone list what passes them, newest first: there is no score to show.
+      this.listedTotal = response.listed?.total ?? null;
+      const items: GridItem[] = response.listed ? response.results.map(({ score: _score, breakdown: _breakdown, ...item }) => item) : response.results;
+      this.setItems(items, response.cutoff, response.warnings);
     } catch (error) {
       if (generation !== this.generation) return;
       // A malformed query is marked in the search bar where it goes wrong, not as a notice.
