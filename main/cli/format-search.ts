@@ -1,5 +1,7 @@
-import { CATALOG_ROLES } from '../../preload/contract.js';
+import { stringify } from 'csv-stringify/sync';
+import { CATALOG_ROLES, SPACES } from '../../preload/contract.js';
 import type {
+  AlbumSummary,
   ApplyLabelsResponse,
   CatalogImportSummary,
   CatalogMapping,
@@ -7,6 +9,8 @@ import type {
   SubstitutesResponse,
   ClassifyResponse,
   CompareResponse,
+  CopyFilesSummary,
+  LabelSetSummary,
   RankedResponse,
   SimilarResponse,
   TextSearchResponse,
@@ -41,6 +45,36 @@ export function formatSearch(response: TextSearchResponse): string {
 }
 
 /**
+ * `--csv`: every result as a row (rank, id, kind, file, title, key, score, each space's
+ * part, and whether it is above the relevance cut-off), for a spreadsheet.
+ */
+export function formatCsv(ranked: RankedResponse): string {
+  const rows = ranked.results.map((hit, i) => [
+    i + 1,
+    hit.id,
+    hit.kind,
+    hit.path ?? '',
+    hit.title ?? '',
+    hit.key ?? '',
+    hit.score,
+    ...SPACES.map((space) => hit.breakdown[space] ?? ''),
+    ranked.cutoff && i >= ranked.cutoff.index ? 'no' : 'yes',
+  ]);
+  return stringify(rows, { header: true, columns: ['rank', 'id', 'kind', 'path', 'title', 'key', 'score', ...SPACES, 'relevant'] });
+}
+
+/** `--copy-to`: what was copied where, and what could not be. */
+export function formatCopy(summary: CopyFilesSummary): string {
+  const lines = [
+    `${summary.state === 'cancelled' ? 'Cancelled after copying' : 'Copied'} ${summary.copied.length} ${summary.copied.length === 1 ? 'file' : 'files'} to ${summary.folder}` +
+      (summary.renamed > 0 ? ` (${summary.renamed} under another name: the name was taken)` : '') +
+      (summary.failed.length > 0 ? `; ${summary.failed.length} could not be copied:` : '.'),
+    ...summary.failed.map((f) => `  ${f.path ?? `item ${f.id}`}: ${f.reason}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * `--paths`: the files of the relevant results (above the cut-off), one per line and nothing
  * else, for pipes (`semblance search cat --paths | xargs -d '\n' cp -t ~/cats`); products
  * without a picture have no file and are left out.
@@ -66,6 +100,24 @@ export function formatCompare(response: CompareResponse): string {
   const names: Record<string, string> = { text: 'text (sentence model)', clip: 'clip (meaning)', visual: 'visual (look)', colour: 'colour' };
   return Object.entries(response.scores)
     .map(([space, score]) => `${(names[space] ?? space).padEnd(22)} ${score.toFixed(3)}\n`)
+    .join('');
+}
+
+export function formatAlbums(albums: AlbumSummary[]): string {
+  if (albums.length === 0) return 'No albums yet (`semblance albums create <name>`).\n';
+  return albums
+    .map((album) => `${album.name}  ${album.query === null ? `${album.items ?? 0} ${album.items === 1 ? 'item' : 'items'}` : `smart: "${album.query}"`}\n`)
+    .join('');
+}
+
+export function formatLabelSets(sets: LabelSetSummary[]): string {
+  if (sets.length === 0) return 'No label sets yet (`semblance labels apply <name> --labels a,b`).\n';
+  return sets
+    .map((set) => {
+      const threshold = set.threshold === null ? '' : ` (tags at ${Math.round(set.threshold * 100)}% or more)`;
+      const empty = set.labels.every((l) => l.items === 0) ? '\n  nothing reaches the threshold: apply it again with a lower --threshold' : '';
+      return `${set.name}${threshold}\n  ${set.labels.map((l) => `${l.label} ${l.items}`).join(', ')}${empty}\n`;
+    })
     .join('');
 }
 

@@ -9,7 +9,7 @@ import { VERSION } from '../engine/version.js';
 import { formatModels } from './format-models.js';
 import { formatErrors, formatForgot, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
-import { formatApplyLabels, formatCatalogImport, formatPrintedMapping, formatClassify, formatCompare, formatPaths, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
+import { formatAlbums, formatApplyLabels, formatCopy, formatCsv, formatLabelSets, formatCatalogImport, formatPrintedMapping, formatClassify, formatCompare, formatPaths, formatSearch, formatSimilar, formatSubstitutes } from './format-search.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 /** How long `serve` may take to close after Ctrl-C or SIGTERM before it exits anyway. */
@@ -140,9 +140,23 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option('--k <n>', 'number of results', '20')
     .option('--sort <order>', 'score (default) or date: newest first among the relevant results', 'score')
     .option('--paths', 'print only the files of the relevant results, one per line (for pipes)')
-    .action((query: string, opts: { k: string; sort: string; paths?: boolean }) =>
-      call((api, send) => send(api, 'search', { query, k: Number(opts.k), sort: opts.sort }), opts.paths ? formatPaths : formatSearch),
-    );
+    .option('--csv', 'print every result as CSV: rank, id, kind, path, title, key, score, each space, relevant')
+    .option('--copy-to <folder>', 'copy the files of the relevant results into a folder (a name already there gets " (2)": nothing is overwritten)')
+    .action((query: string, opts: { k: string; sort: string; paths?: boolean; csv?: boolean; copyTo?: string }) => {
+      const request = { query, k: Number(opts.k), sort: opts.sort };
+      if (opts.copyTo) {
+        const folder = opts.copyTo;
+        return call(async (api, send) => {
+          const found = await send(api, 'search', request);
+          if (!found.ok) return found;
+          const { results, cutoff } = found.value;
+          const ids = (cutoff ? results.slice(0, cutoff.index) : results).map((hit) => hit.id);
+          if (ids.length === 0) throw notFound(`Nothing found for "${query}": nothing to copy.`);
+          return send(api, 'copyFiles', { ids, folder });
+        }, formatCopy);
+      }
+      return call((api, send) => send(api, 'search', request), opts.paths ? formatPaths : opts.csv ? formatCsv : formatSearch);
+    });
 
   program
     .command('similar')
@@ -181,9 +195,81 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .argument('<b>')
     .action((a: string, b: string) => call((api, send) => send(api, 'compare', { a, b }), formatCompare));
 
-  program
-    .command('labels')
-    .description('label sets applied to the whole library as tags')
+  const albumsCommand = program.command('albums').description('albums: photos and products picked by hand, or a saved query (smart)');
+  const albumQuery = (name: string): string => `album:"${name.replace(/"/g, '')}"`;
+  albumsCommand
+    .command('list', { isDefault: true })
+    .description('every album, with its count (or its query, for a smart album) (the default)')
+    .action(() => call((api, send) => send(api, 'albums', {}), formatAlbums));
+  albumsCommand
+    .command('create')
+    .description('make an album; with --query a smart one, whose items are what the query finds when it is opened')
+    .argument('<name>')
+    .option('--query <query>', 'the smart album\'s query, as in search')
+    .action((name: string, opts: { query?: string }) => call((api, send) => send(api, 'createAlbum', { name, ...(opts.query ? { query: opts.query } : {}) }), formatAlbums));
+  albumsCommand
+    .command('add')
+    .description('put items in an album: by id, or the relevant results of a query (--query)')
+    .argument('<name>')
+    .argument('[ids...]')
+    .option('--query <query>', 'add what this query finds (above its relevance cut-off)')
+    .action((name: string, ids: string[], opts: { query?: string }) =>
+      call(async (api, send) => {
+        let numbers = ids.map(Number);
+        if (numbers.some((id) => !Number.isInteger(id) || id < 1)) throw badInput(`albums add takes item ids (whole numbers), got "${ids.join(' ')}".`);
+        if (opts.query) {
+          const found = await send(api, 'search', { query: opts.query, k: 1000 });
+          if (!found.ok) return found;
+          const { results, cutoff } = found.value;
+          numbers = [...numbers, ...(cutoff ? results.slice(0, cutoff.index) : results).map((hit) => hit.id)];
+        }
+        if (numbers.length === 0) throw badInput('Name the items to add: their ids, or --query.');
+        return send(api, 'addToAlbum', { name, ids: numbers });
+      }, formatAlbums),
+    );
+  albumsCommand
+    .command('remove')
+    .description('take items out of an album (they stay in the library)')
+    .argument('<name>')
+    .argument('<ids...>')
+    .action((name: string, ids: string[]) => call((api, send) => send(api, 'removeFromAlbum', { name, ids: ids.map(Number) }), formatAlbums));
+  albumsCommand
+    .command('rename')
+    .argument('<name>')
+    .argument('<new-name>')
+    .action((name: string, to: string) => call((api, send) => send(api, 'renameAlbum', { name, to }), formatAlbums));
+  albumsCommand
+    .command('delete')
+    .description('delete an album (its items stay in the library)')
+    .argument('<name>')
+    .action((name: string) => call((api, send) => send(api, 'deleteAlbum', { name }), formatAlbums));
+  albumsCommand
+    .command('show')
+    .description('the items of an album (a smart album runs its query now)')
+    .argument('<name>')
+    .option('--k <n>', 'at most this many', '100')
+    .option('--paths', 'print only their files, one per line')
+    .action((name: string, opts: { k: string; paths?: boolean }) =>
+      call((api, send) => send(api, 'search', { query: albumQuery(name), k: Number(opts.k) }), opts.paths ? formatPaths : formatSearch),
+    );
+
+  const labelsCommand = program.command('labels').description('label sets applied to the whole library as tags (photos indexed later get them too)');
+  labelsCommand
+    .command('list', { isDefault: true })
+    .description('each label set with its threshold and how many items carry each label (the default)')
+    .action(() => call((api, send) => send(api, 'labelSets', {}), formatLabelSets));
+  labelsCommand
+    .command('rename')
+    .description('rename a label set (its tags follow)')
+    .argument('<name>')
+    .argument('<new-name>')
+    .action((name: string, to: string) => call((api, send) => send(api, 'renameLabelSet', { name, to }), formatLabelSets));
+  labelsCommand
+    .command('delete')
+    .description('delete a label set and every tag it gave (apply it again to undo)')
+    .argument('<name>')
+    .action((name: string) => call((api, send) => send(api, 'deleteLabelSet', { name }), formatLabelSets));
+  labelsCommand
     .command('apply')
     .description('tag every photo with the labels of a set it matches (run again to update the set)')
     .argument('<name>', 'name of the label set, as "pets"')

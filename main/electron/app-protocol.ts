@@ -12,6 +12,8 @@ export const SCHEME_PRIVILEGES = {
 export interface PictureFiles {
   thumbnailFile(id: number): string | undefined;
   originalFile(id: number): string | undefined;
+  /** The viewer's picture: a bounded copy of a huge original, else the original. */
+  previewFile(id: number): string | undefined;
 }
 
 export type Resolution = { file: string; page: boolean } | { status: number; message: string };
@@ -30,11 +32,11 @@ export function resolveAppUrl(rawUrl: string, files: PictureFiles, rendererDir: 
     return { status: 400, message: 'Malformed URL.' };
   }
   if (url.protocol !== `${SCHEME}:`) return { status: 400, message: 'Wrong scheme.' };
-  if (url.host === 'thumb' || url.host === 'original') {
+  if (url.host === 'thumb' || url.host === 'original' || url.host === 'preview') {
     const match = /^\/(\d{1,15})$/.exec(url.pathname);
     if (!match) return { status: 400, message: 'Pictures are asked for by item id only.' };
     const id = Number(match[1]);
-    const file = url.host === 'thumb' ? files.thumbnailFile(id) : files.originalFile(id);
+    const file = url.host === 'thumb' ? files.thumbnailFile(id) : url.host === 'preview' ? files.previewFile(id) : files.originalFile(id);
     return file ? { file, page: false } : { status: 404, message: `No picture for item ${id}.` };
   }
   if (url.host === 'app') {

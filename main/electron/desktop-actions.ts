@@ -34,6 +34,16 @@ export function desktopActions(deps: {
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    startDrag({ ids }) {
+      // Files dragged out of the grid land wherever the user drops them (the file manager, a mail).
+      const files = ids.flatMap((id) => deps.files.originalFile(id) ?? []);
+      const window = deps.window();
+      const first = files[0];
+      if (!window || !first) return Promise.resolve(null);
+      // The thumbnail as the drag image (WebP: macOS reads it; elsewhere an empty icon is allowed).
+      window.webContents.startDrag({ file: first, files, icon: deps.files.thumbnailFile(ids[0] as number) ?? first });
+      return Promise.resolve(null);
+    },
     reveal({ id }) {
       deps.shell.showItemInFolder(fileOf(id));
       return Promise.resolve(null);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FinderApi, IndexProgress, Space } from '../../preload/contract.js';
+import { AlbumService } from './albums/album-service.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import type { EmbedPool, EmbedPoolOptions } from './embed/embed-pool.js';
 import { EngineEvents } from './events.js';
@@ -57,6 +58,7 @@ export class Engine {
     search: Searcher;
     labels: LabelService;
     catalog: CatalogService;
+    albums: AlbumService;
   };
 
   private constructor(store: Store, options: EngineOptions) {
@@ -69,9 +71,11 @@ export class Engine {
     library.tidyFolders();
     const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch });
     const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
+    library.afterIndex = () => labels.labelNewItems();
     const catalog = new CatalogService(store, models, jobs, events);
-    this.services = { settings, models, library, search, labels, catalog };
-    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api } satisfies FinderApi;
+    const albums = new AlbumService(store, events);
+    this.services = { settings, models, library, search, labels, catalog, albums };
+    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api } satisfies FinderApi;
     Object.assign(this, api);
     jobs.onProgress((progress) => events.emit({ type: 'job-progress', progress }));
     this.events.on((event) => {
@@ -108,6 +112,9 @@ export class Engine {
   }
   originalFile(itemId: number): string | undefined {
     return this.services.library.originalFile(itemId);
+  }
+  previewFile(itemId: number): string | undefined {
+    return this.services.library.previewFile(itemId);
   }
 }
 

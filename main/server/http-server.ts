@@ -10,7 +10,7 @@ import { dispatch } from '../engine/dispatch.js';
 /** What the server needs: the API, pictures by id, and (for a UI) events. */
 export interface ServedLibrary {
   api: FinderApi;
-  engine: { thumbnailFile(id: number): string | undefined; originalFile(id: number): string | undefined };
+  engine: { thumbnailFile(id: number): string | undefined; originalFile(id: number): string | undefined; previewFile(id: number): string | undefined };
   subscribe?: (listener: (event: FinderEvent) => void) => () => void;
 }
 
@@ -87,7 +87,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     const url = new URL(req.url ?? '/', `http://${host}`);
-    const isApi = url.pathname.startsWith('/api/') || /^\/(thumb|original)\//.test(url.pathname);
+    const isApi = url.pathname.startsWith('/api/') || /^\/(thumb|original|preview)\//.test(url.pathname);
     if (!isApi && staticDir && (req.method === 'GET' || req.method === 'HEAD')) {
       serveStatic(res, staticDir, url.pathname);
       return;
@@ -133,10 +133,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       send(res, status, result);
       return;
     }
-    const picture = /^\/(thumb|original)\/(\d{1,15})$/.exec(url.pathname);
+    const picture = /^\/(thumb|original|preview)\/(\d{1,15})$/.exec(url.pathname);
     if (picture && req.method === 'GET') {
       const id = Number(picture[2]);
-      const file = picture[1] === 'thumb' ? engine.thumbnailFile(id) : engine.originalFile(id);
+      const file = picture[1] === 'thumb' ? engine.thumbnailFile(id) : picture[1] === 'preview' ? engine.previewFile(id) : engine.originalFile(id);
       if (!file) {
         send(res, 404, { ok: false, error: { code: 'not-found', message: `No picture for item ${id}.` } });
         return;

@@ -33,6 +33,10 @@ export const METHODS = {
   errors: method(S.ErrorsRequestSchema).returns<R.ErrorsResponse>(),
   /** Reads failed photos again now (after a permission was fixed, say): an indexing job. */
   retryErrors: method(S.RetryErrorsRequestSchema).returns<R.IndexSummary>(),
+  /** Readies an item's picture for the viewer (a bounded copy of a huge original) and reads its EXIF. */
+  preview: method(S.ItemRequestSchema).returns<R.PreviewResponse>(),
+  /** Copies items' files into a folder (a job): progress, names already taken get " (2)", nothing overwritten. */
+  copyFiles: method(S.CopyFilesRequestSchema).returns<R.CopyFilesSummary>(),
   /** What forgetting a library folder would take out: its photos, tags and labels (to ask first). */
   folderImpact: method(S.RemoveRootRequestSchema).returns<R.FolderImpact>(),
   /** Forgets a library folder and its items (kept for undo a while); the files are not touched. */
@@ -71,6 +75,19 @@ export const METHODS = {
   jobControl: method(S.JobControlRequestSchema).returns<R.ProgressResponse>(),
   /** The label sets applied to the library and how many items carry each tag. */
   labelSets: method(S.EmptyRequestSchema).returns<R.LabelSetSummary[]>(),
+  /** Albums: plain ones with their counts, smart ones with their queries. */
+  albums: method(S.EmptyRequestSchema).returns<R.AlbumSummary[]>(),
+  /** Makes an album: plain (with items, if given), or smart (a saved query). */
+  createAlbum: method(S.CreateAlbumRequestSchema).returns<R.AlbumSummary[]>(),
+  addToAlbum: method(S.AlbumItemsRequestSchema).returns<R.AlbumSummary[]>(),
+  removeFromAlbum: method(S.AlbumItemsRequestSchema).returns<R.AlbumSummary[]>(),
+  renameAlbum: method(S.RenameAlbumRequestSchema).returns<R.AlbumSummary[]>(),
+  /** Deletes an album (its items stay in the library). */
+  deleteAlbum: method(S.AlbumRequestSchema).returns<R.AlbumSummary[]>(),
+  /** Renames a label set (its tags follow). */
+  renameLabelSet: method(S.RenameLabelSetRequestSchema).returns<R.LabelSetSummary[]>(),
+  /** Deletes a label set and every tag it gave (apply it again to undo: the same tags come back). */
+  deleteLabelSet: method(S.LabelSetRequestSchema).returns<R.LabelSetSummary[]>(),
   /** Weight presets: the built-in ones and the user's. */
   weightPresets: method(S.EmptyRequestSchema).returns<R.WeightPresetsResponse>(),
   /** Saves (or, with null weights, forgets) one of the user's weight presets. */

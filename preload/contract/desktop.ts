@@ -1,12 +1,13 @@
 /** The desktop app's own part: native dialogs, the file manager, IPC channel names, the preload bridge. */
 import type { ApiResult, FinderEvent, FinderMethod } from './api.js';
-import { EmptyRequestSchema, ItemRequestSchema } from './schemas.js';
+import { EmptyRequestSchema, ItemRequestSchema, StartDragRequestSchema } from './schemas.js';
 
 /** Things only the desktop app can do: native dialogs, the file manager, the default app. */
 export const DESKTOP_SCHEMAS = {
   pickFolders: EmptyRequestSchema,
   pickCatalog: EmptyRequestSchema,
   reveal: ItemRequestSchema,
+  startDrag: StartDragRequestSchema,
   openItem: ItemRequestSchema,
 } as const;
 export type DesktopMethod = keyof typeof DESKTOP_SCHEMAS;
@@ -16,6 +17,8 @@ export interface DesktopApi {
   pickFolders(): Promise<string[]>;
   /** Native file chooser for a catalog (CSV, TSV, JSON, JSONL); null when cancelled. */
   pickCatalog(): Promise<string | null>;
+  /** Drags items' files out of the window (to the file manager, a mail...). */
+  startDrag(request: { ids: number[] }): Promise<null>;
   /** Shows the item's file in the system file manager. */
   reveal(request: { id: number }): Promise<null>;
   /** Opens the item's file with the system's default app. */

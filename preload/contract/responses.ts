@@ -82,6 +82,50 @@ export interface RootStatus {
   items: number;
 }
 
+export interface AlbumSummary {
+  id: number;
+  name: string;
+  /** A smart album's query: its items are what the query finds when it is opened. Null: a plain album. */
+  query: string | null;
+  /** How many items a plain album holds (null for a smart album: it depends on the library now). */
+  items: number | null;
+}
+
+/** What the camera says about a photo (EXIF), for the viewer's info panel; fields it lacks are absent. */
+export interface PhotoInfo {
+  camera?: string;
+  lens?: string;
+  exposure?: string;
+  aperture?: string;
+  iso?: number;
+  focalLength?: string;
+  /** Where it was taken (GPS), in degrees. */
+  place?: { latitude: number; longitude: number };
+}
+
+/** The viewer's picture of an item: at `/preview/<id>`, the original or a bounded copy of it. */
+export interface PreviewResponse {
+  /** The original's size, as it shows (turned by its EXIF orientation). */
+  width: number;
+  height: number;
+  /** The size of what is shown; smaller than the original when scaled. */
+  shown: { width: number; height: number };
+  /** True when the original is too large (or a format browsers do not show) and a bounded copy is shown. */
+  scaled: boolean;
+  info: PhotoInfo;
+}
+
+export interface CopyFilesSummary {
+  /** cancelled: the files copied so far stay. */
+  state: 'done' | 'cancelled';
+  folder: string;
+  /** Each file copied, and where to: a name already taken became "name (2).jpg". */
+  copied: { id: number; from: string; to: string }[];
+  /** How many copies got another name than their file's, because that name was taken. */
+  renamed: number;
+  failed: { id: number; path: string | null; reason: string }[];
+}
+
 /** What forgetting a library folder would take out of the library (asked before it is done). */
 export interface FolderImpact {
   path: string;
@@ -90,6 +134,8 @@ export interface FolderImpact {
   tags: number;
   /** Labels label sets gave those photos. */
   labels: number;
+  /** Albums that hold some of them (they leave those albums, and come back with an undo). */
+  albums: number;
   /** How long the forgetting can be undone. */
   undoHours: number;
 }
@@ -338,7 +384,10 @@ export interface ItemDetail {
 }
 
 /** An item as the grid shows it (a SearchHit without score). */
-export type ItemSummary = Omit<SearchHit, 'score' | 'breakdown'>;
+export type ItemSummary = Omit<SearchHit, 'score' | 'breakdown'> & {
+  /** Browsing one tag: how sure the label set was of it (1 for the user's own tags). */
+  confidence?: number;
+};
 
 export interface BrowseResponse {
   /** How many items match in all (the grid's length). */
@@ -386,7 +435,11 @@ export interface ModelProgress {
 
 export interface LabelSetSummary {
   name: string;
+  /** Every label of the set, most used first; one that tagged nothing has 0 items. */
   labels: { label: string; items: number }[];
+  /** The smallest probability that makes a tag, and the prompt, as last applied (null: not known). */
+  threshold: number | null;
+  template: string | null;
 }
 
 export interface SettingsResponse {

@@ -50,6 +50,10 @@ export const SearchFiltersSchema = z.strictObject({
   before: z.number().optional(),
   /** Conditions on product fields, all of which must hold: category = toaster, price <= 50. */
   where: WhereSchema.optional(),
+  /** Items in any of these (plain) albums, by album id. */
+  albums: z.array(z.number().int().positive()).min(1).optional(),
+  /** Only these items (a smart album's, as its query found them). */
+  itemIds: z.array(z.number().int().positive()).max(1_000_000).optional(),
 });
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
@@ -99,6 +103,29 @@ export const ApplyLabelsRequestSchema = z.strictObject({
   threshold: z.number().min(0).max(1).optional(),
 });
 export type ApplyLabelsRequest = z.input<typeof ApplyLabelsRequestSchema>;
+
+/** Copies items' files (photos, products' pictures) into a folder, never over a file there. */
+export const CopyFilesRequestSchema = z.strictObject({
+  ids: z.array(z.number().int().positive()).min(1).max(100_000),
+  folder: z.string().min(1).max(4096),
+});
+export type CopyFilesRequest = z.infer<typeof CopyFilesRequestSchema>;
+export const StartDragRequestSchema = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000) });
+
+const AlbumNameSchema = z.string().trim().min(1).max(100);
+export const AlbumRequestSchema = z.strictObject({ name: AlbumNameSchema });
+export const CreateAlbumRequestSchema = z.strictObject({
+  name: AlbumNameSchema,
+  /** Makes a smart album: whatever this query finds (words, filters, weights) when it is opened. */
+  query: z.string().trim().min(1).max(2000).optional(),
+  /** Items to put in a plain album right away. */
+  ids: z.array(z.number().int().positive()).max(100_000).optional(),
+});
+export const AlbumItemsRequestSchema = z.strictObject({ name: AlbumNameSchema, ids: z.array(z.number().int().positive()).min(1).max(100_000) });
+export const RenameAlbumRequestSchema = z.strictObject({ name: AlbumNameSchema, to: AlbumNameSchema });
+
+export const RenameLabelSetRequestSchema = z.strictObject({ name: z.string().min(1), to: z.string().trim().min(1).max(100) });
+export const LabelSetRequestSchema = z.strictObject({ name: z.string().min(1) });
 
 /** One side of a comparison: a text, or an item of the library (its picture, or a product). */
 export const CompareSideSchema = z.union([z.string().trim().min(1).max(2000), z.strictObject({ item: z.number().int().positive() })]);

@@ -26,7 +26,7 @@ export class BridgeError extends Error {
 export interface Transport {
   call(method: FinderMethod, payload: unknown): Promise<ApiResult<unknown>>;
   subscribe(listener: (event: FinderEvent) => void): () => void;
-  pictureUrl(kind: 'thumb' | 'original', id: number): string;
+  pictureUrl(kind: 'thumb' | 'original' | 'preview', id: number): string;
   desktop?: (method: DesktopMethod, payload: unknown) => Promise<ApiResult<unknown>>;
   pathForFile?: (file: File) => string | null;
 }
@@ -38,6 +38,8 @@ export interface Bridge {
   subscribe(listener: (event: FinderEvent) => void): () => void;
   thumbUrl(id: number): string;
   originalUrl(id: number): string;
+  /** The viewer's picture: the original, or a bounded copy once `api.preview` made one. */
+  previewUrl(id: number): string;
   /** Native dialogs, file manager, default app: only in the desktop app. */
   desktop: DesktopApi | null;
   /** A dropped folder's path (desktop only). */
@@ -66,6 +68,7 @@ export function bridgeOver(transport: Transport, mode: Bridge['mode']): Bridge {
     subscribe: (listener) => transport.subscribe(listener),
     thumbUrl: (id) => transport.pictureUrl('thumb', id),
     originalUrl: (id) => transport.pictureUrl('original', id),
+    previewUrl: (id) => transport.pictureUrl('preview', id),
     desktop,
     pathForFile: (file) => transport.pathForFile?.(file) ?? null,
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -119,4 +120,76 @@ test('filters alone list what passes them; --paths prints bare file paths for pi
     similar.stdout.split('\n').filter(Boolean).every((file) => files.includes(file) && file !== files[0]),
     true,
   );
+});
+
+test('labels list, rename and delete from the command line', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(photos, 4);
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const db = path.join(dir, 'library.db');
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.equal(run('index', photos).code, 0);
+  assert.equal(run('labels', 'apply', 'strict', '--labels', 'cat,dog,car', '--threshold', '0.99').code, 0);
+  const listed = run('labels');
+  assert.match(listed.stdout, /^strict \(tags at 99% or more\)\n {2}car 0, cat 0, dog 0\n {2}nothing reaches the threshold/);
+  assert.match(run('labels', 'rename', 'strict', 'things').stdout, /^things \(tags at 99% or more\)/);
+  assert.equal(run('labels', 'delete', 'things').stdout, 'No label sets yet (`semblance labels apply <name> --labels a,b`).\n');
+  const missing = run('labels', 'delete', 'things');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No label set "things"/);
+});
+
+test('search --copy-to copies the relevant files; --csv prints every result as a row', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  const files = await writePhotos(photos, 4);
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const db = path.join(dir, 'library.db');
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.equal(run('index', photos).code, 0);
+  const csv = run('search', 'a colourful photo', '--k', '4', '--csv');
+  assert.equal(csv.code, 0, csv.stderr);
+  const lines = csv.stdout.trim().split('\n');
+  assert.equal(lines[0], 'rank,id,kind,path,title,key,score,clip,visual,text,colour,relevant');
+  assert.equal(lines.length, 5);
+  assert.ok(lines.slice(1).every((line) => files.some((file) => line.includes(file))));
+
+  const out = path.join(dir, 'picked');
+  const copied = run('search', 'kind:photo', '--copy-to', out);
+  assert.equal(copied.code, 0, copied.stderr);
+  assert.equal(copied.stdout, `Copied 4 files to ${out}.\n`);
+  assert.deepEqual(fs.readdirSync(out).sort(), files.map((f) => path.basename(f)).sort());
+  const twice = run('search', 'kind:photo', '--copy-to', out);
+  assert.equal(twice.stdout, `Copied 4 files to ${out} (4 under another name: the name was taken).\n`);
+});
+
+test('albums from the command line: create, add by id or by query, show, smart albums, delete', async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  const files = await writePhotos(photos, 4);
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const db = path.join(dir, 'library.db');
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.equal(run('index', photos).code, 0);
+  assert.equal(run('albums').stdout, 'No albums yet (`semblance albums create <name>`).\n');
+  assert.equal(run('albums', 'create', 'Best of').stdout, 'Best of  0 items\n');
+  assert.equal(run('albums', 'add', 'Best of', '--query', `kind:photo in:${photos}`).stdout, 'Best of  4 items\n');
+  assert.equal(run('albums', 'create', 'Everything', '--query', 'kind:photo').stdout, 'Best of  4 items\nEverything  smart: "kind:photo"\n');
+  const shown = run('albums', 'show', 'Best of', '--paths');
+  assert.deepEqual(shown.stdout.split('\n').filter(Boolean).sort(), [...files].sort());
+  assert.match(run('albums', 'show', 'Everything').stdout, /^4 items match "album:"Everything"", newest first/);
+  assert.equal(run('albums', 'delete', 'Best of').stdout, 'Everything  smart: "kind:photo"\n');
+  const missing = run('albums', 'show', 'Best of');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /No album "Best of" \(albums: Everything\)/);
 });

@@ -82,7 +82,7 @@ test('forgetting a folder asks what it affects, takes it out, and undo brings it
 
   const catVector = engine.store.readVectors('clip', [catId as number]).get(catId as number);
   const impact = await engine.folderImpact({ path: pictures });
-  assert.deepEqual(impact, { path: pictures, photos: 7, tags: 1, labels: 1, undoHours: UNDO_WINDOW_MS / 3_600_000 });
+  assert.deepEqual(impact, { path: pictures, photos: 7, tags: 1, labels: 1, albums: 0, undoHours: UNDO_WINDOW_MS / 3_600_000 });
 
   const forgotten = await engine.removeRoot({ path: pictures });
   assert.deepEqual([forgotten.forgot.path, forgotten.forgot.photos, forgotten.forgot.labels], [pictures, 7, 2]);

@@ -27,7 +27,49 @@ export class LabelService {
     classify: (request: ClassifyRequest) => this.classify(request),
     applyLabels: (request: ApplyLabelsRequest) => this.applyLabels(request),
     labelSets: () => Promise.resolve(this.store.labelSets()),
-  } satisfies Pick<FinderApi, 'classify' | 'applyLabels' | 'labelSets'>;
+    renameLabelSet: async (request: { name: string; to: string }) => {
+      this.store.renameLabelSet(request.name, request.to);
+      this.events.emit({ type: 'library-changed' });
+      return this.store.labelSets();
+    },
+    deleteLabelSet: async (request: { name: string }) => {
+      this.store.deleteLabelSet(request.name);
+      this.events.emit({ type: 'library-changed' });
+      return this.store.labelSets();
+    },
+  } satisfies Pick<FinderApi, 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet'>;
+
+  /**
+   * Labels the items each label set has not seen yet (added since it last ran), as a job: only
+   * the new items' vectors are read and only the set's label texts embedded. The engine runs
+   * it after every index that adds items.
+   */
+  async labelNewItems(): Promise<void> {
+    const pending = this.store.labelSetDefinitions().filter((def) => this.store.clipItemsAfter(def.appliedThrough).length > 0);
+    if (pending.length === 0) return;
+    await this.jobs.run({
+      kind: 'label-set',
+      title: 'Label sets on new photos',
+      unit: 'items',
+      run: async (job) => {
+        for (const def of pending) {
+          if (job.signal.aborted) return;
+          const ids = this.store.clipItemsAfter(def.appliedThrough);
+          if (ids.length === 0) continue;
+          job.report(0, ids.length, `label set "${def.name}"`);
+          const labelVectors = await this.labelVectors(def.labels, def.template);
+          const vectors = this.store.readVectors('clip', ids);
+          const assignments = ids.flatMap((id) => {
+            const vector = vectors.get(id);
+            return vector ? [{ id, labels: choose(def.labels, labelVectors, vector, def.threshold) }] : [];
+          });
+          this.store.labelNewItems(def.name, assignments, Math.max(...ids));
+          job.report(ids.length, ids.length, null);
+        }
+      },
+    }).result;
+    this.events.emit({ type: 'library-changed' });
+  }
 
   private async classify(request: ClassifyRequest): Promise<ClassifyResponse> {
     const labels = uniqueLabels(request.labels);
@@ -59,14 +101,15 @@ export class LabelService {
         const tagged: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
         job.report(0, null, 'reading the labels');
         const labelVectors = await this.labelVectors(labels, request.template);
+        // Items added from here on are labelled after the index that adds them.
+        const through = this.store.maxItemId();
         const items: { id: number; vector: Float32Array }[] = [];
         this.store.forEachVector('clip', (id, vector) => items.push({ id, vector }));
         const assignments: { id: number; labels: { label: string; confidence: number }[] }[] = [];
         for (let start = 0; start < items.length; start += CHUNK) {
           if (job.signal.aborted) return { name: request.name, state: 'cancelled', items: 0, tagged: {} };
           for (const { id, vector } of items.slice(start, start + CHUNK)) {
-            const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vector, v)));
-            const chosen = labels.flatMap((label, i) => ((probabilities[i] as number) >= threshold ? [{ label, confidence: probabilities[i] as number }] : []));
+            const chosen = choose(labels, labelVectors, vector, threshold);
             for (const { label } of chosen) tagged[label] = (tagged[label] ?? 0) + 1;
             assignments.push({ id, labels: chosen });
           }
@@ -76,6 +119,7 @@ export class LabelService {
         }
         if (job.signal.aborted) return { name: request.name, state: 'cancelled', items: 0, tagged: {} };
         this.store.replaceLabelSet(request.name, assignments);
+        this.store.saveLabelSet({ name: request.name, labels, template: request.template ?? DEFAULT_TEMPLATE, threshold, appliedThrough: through });
         return { name: request.name, state: 'done', items: assignments.length, tagged };
       },
     }).result;
@@ -90,6 +134,12 @@ export class LabelService {
       { lane: 'query' },
     );
   }
+}
+
+/** The labels of a set whose probability (softmax over the set) reaches the threshold. */
+function choose(labels: readonly string[], labelVectors: readonly Float32Array[], vector: Float32Array, threshold: number): { label: string; confidence: number }[] {
+  const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vector, v)));
+  return labels.flatMap((label, i) => ((probabilities[i] as number) >= threshold ? [{ label, confidence: probabilities[i] as number }] : []));
 }
 
 function uniqueLabels(labels: readonly string[]): string[] {

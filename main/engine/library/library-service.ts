@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   PHOTO_DEFAULT_SPACES,
   type FinderApi,
+  type CopyFilesRequest,
+  type CopyFilesSummary,
   type ErrorsResponse,
   type IndexProgress,
   type IndexRequest,
@@ -10,6 +13,7 @@ import {
   type ProgressResponse,
   type Space,
   type ForgottenFolder,
+  type PreviewResponse,
   type RemoveRootResponse,
   type RootStatus,
   type StatusResponse,
@@ -22,6 +26,8 @@ import type { SettingsService } from '../settings/settings-service.js';
 import { UNDO_WINDOW_MS } from '../store/forgotten.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { VERSION } from '../version.js';
+import { copyFiles } from './copy-out.js';
+import { preparePreview, previewPath } from './previews.js';
 import { isSystemFolder } from './file-checks.js';
 import { FolderPresence } from './folder-presence.js';
 import { FolderWatcher } from './folder-watcher.js';
@@ -108,6 +114,44 @@ export class LibraryService {
       return await this.api.status();
     },
 
+    preview: async (request: { id: number }): Promise<PreviewResponse> => {
+      const picture = this.store.picture(request.id);
+      const original = this.originalFile(request.id);
+      if (!picture || !original) throw notFound(`Item ${request.id} has no picture that can be shown.`);
+      const hash = picture.contentHash ?? createHash('sha256').update(original).digest('hex');
+      try {
+        return await preparePreview(original, previewPath(this.previewsDir(), hash));
+      } catch (error) {
+        throw badInput(`${path.basename(original)} cannot be shown: ${(error as Error).message}`);
+      }
+    },
+
+    copyFiles: async (request: CopyFilesRequest): Promise<CopyFilesSummary> => {
+      const folder = path.resolve(request.folder);
+      const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
+      if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): choose a folder of yours.`);
+      const stat = fs.statSync(folder, { throwIfNoEntry: false });
+      if (stat && !stat.isDirectory()) throw badInput(`${folder} is a file, not a folder.`);
+      try {
+        fs.mkdirSync(folder, { recursive: true });
+      } catch (error) {
+        throw badInput(`${folder} cannot be made: ${(error as Error).message}`);
+      }
+      const rows = this.store.getItems(request.ids);
+      const missing = request.ids.filter((id) => !rows.has(id));
+      const sources = request.ids.flatMap((id) => {
+        const row = rows.get(id);
+        return row ? [{ id, path: row.path }] : [];
+      });
+      const summary = await this.jobs.run({
+        kind: 'copy-files',
+        title: `Copying ${sources.length} ${sources.length === 1 ? 'file' : 'files'} to ${path.basename(folder)}`,
+        unit: 'files',
+        run: (job) => copyFiles(sources, folder, { signal: job.signal, report: (done, total, current) => job.report(done, total, current) }),
+      }).result;
+      return { ...summary, failed: [...missing.map((id) => ({ id, path: null, reason: `no item with id ${id}` })), ...summary.failed] };
+    },
+
     purgeForgotten: async (request: { id: number }): Promise<StatusResponse> => {
       if (this.store.purgeForgotten({ id: request.id }) === 0) throw notFound(`No forgotten folder with id ${request.id}.`);
       return await this.api.status();
@@ -148,7 +192,7 @@ export class LibraryService {
       control(this.jobs.get(request.id), request.action);
       return this.api.progress();
     },
-  } satisfies Pick<FinderApi, 'status' | 'index' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
+  } satisfies Pick<FinderApi, 'status' | 'index' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'copyFiles' | 'preview' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
 
   /**
    * One entry per place on disk: library folders inside another library folder are merged
@@ -406,13 +450,33 @@ export class LibraryService {
         }
       },
     }).result;
+    // New photos get the library's label sets before the index is reported done (so a
+    // one-shot `semblance index` labels them too); a failure there is the label job's own.
+    if (summary.counts.done + summary.counts.copied > 0) await this.afterIndex?.().catch(() => undefined);
     this.events.emit({ type: 'index-done', summary, added });
     return summary;
   }
 
+  /** Runs after an index that added items (the engine sets it: label sets on new photos). */
+  afterIndex: (() => Promise<void>) | undefined;
+
   /** Pictures fetched for catalogs live beside the database (the catalog service writes them). */
   private catalogPicturesDir(): string {
     return path.join(path.dirname(this.store.file), 'catalog-pictures');
+  }
+
+  /** The viewer's bounded copies of huge originals live beside the database. */
+  private previewsDir(): string {
+    return path.join(path.dirname(this.store.file), 'previews');
+  }
+
+  /** What the viewer shows at /preview/<id>: the bounded copy if one was made, else the original. */
+  previewFile(itemId: number): string | undefined {
+    const original = this.originalFile(itemId);
+    if (!original) return undefined;
+    const hash = this.store.picture(itemId)?.contentHash ?? createHash('sha256').update(original).digest('hex');
+    const preview = previewPath(this.previewsDir(), hash);
+    return fs.existsSync(preview) ? preview : original;
   }
 
   /** Thumbnails live beside the database. */

@@ -26,6 +26,8 @@ export interface QueryTerm {
 export interface QueryFilters {
   in?: string[];
   labels?: string[];
+  /** Album names (`album:trip`). */
+  albums?: string[];
   kinds?: ItemKind[];
   /** Inclusive bounds in ms since the epoch (EXIF date, else file time). */
   after?: number;
@@ -37,7 +39,7 @@ export interface ParsedQuery {
   filters: QueryFilters;
 }
 
-const FILTERS = ['in', 'label', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
+const FILTERS = ['in', 'label', 'album', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
 
 /** A bad-input error that says where in the query it is (the UI underlines that character). */
 export function queryError(query: string, at: number, message: string): Error {
@@ -112,6 +114,9 @@ export function parseQuery(query: string): ParsedQuery {
           break;
         case 'label':
           (filters.labels ??= []).push(value.text);
+          break;
+        case 'album':
+          (filters.albums ??= []).push(value.text);
           break;
         case 'kind':
           if (!(ITEM_KINDS as readonly string[]).includes(value.text)) fail(query, value.at, `kind: takes ${ITEM_KINDS.join(' or ')}, not "${value.text}"`);

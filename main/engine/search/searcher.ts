@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  MAX_K,
   DEFAULT_K,
   SPACES,
   WEIGHT_PRESETS,
@@ -69,11 +70,12 @@ export class Searcher {
     substitutes: (request) => this.substitutes(request),
   } satisfies Pick<FinderApi, 'searchVectors' | 'search' | 'similar' | 'compare' | 'substitutes'>;
 
-  async search(request: SearchRequest): Promise<TextSearchResponse> {
+  async search(request: SearchRequest, albumsOpen: readonly string[] = []): Promise<TextSearchResponse> {
     const parsed = parseQuery(request.query);
+    const filters = await this.filtersOf(parsed.filters, albumsOpen);
     if (parsed.terms.length === 0) {
       // Filters only: everything that passes them, newest first; no ranking, no cut-off.
-      const { total, items } = this.deps.store.listItems(this.filtersOf(parsed.filters), { offset: 0, limit: request.k ?? DEFAULT_K });
+      const { total, items } = this.deps.store.listItems(filters, { offset: 0, limit: request.k ?? DEFAULT_K });
       const results = items.map((row) => ({ id: row.id, kind: row.kind, path: row.path, title: row.title, key: row.catalogKey, status: row.status, score: 0, breakdown: {} }));
       return { query: request.query, results, cutoff: null, warnings: [], listed: { total } };
     }
@@ -131,7 +133,7 @@ export class Searcher {
       }
       terms.push({ space: 'colour', vector: Array.from(vector), weight: term.weight });
     }
-    const ranked = await this.rank(terms, this.filtersOf(parsed.filters), request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
+    const ranked = await this.rank(terms, filters, request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
     return { query: request.query, ...ranked, warnings: [...warnings, ...ranked.warnings] };
   }
 
@@ -275,9 +277,34 @@ export class Searcher {
     return { results, cutoff, warnings: [] };
   }
 
-  private filtersOf(filters: QueryFilters): SearchFilters {
+  /**
+   * The query's filters for the store. `album:` names a plain album (its items by id) or a
+   * smart one, whose own query runs now (its relevant results are the album); a smart album
+   * that names itself, directly or through others, is an error, not a loop.
+   */
+  private async filtersOf(filters: QueryFilters, albumsOpen: readonly string[]): Promise<SearchFilters> {
     const folders = filters.in?.map((folder) => path.resolve(folder.replace(/^~(?=$|\/)/, process.env['HOME'] ?? '~')));
+    const plain: number[] = [];
+    let itemIds: Set<number> | undefined;
+    for (const name of filters.albums ?? []) {
+      const album = this.deps.store.albumByName(name);
+      if (!album) {
+        const names = this.deps.store.albums().map((a) => a.name);
+        throw badInput(`No album "${name}"${names.length > 0 ? ` (albums: ${names.slice(0, 20).join(', ')})` : ''}.`);
+      }
+      if (album.query === null) {
+        plain.push(album.id);
+        continue;
+      }
+      if (albumsOpen.includes(album.name)) throw badInput(`The smart album "${album.name}" finds its items through itself (${[...albumsOpen, album.name].join(' → ')}).`);
+      const found = await this.search({ query: album.query, k: MAX_K }, [...albumsOpen, album.name]);
+      const relevant = found.cutoff ? found.results.slice(0, found.cutoff.index) : found.results;
+      const ids = new Set(relevant.map((hit) => hit.id));
+      itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;
+    }
     return {
+      ...(plain.length > 0 ? { albums: plain } : {}),
+      ...(itemIds ? { itemIds: [...itemIds] } : {}),
       ...(filters.kinds ? { kinds: filters.kinds } : {}),
       ...(filters.labels ? { labels: filters.labels } : {}),
       ...(folders ? { folders } : {}),

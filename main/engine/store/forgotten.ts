@@ -20,10 +20,11 @@ export function rootImpact(sql: Connection, rootId: number, rootPath: string): F
     .stmt(
       `SELECT count(*) AS photos,
          (SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.root_id = @root AND l.label_set = '') AS tags,
-         (SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.root_id = @root AND l.label_set <> '') AS labels
+         (SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.root_id = @root AND l.label_set <> '') AS labels,
+         (SELECT count(DISTINCT ai.album_id) FROM album_items ai JOIN items i ON i.id = ai.item_id WHERE i.root_id = @root) AS albums
        FROM items WHERE root_id = @root`,
     )
-    .get({ root: rootId }) as { photos: number; tags: number; labels: number };
+    .get({ root: rootId }) as { photos: number; tags: number; labels: number; albums: number };
   return { path: rootPath, ...counts, undoHours: UNDO_WINDOW_MS / 3_600_000 };
 }
 
@@ -38,11 +39,12 @@ export function forgetRoot(sql: Connection, root: { id: number; path: string }, 
     const folderId = Number(
       sql.stmt('INSERT INTO forgotten_folders (path, added_at, forgotten_at, photos) VALUES (?, ?, ?, ?)').run(root.path, added, now, ids.length).lastInsertRowid,
     );
-    const keep = sql.stmt('INSERT INTO forgotten_items (folder_id, item_id, item, labels) VALUES (?, ?, ?, ?)');
+    const keep = sql.stmt('INSERT INTO forgotten_items (folder_id, item_id, item, labels, albums) VALUES (?, ?, ?, ?, ?)');
+    const albumIds = sql.stmt('SELECT album_id FROM album_items WHERE item_id = ?').pluck();
     const itemRow = sql.stmt('SELECT * FROM items WHERE id = ?');
     const labelRows = sql.stmt('SELECT label_set, label, confidence FROM labels WHERE item_id = ?');
     for (const id of ids) {
-      keep.run(folderId, id, JSON.stringify(encodeRow(itemRow.get(id) as Row)), JSON.stringify(labelRows.all(id)));
+      keep.run(folderId, id, JSON.stringify(encodeRow(itemRow.get(id) as Row)), JSON.stringify(labelRows.all(id)), JSON.stringify(albumIds.all(id)));
     }
     const keepVector = sql.stmt('INSERT INTO forgotten_vectors (folder_id, item_id, space, generation, embedding) VALUES (?, ?, ?, ?, ?)');
     for (const model of models.values()) {
@@ -74,7 +76,13 @@ export function forgottenFolders(sql: Connection): ForgottenFolder[] {
 export function restoreForgotten(sql: Connection, folderId: number, rootId: number, models: ReadonlyMap<Space, SpaceModel>): number {
   return sql.write(() => {
     const columns = new Set((sql.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('items') as string[]));
-    const rows = sql.stmt('SELECT item_id AS itemId, item, labels FROM forgotten_items WHERE folder_id = ?').all(folderId) as { itemId: number; item: string; labels: string }[];
+    const rows = sql.stmt('SELECT item_id AS itemId, item, labels, albums FROM forgotten_items WHERE folder_id = ?').all(folderId) as {
+      itemId: number;
+      item: string;
+      labels: string;
+      albums: string;
+    }[];
+    const addToAlbum = sql.stmt('INSERT OR IGNORE INTO album_items (album_id, item_id, added_at) SELECT id, ?, ? FROM albums WHERE id = ?');
     const vectorRows = sql.stmt('SELECT space, generation, embedding FROM forgotten_vectors WHERE folder_id = ? AND item_id = ?');
     const addLabel = sql.stmt('INSERT OR IGNORE INTO labels (item_id, label_set, label, confidence) VALUES (?, ?, ?, ?)');
     let restored = 0;
@@ -94,6 +102,7 @@ export function restoreForgotten(sql: Connection, folderId: number, rootId: numb
       for (const label of JSON.parse(row.labels) as { label_set: string; label: string; confidence: number }[]) {
         addLabel.run(id, label.label_set, label.label, label.confidence);
       }
+      for (const albumId of JSON.parse(row.albums) as number[]) addToAlbum.run(id, Date.now(), albumId);
       for (const vector of vectorRows.all(folderId, row.itemId) as { space: Space; generation: number; embedding: Buffer }[]) {
         const model = models.get(vector.space);
         if (!model || model.generation !== vector.generation) continue;

@@ -21,6 +21,11 @@ export function filterClause(filters: SearchFilters): { where: string; params: (
     clauses.push('items.id IN (SELECT item_id FROM labels WHERE label IN (SELECT value FROM json_each(?)))');
     params.push(JSON.stringify(filters.labels));
   }
+  if (filters.albums) {
+    clauses.push('items.id IN (SELECT item_id FROM album_items WHERE album_id IN (SELECT value FROM json_each(?)))');
+    params.push(JSON.stringify(filters.albums));
+  }
+  anyOf('items.id', filters.itemIds);
   if (filters.folders) {
     // Inside a folder: the path starts with "<folder>/" (substr, not LIKE: paths may hold % and _).
     const folders = filters.folders.map((f) => (f.endsWith(path.sep) ? f : f + path.sep));

@@ -296,13 +296,25 @@ export function browse(sql: Connection, request: BrowseRequest): BrowseResponse 
     ...(request.label ? { labels: [request.label] } : {}),
     ...(request.where ? { where: request.where } : {}),
   });
-  const order = request.sort === 'name' ? 'coalesce(title, path) COLLATE NOCASE, id' : 'coalesce(taken_at, mtime_ms, created_at) DESC, id DESC';
+  const byDate = 'coalesce(taken_at, mtime_ms, created_at) DESC, id DESC';
   const offset = request.offset ?? 0;
   const limit = request.limit ?? DEFAULT_PAGE;
   const total = sql
     .stmt(`SELECT count(*) FROM items ${where}`)
     .pluck()
     .get(...params) as number;
+  if (request.label && request.sort !== 'name') {
+    // One tag: the surest first, with how sure (the highest of the sets that gave it).
+    const rows = sql
+      .stmt(
+        `SELECT id, kind, coalesce(path, picture) AS path, title, catalog_key AS key, status,
+           (SELECT max(confidence) FROM labels l WHERE l.item_id = items.id AND l.label = ?) AS confidence
+         FROM items ${where} ORDER BY confidence DESC, ${byDate} LIMIT ? OFFSET ?`,
+      )
+      .all(request.label, ...params, limit, offset) as ItemSummary[];
+    return { total, offset, items: rows };
+  }
+  const order = request.sort === 'name' ? 'coalesce(title, path) COLLATE NOCASE, id' : byDate;
   const items = sql
     .stmt(`SELECT id, kind, coalesce(path, picture) AS path, title, catalog_key AS key, status FROM items ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, limit, offset) as ItemSummary[];

@@ -39,19 +39,94 @@ export function replaceLabelSet(sql: Connection, labelSet: string, assignments: 
   });
 }
 
-/** Each applied label set with its tags and how many items carry each. */
+/** A label set as the user made it (see migration 8). */
+export interface LabelSetDefinition {
+  name: string;
+  labels: string[];
+  template: string;
+  threshold: number;
+  /** Items with a larger id have not been labelled by this set yet. */
+  appliedThrough: number;
+}
+
+/**
+ * Each label set with every one of its labels and how many items carry each (0 too: a set
+ * that tagged nothing stays listed), most used first.
+ */
 export function labelSets(sql: Connection): LabelSetSummary[] {
-  const rows = sql
-    .stmt(
-      `SELECT label_set AS name, label, count(*) AS items FROM labels
-       WHERE label_set <> '' GROUP BY label_set, label ORDER BY label_set, items DESC, label`,
-    )
+  const counts = sql
+    .stmt(`SELECT label_set AS name, label, count(*) AS items FROM labels WHERE label_set <> '' GROUP BY label_set, label`)
     .all() as { name: string; label: string; items: number }[];
   const sets = new Map<string, LabelSetSummary>();
-  for (const row of rows) {
-    const set = sets.get(row.name) ?? { name: row.name, labels: [] };
-    set.labels.push({ label: row.label, items: row.items });
+  for (const def of labelSetDefinitions(sql)) {
+    sets.set(def.name, { name: def.name, labels: def.labels.map((label) => ({ label, items: 0 })), threshold: def.threshold, template: def.template });
+  }
+  for (const row of counts) {
+    const set = sets.get(row.name) ?? { name: row.name, labels: [], threshold: null, template: null };
+    const entry = set.labels.find((l) => l.label === row.label);
+    if (entry) entry.items = row.items;
+    else set.labels.push({ label: row.label, items: row.items });
     sets.set(row.name, set);
   }
-  return [...sets.values()];
+  for (const set of sets.values()) set.labels.sort((a, b) => b.items - a.items || a.label.localeCompare(b.label));
+  return [...sets.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function labelSetDefinitions(sql: Connection): LabelSetDefinition[] {
+  const rows = sql.stmt('SELECT name, labels, template, threshold, applied_through AS appliedThrough FROM label_sets ORDER BY name').all() as (Omit<LabelSetDefinition, 'labels'> & {
+    labels: string;
+  })[];
+  return rows.map((row) => ({ ...row, labels: JSON.parse(row.labels) as string[] }));
+}
+
+export function saveLabelSet(sql: Connection, def: LabelSetDefinition): void {
+  sql
+    .stmt(
+      `INSERT INTO label_sets (name, labels, template, threshold, applied_through, updated_at) VALUES (@name, @labels, @template, @threshold, @appliedThrough, @now)
+       ON CONFLICT (name) DO UPDATE SET labels = excluded.labels, template = excluded.template, threshold = excluded.threshold,
+         applied_through = excluded.applied_through, updated_at = excluded.updated_at`,
+    )
+    .run({ ...def, labels: JSON.stringify(def.labels), now: Date.now() });
+}
+
+/** Labels items added since a set last ran (their tags of that set replaced), then moves its mark. */
+export function labelNewItems(sql: Connection, name: string, assignments: readonly { id: number; labels: readonly Tag[] }[], through: number): void {
+  for (const { labels } of assignments) checkTags(labels);
+  sql.write(() => {
+    const exists = sql.stmt('SELECT 1 FROM items WHERE id = ?');
+    for (const { id, labels } of assignments) if (exists.get(id) !== undefined) writeTags(sql, id, name, labels);
+    sql.stmt('UPDATE label_sets SET applied_through = max(applied_through, ?) WHERE name = ?').run(through, name);
+  });
+}
+
+export function renameLabelSet(sql: Connection, name: string, to: string): void {
+  sql.write(() => {
+    if (name === to) return;
+    const known = (set: string): boolean =>
+      sql.stmt('SELECT 1 FROM label_sets WHERE name = ?').get(set) !== undefined || sql.stmt('SELECT 1 FROM labels WHERE label_set = ? LIMIT 1').get(set) !== undefined;
+    if (!known(name)) throw notFound(`No label set "${name}".`);
+    if (known(to)) throw badInput(`There is a label set "${to}" already: choose another name, or delete that one first.`);
+    sql.stmt('UPDATE label_sets SET name = ?, updated_at = ? WHERE name = ?').run(to, Date.now(), name);
+    sql.stmt('UPDATE labels SET label_set = ? WHERE label_set = ?').run(to, name);
+  });
+}
+
+/** Deletes a label set and every tag it gave; its definition, so it can be applied again (undo). */
+export function deleteLabelSet(sql: Connection, name: string): LabelSetDefinition | undefined {
+  return sql.write(() => {
+    const def = labelSetDefinitions(sql).find((d) => d.name === name);
+    const tags = sql.stmt('DELETE FROM labels WHERE label_set = ?').run(name).changes;
+    sql.stmt('DELETE FROM label_sets WHERE name = ?').run(name);
+    if (!def && tags === 0) throw notFound(`No label set "${name}".`);
+    return def;
+  });
+}
+
+/** Items above an id that have a clip vector made by the current model: what a label set has not seen. */
+export function itemIdsAfter(sql: Connection, after: number, generation: number): number[] {
+  return sql.stmt("SELECT item_id FROM item_vectors WHERE space = 'clip' AND generation = ? AND item_id > ? ORDER BY item_id").pluck().all(generation, after) as number[];
+}
+
+export function maxItemId(sql: Connection): number {
+  return sql.stmt('SELECT coalesce(max(id), 0) FROM items').pluck().get() as number;
 }

@@ -1,4 +1,5 @@
 import type {
+  AlbumSummary,
   CatalogImportSummary,
   CatalogMapping,
   CatalogStatus,
@@ -16,8 +17,12 @@ import type {
   Space,
   SpaceStatus,
 } from '../../../preload/contract.js';
+import type { AlbumRecord } from './albums.js';
+import type { LabelSetDefinition } from './labels.js';
 import type { VectorLogState } from './vector-log.js';
 
+export type { AlbumRecord } from './albums.js';
+export type { LabelSetDefinition } from './labels.js';
 export type { VectorLogState } from './vector-log.js';
 
 /**
@@ -229,6 +234,28 @@ export interface LibraryStore {
   /** Replaces everything one label set gave, in one transaction. */
   replaceLabelSet(labelSet: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[]): void;
   labelSets(): LabelSetSummary[];
+
+  // albums (see albums.ts)
+  albums(): AlbumSummary[];
+  albumByName(name: string): AlbumRecord | undefined;
+  createAlbum(name: string, query: string | null): AlbumRecord;
+  /** Adds items to a plain album; how many were not in it yet. */
+  addToAlbum(name: string, itemIds: readonly number[]): number;
+  removeFromAlbum(name: string, itemIds: readonly number[]): number;
+  renameAlbum(name: string, to: string): void;
+  /** Deletes an album; what it was (name, query, items), for an undo. */
+  deleteAlbum(name: string): { name: string; query: string | null; itemIds: number[] };
+
+  labelSetDefinitions(): LabelSetDefinition[];
+  /** Saves a set's definition (labels, template, threshold, how far it has labelled). */
+  saveLabelSet(def: LabelSetDefinition): void;
+  /** Tags items a set had not seen, and moves its mark to `through`, in one transaction. */
+  labelNewItems(name: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[], through: number): void;
+  renameLabelSet(name: string, to: string): void;
+  /** Deletes a set and its tags; its definition (to apply it again). */
+  deleteLabelSet(name: string): LabelSetDefinition | undefined;
+  clipItemsAfter(after: number): number[];
+  maxItemId(): number;
 
   // settings
   getSetting(key: string): unknown;

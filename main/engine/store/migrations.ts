@@ -255,6 +255,57 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'label sets kept as definitions, so photos indexed later get them too',
+    up(db) {
+      db.exec(`
+        -- A label set as the user made it: its labels, prompt template and threshold. Items with
+        -- an id above applied_through were added after the set last ran over them: the next
+        -- index labels them too. A set that tagged nothing is still listed.
+        CREATE TABLE label_sets (
+          name TEXT PRIMARY KEY,
+          labels TEXT NOT NULL CHECK (json_valid(labels)),
+          template TEXT NOT NULL,
+          threshold REAL NOT NULL CHECK (threshold >= 0 AND threshold <= 1),
+          applied_through INTEGER NOT NULL DEFAULT 0,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        -- Sets applied before this version: the labels they gave (the ones that tagged nothing
+        -- are not known), with the default prompt and threshold.
+        INSERT INTO label_sets (name, labels, template, threshold, applied_through, updated_at)
+          SELECT label_set, json_group_array(DISTINCT label), 'a photo of a {}', 0.5,
+            (SELECT coalesce(max(id), 0) FROM items), 0
+          FROM labels WHERE label_set <> '' GROUP BY label_set;
+      `);
+    },
+  },
+  {
+    version: 9,
+    name: 'albums: items picked by hand, or a saved query',
+    up(db) {
+      db.exec(`
+        -- An album lists items by id (so it survives moves of their files), or, when query is
+        -- set, is a smart album: whatever that query finds when it is opened.
+        CREATE TABLE albums (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+          query TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE album_items (
+          album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          added_at INTEGER NOT NULL,
+          PRIMARY KEY (album_id, item_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX album_items_by_item ON album_items(item_id);
+        -- A forgotten folder's photos come back into their albums too.
+        ALTER TABLE forgotten_items ADD COLUMN albums TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(albums));
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

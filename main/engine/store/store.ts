@@ -4,6 +4,7 @@ import {
   ITEM_STATUSES,
   SPACES,
   type BrowseRequest,
+  type AlbumSummary,
   type CatalogStatus,
   type FolderImpact,
   type ForgottenFolder,
@@ -19,6 +20,7 @@ import {
 import { badInput } from '../errors.js';
 import { toUnitVector } from '../vector/unit-vector.js';
 import { Connection } from './connection.js';
+import * as albums from './albums.js';
 import * as catalogs from './catalogs.js';
 import * as forgotten from './forgotten.js';
 import * as items from './items.js';
@@ -388,6 +390,64 @@ export class Store implements LibraryStore {
 
   replaceLabelSet(labelSet: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[]): void {
     labels.replaceLabelSet(this.#sql, labelSet, assignments);
+  }
+
+  albums(): AlbumSummary[] {
+    return albums.albums(this.#sql);
+  }
+
+  albumByName(name: string): albums.AlbumRecord | undefined {
+    return albums.albumByName(this.#sql, name);
+  }
+
+  createAlbum(name: string, query: string | null): albums.AlbumRecord {
+    return albums.createAlbum(this.#sql, name, query);
+  }
+
+  addToAlbum(name: string, itemIds: readonly number[]): number {
+    return albums.addToAlbum(this.#sql, name, itemIds);
+  }
+
+  removeFromAlbum(name: string, itemIds: readonly number[]): number {
+    return albums.removeFromAlbum(this.#sql, name, itemIds);
+  }
+
+  renameAlbum(name: string, to: string): void {
+    albums.renameAlbum(this.#sql, name, to);
+  }
+
+  deleteAlbum(name: string): { name: string; query: string | null; itemIds: number[] } {
+    return albums.deleteAlbum(this.#sql, name);
+  }
+
+  labelSetDefinitions(): labels.LabelSetDefinition[] {
+    return labels.labelSetDefinitions(this.#sql);
+  }
+
+  saveLabelSet(def: labels.LabelSetDefinition): void {
+    this.#sql.write(() => labels.saveLabelSet(this.#sql, def));
+  }
+
+  labelNewItems(name: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[], through: number): void {
+    labels.labelNewItems(this.#sql, name, assignments, through);
+  }
+
+  renameLabelSet(name: string, to: string): void {
+    labels.renameLabelSet(this.#sql, name, to);
+  }
+
+  deleteLabelSet(name: string): labels.LabelSetDefinition | undefined {
+    return labels.deleteLabelSet(this.#sql, name);
+  }
+
+  /** Items above `after` with a current clip vector (what a label set has not labelled yet). */
+  clipItemsAfter(after: number): number[] {
+    const model = this.spaceModels.get('clip');
+    return model ? labels.itemIdsAfter(this.#sql, after, model.generation) : [];
+  }
+
+  maxItemId(): number {
+    return labels.maxItemId(this.#sql);
   }
 
   labelSets(): LabelSetSummary[] {

@@ -27,6 +27,8 @@ export class AppState {
   readonly tools: ToolsStore;
   readonly errors: ErrorsStore;
   /** The catalog import window: choosing columns for a file, or the report of an import. */
+  /** The full-window viewer of the selected item. */
+  viewerOpen = $state(false);
   /** The question before a folder is forgotten: what it would take out of the library. */
   forgetDialog = $state<FolderImpact | null>(null);
   catalogDialog = $state<{ step: 'mapping'; file: string } | { step: 'report'; summary: CatalogImportSummary } | null>(null);
@@ -104,6 +106,19 @@ export class AppState {
   async addFolders(paths: string[]): Promise<void> {
     await this.library.addFolders(paths);
     if (this.results.view.mode === 'library') await this.results.showLibrary({ keepSelection: true, quiet: true });
+  }
+
+  /** Copies the marked items' files (or the selected one's) into a folder; says what happened. */
+  async copyChosen(folder: string): Promise<void> {
+    const ids = this.selection.chosen().map((item) => item.id);
+    if (ids.length === 0) return;
+    const summary = await this.notices.attempt(() => this.bridge.api.copyFiles({ ids, folder }));
+    if (!summary) return;
+    const files = `${summary.copied.length.toLocaleString()} ${summary.copied.length === 1 ? 'file' : 'files'}`;
+    const renamed = summary.renamed > 0 ? ` (${summary.renamed} under a new name: the name was taken)` : '';
+    const failed = summary.failed.length > 0 ? ` ${summary.failed.length} could not be copied: ${summary.failed.map((f) => `${f.path ?? `item ${f.id}`} (${f.reason})`).join('; ')}.` : '';
+    const how = summary.state === 'cancelled' ? 'Cancelled after copying' : 'Copied';
+    this.notices.notify(summary.failed.length > 0 ? 'error' : 'info', `${how} ${files} to ${summary.folder}${renamed}.${failed}`);
   }
 
   /** Asks first: the forget window says what forgetting the folder takes out of the library. */

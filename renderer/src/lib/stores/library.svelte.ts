@@ -122,10 +122,10 @@ export class LibraryStore {
     return catalogs?.find((c) => c.name === name)?.summary ?? undefined;
   }
 
-  async applyLabelSet(name: string, labels: string[], threshold: number): Promise<boolean> {
+  async applyLabelSet(name: string, labels: string[], threshold: number, template?: string): Promise<boolean> {
     this.labelling = name;
     try {
-      const result = await this.notices.attempt(() => this.bridge.api.applyLabels({ name, labels, threshold }));
+      const result = await this.notices.attempt(() => this.bridge.api.applyLabels({ name, labels, threshold, ...(template ? { template } : {}) }));
       if (!result) return false;
       if (result.state === 'cancelled') {
         this.notices.notify('info', `"${name}" cancelled: its tags are as they were.`);
@@ -138,5 +138,29 @@ export class LibraryStore {
     } finally {
       this.labelling = null;
     }
+  }
+
+  async renameLabelSet(name: string, to: string): Promise<boolean> {
+    const sets = await this.notices.attempt(() => this.bridge.api.renameLabelSet({ name, to }));
+    if (sets) this.labelSets = sets;
+    return sets !== undefined;
+  }
+
+  /** Deletes a set and its tags, offering Undo: the set applied again gives the same tags back. */
+  async deleteLabelSet(set: LabelSetSummary): Promise<void> {
+    const sets = await this.notices.attempt(() => this.bridge.api.deleteLabelSet({ name: set.name }));
+    if (!sets) return;
+    this.labelSets = sets;
+    const tags = set.labels.reduce((n, l) => n + l.items, 0);
+    this.notices.notify('info', `Deleted the label set "${set.name}" and its ${tags.toLocaleString()} tags.`, {
+      label: 'Undo',
+      run: () =>
+        this.applyLabelSet(
+          set.name,
+          set.labels.map((l) => l.label),
+          set.threshold ?? 0.5,
+          set.template ?? undefined,
+        ),
+    });
   }
 }

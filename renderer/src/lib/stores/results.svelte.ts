@@ -115,6 +115,12 @@ export class ResultsStore {
     }
   }
 
+  /** The results above the relevance cut-off (every one loaded, in the library view). */
+  relevantItems(): GridItem[] {
+    const end = this.cutoff ? this.cutoff.index : this.items.length;
+    return this.items.slice(0, end).filter((item): item is GridItem => item !== undefined);
+  }
+
   async search(query: string, sort: 'score' | 'date' = 'score'): Promise<void> {
     const trimmed = query.trim();
     if (!trimmed) return this.showLibrary();

@@ -23,9 +23,62 @@ export class SelectionStore {
 
   /** A new list arrived: keep the selected item where it went, else select the first. */
   follow(items: (GridItem | undefined)[], keepId: number | undefined): void {
+    if (keepId === undefined) this.marked = [];
     const index = keepId === undefined ? -1 : items.findIndex((item) => item?.id === keepId);
     this.selected = index >= 0 ? index : items.length > 0 ? 0 : null;
     if (index < 0) this.detailOpen = false;
+  }
+
+  /** Items picked together (ctrl-click, shift-click, Ctrl+A), by id, to copy or export; the selected cell alone otherwise. */
+  marked = $state<number[]>([]);
+  /** Where a shift-click range starts. */
+  private anchor: number | null = null;
+
+  /** A plain click: one item, the marks gone. */
+  pick(index: number): void {
+    this.marked = [];
+    this.anchor = index;
+    this.select(index);
+  }
+
+  /** Ctrl- or Cmd-click: this item in or out of the marked ones (the selected one joins the first time). */
+  toggle(index: number): void {
+    const id = this.items()[index]?.id;
+    if (id === undefined) return;
+    let marked = this.marked;
+    if (marked.length === 0 && this.item && this.selected !== index) marked = [this.item.id];
+    this.marked = marked.includes(id) ? marked.filter((m) => m !== id) : [...marked, id];
+    this.anchor = index;
+    this.select(index);
+  }
+
+  /** Shift-click: everything from the last clicked item to this one. */
+  extend(index: number): void {
+    const from = this.anchor ?? this.selected ?? index;
+    const [low, high] = from <= index ? [from, index] : [index, from];
+    this.marked = this.items()
+      .slice(low, high + 1)
+      .flatMap((item) => (item ? [item.id] : []));
+    this.select(index);
+  }
+
+  /** Ctrl+A: every item shown (those below the relevance cut-off are not shown). */
+  markAll(count: number): void {
+    this.marked = this.items()
+      .slice(0, count)
+      .flatMap((item) => (item ? [item.id] : []));
+  }
+
+  clearMarks(): void {
+    this.marked = [];
+  }
+
+  /** What an action applies to: the marked items, else the selected one. */
+  chosen(): GridItem[] {
+    const items = this.items().filter((item): item is GridItem => item !== undefined);
+    if (this.marked.length === 0) return this.item ? [this.item] : [];
+    const byId = new Map(items.map((item) => [item.id, item]));
+    return this.marked.flatMap((id) => byId.get(id) ?? []);
   }
 
   select(index: number | null): void {

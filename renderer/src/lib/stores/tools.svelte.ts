@@ -47,6 +47,10 @@ export class ToolsStore {
     return this.bridge.api.downloadModels({ spaces: [space] });
   }
 
+  startDrag(ids: number[]): Promise<unknown> {
+    return this.notices.attempt(async () => this.bridge.desktop?.startDrag({ ids }));
+  }
+
   async pickFolders(): Promise<string[]> {
     return (await this.notices.attempt(async () => (await this.bridge.desktop?.pickFolders()) ?? [])) ?? [];
   }

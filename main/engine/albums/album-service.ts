@@ -1,0 +1,46 @@
+import type { AlbumSummary, FinderApi } from '../../../preload/contract.js';
+import { badInput } from '../errors.js';
+import type { EngineEvents } from '../events.js';
+import { parseQuery } from '../search/query-language.js';
+import type { LibraryStore } from '../store/library-store.js';
+
+/** Albums: items picked by hand, or a saved query (a smart album) that stays up to date. */
+export class AlbumService {
+  constructor(
+    private readonly store: LibraryStore,
+    private readonly events: EngineEvents,
+  ) {}
+
+  readonly api = {
+    albums: async (): Promise<AlbumSummary[]> => this.store.albums(),
+    createAlbum: async (request: { name: string; query?: string | undefined; ids?: number[] | undefined }): Promise<AlbumSummary[]> => {
+      if (request.query !== undefined && request.ids !== undefined) throw badInput('An album is either smart (a query) or picked by hand (ids), not both.');
+      // A smart album's query must read now, not fail each time it is opened.
+      if (request.query !== undefined) parseQuery(request.query);
+      this.store.createAlbum(request.name, request.query ?? null);
+      if (request.ids && request.ids.length > 0) this.store.addToAlbum(request.name, request.ids);
+      return this.changed();
+    },
+    addToAlbum: async (request: { name: string; ids: number[] }) => {
+      this.store.addToAlbum(request.name, request.ids);
+      return this.changed();
+    },
+    removeFromAlbum: async (request: { name: string; ids: number[] }) => {
+      this.store.removeFromAlbum(request.name, request.ids);
+      return this.changed();
+    },
+    renameAlbum: async (request: { name: string; to: string }) => {
+      this.store.renameAlbum(request.name, request.to);
+      return this.changed();
+    },
+    deleteAlbum: async (request: { name: string }) => {
+      this.store.deleteAlbum(request.name);
+      return this.changed();
+    },
+  } satisfies Pick<FinderApi, 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum'>;
+
+  private changed(): AlbumSummary[] {
+    this.events.emit({ type: 'library-changed' });
+    return this.store.albums();
+  }
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CopyFilesSummary } from '../../../preload/contract.js';
+
+export interface CopySource {
+  id: number;
+  /** The item's file (a photo, or a product's picture); null when it has none. */
+  path: string | null;
+}
+
+export interface CopyProgress {
+  signal: AbortSignal;
+  report(done: number, total: number, current: string | null): void;
+}
+
+/**
+ * Copies items' files into a folder, never over anything: a name taken (by a file already
+ * there, or by an earlier copy of this run) becomes "name (2).jpg", "name (3).jpg"… The
+ * exclusive copy flag makes the check and the write one step, so a file that appears
+ * meanwhile is not overwritten either. A file that cannot be copied is recorded with the reason.
+ */
+export async function copyFiles(sources: readonly CopySource[], folder: string, progress: CopyProgress): Promise<CopyFilesSummary> {
+  const copied: CopyFilesSummary['copied'] = [];
+  const failed: CopyFilesSummary['failed'] = [];
+  let renamed = 0;
+  for (const [i, source] of sources.entries()) {
+    if (progress.signal.aborted) return { state: 'cancelled', folder, copied, renamed, failed };
+    progress.report(i, sources.length, source.path);
+    if (!source.path) {
+      failed.push({ id: source.id, path: null, reason: 'it has no file (a product without a picture)' });
+      continue;
+    }
+    try {
+      const to = await copyWithoutOverwriting(source.path, folder);
+      if (path.basename(to) !== path.basename(source.path)) renamed++;
+      copied.push({ id: source.id, from: source.path, to });
+    } catch (error) {
+      failed.push({ id: source.id, path: source.path, reason: reasonOf(error) });
+    }
+  }
+  progress.report(sources.length, sources.length, null);
+  return { state: 'done', folder, copied, renamed, failed };
+}
+
+async function copyWithoutOverwriting(from: string, folder: string): Promise<string> {
+  const { name, ext } = path.parse(from);
+  for (let n = 1; n < 10_000; n++) {
+    const to = path.join(folder, n === 1 ? `${name}${ext}` : `${name} (${n})${ext}`);
+    try {
+      await fs.promises.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+      return to;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`every name from ${name}${ext} to ${name} (9999)${ext} is taken in ${folder}`);
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'the file is not there (moved, deleted, or its drive is not mounted)';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'the disk is full';
+  return error instanceof Error ? error.message : String(error);
+}
