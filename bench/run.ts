@@ -94,6 +94,10 @@ try {
       ui.push(result);
       log(`  first grid: ${fmt(result.firstGridMs, 0)} ms after navigation; jump to the end: rows there in ${fmt(result.jumpToEndMs, 0)} ms`);
       log(
+        `  timeline (${result.monthJump.months} months): a click on a month to its first item in the grid, selected: ` +
+          `p50 ${fmt(result.monthJump.p50, 0)} ms, slowest ${fmt(result.monthJump.max, 0)} ms over ${result.monthJump.jumps} jumps (goal ≤ 300 ms)`,
+      );
+      log(
         `  scrolling 900 px a frame: frame p50 ${fmt(result.scrollFrames.p50, 1)} ms, p95 ${fmt(result.scrollFrames.p95, 1)} ms, ` +
           `max ${fmt(result.scrollFrames.max, 1)} ms over ${result.scrollFrames.frames} frames; at most ${result.cellsInPage} cells in the page`,
       );

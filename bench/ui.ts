@@ -16,9 +16,13 @@ export interface UiBenchResult {
   cellsInPage: number;
   /** From jumping to the end until the last rows have their items. */
   jumpToEndMs: number;
+  /** From a click on a month in the timeline until that month's first item is in the grid, selected. */
+  monthJump: { p50: number; max: number; months: number; jumps: number };
 }
 
 const CHROMIUM = process.env.SEMBLANCE_CHROMIUM ?? '/usr/bin/chromium';
+const TEN_YEARS = 10 * 365.25 * 24 * 3600 * 1000;
+const TEN_YEARS_AGO = Date.now() - TEN_YEARS;
 
 /** The UI with a library of `items` products (titles only, so the grid alone is measured) in Debian's Chromium. */
 export async function benchUi(options: { dir: string; items: number; log: (line: string) => void }): Promise<UiBenchResult | null> {
@@ -31,7 +35,10 @@ export async function benchUi(options: { dir: string; items: number; log: (line:
   for (let start = 0; start < items; start += 10_000) {
     const count = Math.min(10_000, items - start);
     session.engine.store.writeItems(
-      Array.from({ length: count }, (_, i) => ({ item: { kind: 'product' as const, catalogKey: `bench:${start + i}`, title: `Product ${start + i}`, attributes: {} } })),
+      // Dated over ten years, oldest first (Product 0 is the oldest): the timeline has 120 months.
+      Array.from({ length: count }, (_, i) => ({
+        item: { kind: 'product' as const, catalogKey: `bench:${start + i}`, title: `Product ${start + i}`, attributes: {}, takenAt: TEN_YEARS_AGO + ((start + i) * TEN_YEARS) / items },
+      })),
     );
   }
   const server = await startServer({ library: session, staticDir: RENDERER_DIR });
@@ -70,6 +77,26 @@ export async function benchUi(options: { dir: string; items: number; log: (line:
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const jumpToEndMs = performance.now() - jumped;
+
+    // The timeline: a click on a month brings that month's first item into the grid, selected.
+    const monthButtons = page.getByRole('navigation', { name: 'Timeline' }).locator('button.month');
+    const months = await monthButtons.count();
+    const selectedLoaded = `(() => {
+      const cell = document.querySelector('[role="gridcell"].selected');
+      return cell !== null && cell.getAttribute('aria-label') !== 'loading';
+    })()`;
+    const jumps: number[] = [];
+    for (const at of [0.1, 0.3, 0.5, 0.7, 0.9, 0.2, 0.6, 0.8]) {
+      const button = monthButtons.nth(Math.floor(at * (months - 1)));
+      await button.scrollIntoViewIfNeeded();
+      const clicked = performance.now();
+      await button.click();
+      while (!(await page.evaluate(selectedLoaded))) {
+        if (performance.now() - clicked > 30_000) throw new Error('A month did not arrive within 30 s.');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      jumps.push(performance.now() - clicked);
+    }
     const frames = scroll.frames.slice(5); // the first frames include the page settling
     return {
       items,
@@ -77,6 +104,7 @@ export async function benchUi(options: { dir: string; items: number; log: (line:
       scrollFrames: { p50: percentile(frames, 50), p95: percentile(frames, 95), max: Math.max(...frames), frames: frames.length },
       cellsInPage: scroll.cells,
       jumpToEndMs,
+      monthJump: { p50: percentile(jumps, 50), max: Math.max(...jumps), months, jumps: jumps.length },
     };
   } finally {
     await browser.close();

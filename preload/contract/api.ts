@@ -67,6 +67,10 @@ export const METHODS = {
   item: method(S.ItemRequestSchema).returns<R.ItemDetail>(),
   /** The library page by page, without a query: newest first, or by name. */
   browse: method(S.BrowseRequestSchema).returns<R.BrowseResponse>(),
+  /** A library folder's subfolders as a tree, each with how many items lie in it and below it. */
+  folderTree: method(S.RemoveRootRequestSchema).returns<R.FolderNode>(),
+  /** The months of what browse lists (same filters), newest first, each with its count and offset: the scrubber. */
+  timeline: method(S.BrowseRequestSchema).returns<R.TimelineResponse>(),
   /** What is running or waiting: every job, and the indexing job's own counts. */
   progress: method(S.EmptyRequestSchema).returns<R.ProgressResponse>(),
   /** Pauses, resumes or cancels the running indexing job (finished batches stay written). */

@@ -385,9 +385,26 @@ export interface ItemDetail {
 
 /** An item as the grid shows it (a SearchHit without score). */
 export type ItemSummary = Omit<SearchHit, 'score' | 'breakdown'> & {
+  /** When it was taken (EXIF date, else file time), ms since the epoch: the library's order. */
+  takenAt?: number;
   /** Browsing one tag: how sure the label set was of it (1 for the user's own tags). */
   confidence?: number;
 };
+
+/** A folder of a library folder, with how many items lie in it and below it. */
+export interface FolderNode {
+  path: string;
+  name: string;
+  items: number;
+  children: FolderNode[];
+}
+
+/** The library's months, newest first: how many items each holds and where it starts in browse's date order. */
+export interface TimelineResponse {
+  total: number;
+  /** `month` as YYYY-MM (local time). */
+  months: { month: string; count: number; offset: number }[];
+}
 
 export interface BrowseResponse {
   /** How many items match in all (the grid's length). */

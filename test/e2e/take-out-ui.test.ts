@@ -45,6 +45,20 @@ test('taking results out in Chromium: pick several, copy them to a folder (a nam
   await page.keyboard.press('Control+a');
   await page.getByTestId('marked-count').filter({ hasText: '5 selected' }).waitFor();
   await page.keyboard.press('Escape');
+  // A rubber band from the empty space below the row, up across three pictures.
+  const from = await page.locator('[role="gridcell"][data-index="3"]').boundingBox();
+  const to = await page.locator('[role="gridcell"][data-index="1"]').boundingBox();
+  assert.ok(from && to);
+  await page.mouse.move(from.x + from.width - 5, from.y + from.height + 40);
+  await page.mouse.down();
+  await page.mouse.move(to.x + 20, to.y + 20, { steps: 8 });
+  await page.mouse.up();
+  await page.getByTestId('marked-count').filter({ hasText: '3 selected' }).waitFor();
+  assert.deepEqual(
+    (await page.locator('[role="gridcell"].marked').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')))).sort(),
+    ['photo-0001.jpg', 'photo-0002.jpg', 'photo-0003.jpg'],
+  );
+  await page.keyboard.press('Escape');
   await cell('photo-0003.jpg').click();
   await cell('photo-0002.jpg').click({ modifiers: ['Control'] });
   await page.getByTestId('marked-count').filter({ hasText: '2 selected' }).waitFor();

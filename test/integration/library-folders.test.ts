@@ -156,3 +156,17 @@ test('undo after the folder was added back keeps what is there and adds only wha
   );
   assert.deepEqual(checkIntegrity(engine), { integrity: 'ok', orphanVectors: 0, itemsMissingVectors: 0 });
 });
+
+test('a library folder as a tree: each subfolder with what lies in it and below', async (t) => {
+  const dir = tempDir(t);
+  const { pictures } = await nestedFolders(dir);
+  await writePhotos(path.join(pictures, '2024', 'summer', 'beach'), 2, 'sea', 80);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [pictures] });
+  const tree = await engine.folderTree({ path: pictures });
+  const outline = (node: typeof tree, depth = 0): string[] => [`${'  '.repeat(depth)}${node.name} ${node.items}`, ...node.children.flatMap((child) => outline(child, depth + 1))];
+  assert.deepEqual(outline(tree), ['Pictures 9', '  2024 2', '    summer 2', '      beach 2', '  animals 3']);
+  const inside = await engine.browse({ folder: path.join(pictures, '2024') });
+  assert.equal(inside.total, 2);
+  await assert.rejects(engine.folderTree({ path: path.join(pictures, 'animals') }), /is not a library folder/);
+});

@@ -12,6 +12,7 @@ import {
   type IndexSummary,
   type ProgressResponse,
   type Space,
+  type FolderNode,
   type ForgottenFolder,
   type PreviewResponse,
   type RemoveRootResponse,
@@ -27,6 +28,7 @@ import { UNDO_WINDOW_MS } from '../store/forgotten.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { VERSION } from '../version.js';
 import { copyFiles } from './copy-out.js';
+import { folderTree } from './folder-tree.js';
 import { preparePreview, previewPath } from './previews.js';
 import { isSystemFolder } from './file-checks.js';
 import { FolderPresence } from './folder-presence.js';
@@ -179,6 +181,13 @@ export class LibraryService {
 
     browse: (request) => Promise.resolve(this.store.browse(request)),
 
+    timeline: async (request) => this.store.timeline(request),
+
+    folderTree: async (request: { path: string }): Promise<FolderNode> => {
+      const root = this.rootOf(request.path);
+      return folderTree(root.path, this.store.rootItemPaths(root.id));
+    },
+
     progress: (): Promise<ProgressResponse> => Promise.resolve({ index: this.indexJob?.progress() ?? null, jobs: this.jobs.list() }),
 
     indexControl: (request): Promise<ProgressResponse> => {
@@ -192,7 +201,7 @@ export class LibraryService {
       control(this.jobs.get(request.id), request.action);
       return this.api.progress();
     },
-  } satisfies Pick<FinderApi, 'status' | 'index' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'copyFiles' | 'preview' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
+  } satisfies Pick<FinderApi, 'status' | 'index' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'copyFiles' | 'preview' | 'timeline' | 'folderTree' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
 
   /**
    * One entry per place on disk: library folders inside another library folder are merged

@@ -12,6 +12,7 @@ import {
   type ItemSummary,
   type SearchFilters,
   type Space,
+  type TimelineResponse,
 } from '../../../preload/contract.js';
 import { notFound } from '../errors.js';
 import type { Connection } from './connection.js';
@@ -287,15 +288,41 @@ export function itemDetail(sql: Connection, id: number): ItemDetail {
   };
 }
 
-/** The library without a query, a page at a time, so a grid of 100k items asks only for what it shows. */
-export function browse(sql: Connection, request: BrowseRequest): BrowseResponse {
-  const { where, params } = filterClause({
+function browseClause(request: BrowseRequest): { where: string; params: (string | number)[] } {
+  return filterClause({
     ...(request.kinds ? { kinds: request.kinds } : {}),
     ...(request.statuses ? { statuses: request.statuses } : {}),
     ...(request.folder ? { folders: [path.resolve(request.folder)] } : {}),
     ...(request.label ? { labels: [request.label] } : {}),
     ...(request.where ? { where: request.where } : {}),
   });
+}
+
+/**
+ * The library's months, newest first, with how many items each holds and where each starts in
+ * the date order browse pages through: a scrubber jumps to any month with one page request.
+ * Months are local time, as people remember them (EXIF date, else file time).
+ */
+export function timeline(sql: Connection, request: BrowseRequest): TimelineResponse {
+  const { where, params } = browseClause(request);
+  const rows = sql
+    .stmt(
+      `SELECT strftime('%Y-%m', coalesce(taken_at, mtime_ms, created_at) / 1000, 'unixepoch', 'localtime') AS month, count(*) AS count
+       FROM items ${where} GROUP BY month ORDER BY month DESC`,
+    )
+    .all(...params) as { month: string; count: number }[];
+  let offset = 0;
+  const months = rows.map(({ month, count }) => {
+    const entry = { month, count, offset };
+    offset += count;
+    return entry;
+  });
+  return { total: offset, months };
+}
+
+/** The library without a query, a page at a time, so a grid of 100k items asks only for what it shows. */
+export function browse(sql: Connection, request: BrowseRequest): BrowseResponse {
+  const { where, params } = browseClause(request);
   const byDate = 'coalesce(taken_at, mtime_ms, created_at) DESC, id DESC';
   const offset = request.offset ?? 0;
   const limit = request.limit ?? DEFAULT_PAGE;
@@ -316,7 +343,10 @@ export function browse(sql: Connection, request: BrowseRequest): BrowseResponse 
   }
   const order = request.sort === 'name' ? 'coalesce(title, path) COLLATE NOCASE, id' : byDate;
   const items = sql
-    .stmt(`SELECT id, kind, coalesce(path, picture) AS path, title, catalog_key AS key, status FROM items ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .stmt(
+      `SELECT id, kind, coalesce(path, picture) AS path, title, catalog_key AS key, status, coalesce(taken_at, mtime_ms, created_at) AS takenAt
+       FROM items ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
     .all(...params, limit, offset) as ItemSummary[];
   return { total, offset, items };
 }

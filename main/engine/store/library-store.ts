@@ -16,6 +16,7 @@ import type {
   SearchFilters,
   Space,
   SpaceStatus,
+  TimelineResponse,
 } from '../../../preload/contract.js';
 import type { AlbumRecord } from './albums.js';
 import type { LabelSetDefinition } from './labels.js';
@@ -205,12 +206,15 @@ export interface LibraryStore {
   picture(itemId: number): PictureRecord | undefined;
   itemDetail(itemId: number): ItemDetail;
   browse(request: BrowseRequest): BrowseResponse;
+  timeline(request: BrowseRequest): TimelineResponse;
 
   // the library's folders
   roots(): RootStatus[];
   rootByPath(rootPath: string): RootStatus | undefined;
   addRoot(rootPath: string): number;
   removeRoot(rootId: number): number;
+  /** The paths of a folder's items that could be read. */
+  rootItemPaths(rootId: number): string[];
   /** Makes `outer` the one library folder of what the `inner` folders held (see roots.ts). */
   absorbRoots(outer: string, inner: readonly number[]): number;
   /** What forgetting a folder would take out of the library. */

@@ -41,6 +41,11 @@ export function absorbRoots(sql: Connection, outer: string, inner: readonly numb
   });
 }
 
+/** The paths of a library folder's items that could be read (what the grid shows). */
+export function rootItemPaths(sql: Connection, rootId: number): string[] {
+  return sql.stmt("SELECT path FROM items WHERE root_id = ? AND status <> 'error' AND path IS NOT NULL").pluck().all(rootId) as string[];
+}
+
 export function rootItemIds(sql: Connection, rootId: number): number[] {
   return sql.stmt('SELECT id FROM items WHERE root_id = ?').pluck().all(rootId) as number[];
 }

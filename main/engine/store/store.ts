@@ -16,6 +16,7 @@ import {
   type SearchFilters,
   type Space,
   type SpaceStatus,
+  type TimelineResponse,
 } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
 import { toUnitVector } from '../vector/unit-vector.js';
@@ -307,6 +308,10 @@ export class Store implements LibraryStore {
     return items.browse(this.#sql, request);
   }
 
+  timeline(request: BrowseRequest): TimelineResponse {
+    return items.timeline(this.#sql, request);
+  }
+
   // ---- the library's folders ----------------------------------------------------------
 
   roots(): RootStatus[] {
@@ -325,6 +330,10 @@ export class Store implements LibraryStore {
   removeRoot(rootId: number): number {
     this.removeItems(roots.rootItemIds(this.#sql, rootId));
     return roots.deleteRoot(this.#sql, rootId);
+  }
+
+  rootItemPaths(rootId: number): string[] {
+    return roots.rootItemPaths(this.#sql, rootId);
   }
 
   absorbRoots(outer: string, inner: readonly number[]): number {

@@ -1,6 +1,7 @@
 import type { CatalogImportRequest, CatalogImportSummary, FinderEvent, FolderImpact } from '../../../preload/contract.js';
 import { folderName } from './format.js';
 import type { Bridge } from '../bridge.js';
+import { AlbumsStore } from './stores/albums.svelte.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
 import { LibraryStore } from './stores/library.svelte.js';
@@ -26,6 +27,7 @@ export class AppState {
   readonly jobs: JobsStore;
   readonly tools: ToolsStore;
   readonly errors: ErrorsStore;
+  readonly albums: AlbumsStore;
   /** The catalog import window: choosing columns for a file, or the report of an import. */
   /** The full-window viewer of the selected item. */
   viewerOpen = $state(false);
@@ -42,6 +44,7 @@ export class AppState {
     this.results.selection = this.selection;
     this.jobs = new JobsStore(bridge, this.notices);
     this.tools = new ToolsStore(bridge, this.notices);
+    this.albums = new AlbumsStore(bridge, this.notices);
     this.errors = new ErrorsStore(bridge, this.notices, async () => {
       await this.library.refreshStatus();
       await this.results.showLibrary();
@@ -57,6 +60,7 @@ export class AppState {
     void this.results.showLibrary();
     void this.results.refreshPresets();
     void this.library.refreshLabelSets();
+    void this.albums.refresh();
     return unsubscribe;
   }
 
@@ -99,6 +103,7 @@ export class AppState {
     this.refreshTimer = setTimeout(() => {
       void this.library.refreshStatus();
       void this.library.refreshLabelSets();
+      void this.albums.refresh();
       if (this.results.view.mode === 'library' && !this.results.busy) void this.results.showLibrary({ keepSelection: true, quiet: true });
     }, 300);
   }

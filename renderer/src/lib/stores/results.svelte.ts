@@ -3,6 +3,7 @@ import type {
   ItemKind,
   ItemSummary,
   RankedResponse,
+  TimelineResponse,
   Space,
   SubstitutePreset,
   WeightPresetsResponse,
@@ -31,6 +32,8 @@ export type ResultsView =
 export interface LibraryFilter {
   kinds?: ItemKind[];
   label?: string;
+  /** Items in this folder and below it. */
+  folder?: string;
 }
 
 export const SIMILAR_WEIGHTS: Record<SimilarBy, Partial<Record<Space, number>>> = {
@@ -63,6 +66,8 @@ export class ResultsStore {
   /** Bumped when a new result list starts (not when weights re-rank it): the grid scrolls to the top. */
   resultsKey = $state(0);
   libraryFilter = $state<LibraryFilter>({});
+  /** The library's months (the scrubber), for the library view; null elsewhere. */
+  timeline = $state<TimelineResponse | null>(null);
   /** The weights of the look-alike or substitutes view, as the sliders show them. */
   weights = $state<Weights>({});
   presets = $state<WeightPresetsResponse | null>(null);
@@ -84,8 +89,13 @@ export class ResultsStore {
   async showLibrary(options: { keepSelection?: boolean; quiet?: boolean; filter?: LibraryFilter } = {}): Promise<void> {
     const generation = options.quiet ? this.generation : ++this.generation;
     const filter = options.filter ?? (options.quiet ? this.libraryFilter : {});
-    const page = await this.notices.attempt(() => this.bridge.api.browse({ ...filter, offset: 0, limit: PAGE }));
+    const [page, timeline] = await Promise.all([
+      this.notices.attempt(() => this.bridge.api.browse({ ...libraryRequest(filter), offset: 0, limit: PAGE })),
+      this.notices.attempt(() => this.bridge.api.timeline(libraryRequest(filter))),
+    ]);
     if (!page || generation !== this.generation) return;
+    // Tag views are ordered by confidence, not date: no months to jump to there.
+    this.timeline = filter.label ? null : (timeline ?? null);
     this.libraryFilter = filter;
     if (!options.quiet) this.resultsKey++;
     const items = new Array<GridItem | undefined>(page.total);
@@ -103,7 +113,7 @@ export class ResultsStore {
     for (let page = Math.floor(from / PAGE); page <= Math.floor(Math.max(from, to - 1) / PAGE); page++) {
       if (this.requested.has(page)) continue;
       this.requested.add(page);
-      this.bridge.api.browse({ ...this.libraryFilter, offset: page * PAGE, limit: PAGE }).then(
+      this.bridge.api.browse({ ...libraryRequest(this.libraryFilter), offset: page * PAGE, limit: PAGE }).then(
         (result) => {
           if (generation !== this.generation) return;
           const items = this.items.slice();
@@ -222,6 +232,14 @@ export class ResultsStore {
     this.warnings = warnings;
     this.selection.follow(items, keepId);
   }
+}
+
+/**
+ * What the library view asks for: the filter, without the files that could not be read (they
+ * have their own list in the sidebar, and would otherwise sit among the photos).
+ */
+function libraryRequest(filter: LibraryFilter): LibraryFilter & { statuses: ('ok' | 'offline')[] } {
+  return { ...filter, statuses: ['ok', 'offline'] };
 }
 
 /** A condition as the user reads it: category = stainless steel. */
