@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { CATALOG_ROLES, SPACES } from '../../preload/contract.js';
 import type {
   AlbumSummary,
+  AlbumView,
   ApplyLabelsResponse,
   CatalogImportSummary,
   CatalogMapping,
@@ -106,8 +107,16 @@ export function formatCompare(response: CompareResponse): string {
 export function formatAlbums(albums: AlbumSummary[]): string {
   if (albums.length === 0) return 'No albums yet (`semblance albums create <name>`).\n';
   return albums
-    .map((album) => `${album.name}  ${album.query === null ? `${album.items ?? 0} ${album.items === 1 ? 'item' : 'items'}` : `smart: "${album.query}"`}\n`)
+    .map((album) => `${album.name}  ${album.query !== null ? `smart: "${album.query}"` : album.view !== null ? `smart: ${describeView(album.view)}` : `${album.items ?? 0} ${album.items === 1 ? 'item' : 'items'}`}\n`)
     .join('');
+}
+
+function describeView(view: AlbumView): string {
+  const weights = (w: Partial<Record<string, number>>): string =>
+    Object.entries(w)
+      .map(([space, weight]) => `${space} ${weight}`)
+      .join(', ');
+  return 'similar' in view ? `like ${view.similar.target} by ${weights(view.similar.weights)}` : `substitutes of ${view.substitutes.product} by ${weights(view.substitutes.weights)}`;
 }
 
 export function formatLabelSets(sets: LabelSetSummary[]): string {

@@ -1,4 +1,5 @@
 /** The answers' types: what each method returns, and what events carry. */
+import type { AlbumView } from './schemas.js';
 import type { Space } from './spaces.js';
 import type { Breakdown, Dtype, IndexState, ItemKind, ItemStatus, JobKind, JobState, SubstitutePreset, Weights } from './vocabulary.js';
 
@@ -85,8 +86,10 @@ export interface RootStatus {
 export interface AlbumSummary {
   id: number;
   name: string;
-  /** A smart album's query: its items are what the query finds when it is opened. Null: a plain album. */
+  /** A smart album's query: its items are what the query finds when it is opened. Null: a plain album (or a view). */
   query: string | null;
+  /** A smart album of a weighted view (look-alikes or substitutes): what it finds when opened. */
+  view: AlbumView | null;
   /** How many items a plain album holds (null for a smart album: it depends on the library now). */
   items: number | null;
 }

@@ -112,17 +112,6 @@ export const CopyFilesRequestSchema = z.strictObject({
 export type CopyFilesRequest = z.infer<typeof CopyFilesRequestSchema>;
 export const StartDragRequestSchema = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000) });
 
-const AlbumNameSchema = z.string().trim().min(1).max(100);
-export const AlbumRequestSchema = z.strictObject({ name: AlbumNameSchema });
-export const CreateAlbumRequestSchema = z.strictObject({
-  name: AlbumNameSchema,
-  /** Makes a smart album: whatever this query finds (words, filters, weights) when it is opened. */
-  query: z.string().trim().min(1).max(2000).optional(),
-  /** Items to put in a plain album right away. */
-  ids: z.array(z.number().int().positive()).max(100_000).optional(),
-});
-export const AlbumItemsRequestSchema = z.strictObject({ name: AlbumNameSchema, ids: z.array(z.number().int().positive()).min(1).max(100_000) });
-export const RenameAlbumRequestSchema = z.strictObject({ name: AlbumNameSchema, to: AlbumNameSchema });
 
 export const RenameLabelSetRequestSchema = z.strictObject({ name: z.string().min(1), to: z.string().trim().min(1).max(100) });
 export const LabelSetRequestSchema = z.strictObject({ name: z.string().min(1) });
@@ -287,3 +276,25 @@ export const LibrarySettingsSchema = z.object({
 });
 export const ModelSettingsSchema = z.partialRecord(z.enum(MODEL_SPACES), z.object({ model: z.string().optional(), dtype: z.enum(DTYPES).optional() }));
 export const SavedPresetsSchema = z.record(z.string(), WeightsSchema);
+
+const AlbumNameSchema = z.string().trim().min(1).max(100);
+/** A smart album kept as a weighted view: look-alikes of an item, or substitutes of a product, with the sliders' weights. */
+export const AlbumViewSchema = z.union([
+  z.strictObject({ similar: z.strictObject({ target: z.string().min(1).max(4096), weights: WeightsSchema }) }),
+  z.strictObject({
+    substitutes: z.strictObject({ product: z.union([z.string().min(1).max(1000), z.number().int().positive()]), weights: WeightsSchema, where: WhereSchema.optional() }),
+  }),
+]);
+export type AlbumView = z.infer<typeof AlbumViewSchema>;
+export const AlbumRequestSchema = z.strictObject({ name: AlbumNameSchema });
+export const CreateAlbumRequestSchema = z.strictObject({
+  name: AlbumNameSchema,
+  /** Makes a smart album: whatever this query finds (words, filters, weights) when it is opened. */
+  query: z.string().trim().min(1).max(2000).optional(),
+  /** Makes a smart album of a weighted view (look-alikes or substitutes, as the sliders set them). */
+  view: AlbumViewSchema.optional(),
+  /** Items to put in a plain album right away. */
+  ids: z.array(z.number().int().positive()).max(100_000).optional(),
+});
+export const AlbumItemsRequestSchema = z.strictObject({ name: AlbumNameSchema, ids: z.array(z.number().int().positive()).min(1).max(100_000) });
+export const RenameAlbumRequestSchema = z.strictObject({ name: AlbumNameSchema, to: AlbumNameSchema });

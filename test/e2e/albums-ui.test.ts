@@ -55,6 +55,22 @@ test('albums in Chromium: pick photos into an album; a search saved as a smart a
   await screenshot(page, 'albums-03-smart-album-1024');
   await page.setViewportSize({ width: 1440, height: 900 });
 
+  // A weighted view kept as a smart album: look-alikes by colour of one photo.
+  await page.locator('[role="gridcell"][aria-label="photo-0002.jpg"]').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Find similar by colour' }).click();
+  await page.getByRole('heading', { name: /^Like photo-0002\.jpg/ }).waitFor();
+  const looked = await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')));
+  await bar.getByRole('button', { name: 'Save as smart album…' }).click();
+  await bar.getByLabel('Smart album name').fill('Colours of 2');
+  await bar.getByRole('button', { name: 'Save', exact: true }).click();
+  await albums.getByRole('button', { name: '✦ Colours of 2', exact: true }).click();
+  await page.getByRole('heading', { name: 'Album “Colours of 2”' }).waitFor();
+  assert.deepEqual(
+    (await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')))).sort(),
+    [...looked].sort(),
+    'the album holds what the view found',
+  );
+
   // Deleting asks first and keeps the photos; Undo brings the album back.
   await albums.getByRole('button', { name: 'Delete the album Trip…' }).click();
   await albums.getByRole('button', { name: 'Delete the album Trip (its items stay)' }).click();

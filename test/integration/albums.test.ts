@@ -25,9 +25,15 @@ test('albums: picked by hand (and kept through a move), smart ones stay up to da
   await engine.addToAlbum({ name: 'summer trip', ids: [idOf('red-0.jpg'), idOf('red-2.jpg')] });
   await engine.createAlbum({ name: 'All red', query: 'label:red' });
   assert.deepEqual(await engine.albums(), [
-    { id: 2, name: 'All red', query: 'label:red', items: null },
-    { id: 1, name: 'Summer trip', query: null, items: 3 },
+    { id: 2, name: 'All red', query: 'label:red', view: null, items: null },
+    { id: 1, name: 'Summer trip', query: null, view: null, items: 3 },
   ]);
+  // A smart album of a weighted view: photos that look like red-1, by colour.
+  await engine.createAlbum({ name: 'Like red-1', view: { similar: { target: String(idOf('red-1.jpg')), weights: { colour: 1 } } } });
+  const likeRed = await names('album:"Like red-1"');
+  assert.ok(likeRed.length >= 2 && likeRed.every((n) => n.startsWith('red-')), likeRed.join());
+  await engine.deleteAlbum({ name: 'Like red-1' });
+  await assert.rejects(engine.createAlbum({ name: 'Both', query: 'x', ids: [1] }), /one of them/);
   assert.deepEqual(await names('album:"Summer trip"'), ['blue-1.jpg', 'red-0.jpg', 'red-2.jpg']);
   assert.deepEqual(await names('album:"All red"'), ['red-0.jpg', 'red-1.jpg', 'red-2.jpg']);
   assert.deepEqual(await names('album:"Summer trip" album:"All red"'), ['red-0.jpg', 'red-2.jpg'], 'two albums: in both');

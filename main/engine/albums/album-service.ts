@@ -1,4 +1,4 @@
-import type { AlbumSummary, FinderApi } from '../../../preload/contract.js';
+import type { AlbumSummary, AlbumView, FinderApi } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import { parseQuery } from '../search/query-language.js';
@@ -13,11 +13,12 @@ export class AlbumService {
 
   readonly api = {
     albums: async (): Promise<AlbumSummary[]> => this.store.albums(),
-    createAlbum: async (request: { name: string; query?: string | undefined; ids?: number[] | undefined }): Promise<AlbumSummary[]> => {
-      if (request.query !== undefined && request.ids !== undefined) throw badInput('An album is either smart (a query) or picked by hand (ids), not both.');
+    createAlbum: async (request: { name: string; query?: string | undefined; view?: AlbumView | undefined; ids?: number[] | undefined }): Promise<AlbumSummary[]> => {
+      const kinds = [request.query, request.view, request.ids].filter((given) => given !== undefined).length;
+      if (kinds > 1) throw badInput('An album is smart (a query, or a view) or picked by hand (ids): one of them.');
       // A smart album's query must read now, not fail each time it is opened.
       if (request.query !== undefined) parseQuery(request.query);
-      this.store.createAlbum(request.name, request.query ?? null);
+      this.store.createAlbum(request.name, request.query ?? null, request.view ?? null);
       if (request.ids && request.ids.length > 0) this.store.addToAlbum(request.name, request.ids);
       return this.changed();
     },

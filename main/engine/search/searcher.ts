@@ -5,6 +5,7 @@ import {
   DEFAULT_K,
   SPACES,
   WEIGHT_PRESETS,
+  type AlbumView,
   type CompareSide,
   type FinderApi,
   type CompareResponse,
@@ -277,6 +278,20 @@ export class Searcher {
     return { results, cutoff, warnings: [] };
   }
 
+  /** What a smart album finds now: its query, or its weighted view (look-alikes, substitutes). */
+  private async albumRanking(query: string | null, view: AlbumView | null, albumsOpen: readonly string[]): Promise<RankedResponse> {
+    if (query !== null) return this.search({ query, k: MAX_K }, albumsOpen);
+    if (view && 'similar' in view) {
+      const [first] = (await this.similar({ targets: [view.similar.target], weights: view.similar.weights, k: MAX_K })).queries;
+      return first ?? { results: [], cutoff: null, warnings: [] };
+    }
+    if (view && 'substitutes' in view) {
+      const { product, weights, where } = view.substitutes;
+      return this.substitutes({ product, weights, ...(where ? { where } : {}), k: MAX_K });
+    }
+    return { results: [], cutoff: null, warnings: [] };
+  }
+
   /**
    * The query's filters for the store. `album:` names a plain album (its items by id) or a
    * smart one, whose own query runs now (its relevant results are the album); a smart album
@@ -292,12 +307,12 @@ export class Searcher {
         const names = this.deps.store.albums().map((a) => a.name);
         throw badInput(`No album "${name}"${names.length > 0 ? ` (albums: ${names.slice(0, 20).join(', ')})` : ''}.`);
       }
-      if (album.query === null) {
+      if (album.query === null && album.view === null) {
         plain.push(album.id);
         continue;
       }
       if (albumsOpen.includes(album.name)) throw badInput(`The smart album "${album.name}" finds its items through itself (${[...albumsOpen, album.name].join(' → ')}).`);
-      const found = await this.search({ query: album.query, k: MAX_K }, [...albumsOpen, album.name]);
+      const found = await this.albumRanking(album.query, album.view, [...albumsOpen, album.name]);
       const relevant = found.cutoff ? found.results.slice(0, found.cutoff.index) : found.results;
       const ids = new Set(relevant.map((hit) => hit.id));
       itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;

@@ -1,4 +1,4 @@
-import type { AlbumSummary } from '../../../preload/contract.js';
+import type { AlbumSummary, AlbumView } from '../../../preload/contract.js';
 import { badInput, notFound } from '../errors.js';
 import type { Connection } from './connection.js';
 
@@ -12,19 +12,29 @@ export interface AlbumRecord {
   name: string;
   /** A smart album's query (the query language); null for a plain album. */
   query: string | null;
+  /** A smart album's weighted view instead of a query. */
+  view: AlbumView | null;
+}
+
+type AlbumRow = Omit<AlbumRecord, 'view'> & { view: string | null };
+
+function record(row: AlbumRow): AlbumRecord {
+  return { ...row, view: row.view === null ? null : (JSON.parse(row.view) as AlbumView) };
 }
 
 export function albums(sql: Connection): AlbumSummary[] {
-  return sql
+  const rows = sql
     .stmt(
-      `SELECT a.id, a.name, a.query, CASE WHEN a.query IS NULL THEN (SELECT count(*) FROM album_items ai WHERE ai.album_id = a.id) END AS items
+      `SELECT a.id, a.name, a.query, a.view, CASE WHEN a.query IS NULL AND a.view IS NULL THEN (SELECT count(*) FROM album_items ai WHERE ai.album_id = a.id) END AS items
        FROM albums a ORDER BY a.name COLLATE NOCASE`,
     )
-    .all() as AlbumSummary[];
+    .all() as (AlbumRow & { items: number | null })[];
+  return rows.map((row) => ({ ...record(row), items: row.items }));
 }
 
 export function albumByName(sql: Connection, name: string): AlbumRecord | undefined {
-  return sql.stmt('SELECT id, name, query FROM albums WHERE name = ? COLLATE NOCASE').get(name.trim()) as AlbumRecord | undefined;
+  const row = sql.stmt('SELECT id, name, query, view FROM albums WHERE name = ? COLLATE NOCASE').get(name.trim()) as AlbumRow | undefined;
+  return row ? record(row) : undefined;
 }
 
 function known(sql: Connection, name: string): AlbumRecord {
@@ -36,13 +46,16 @@ function known(sql: Connection, name: string): AlbumRecord {
   return album;
 }
 
-export function createAlbum(sql: Connection, name: string, query: string | null): AlbumRecord {
+export function createAlbum(sql: Connection, name: string, query: string | null, view: AlbumView | null = null): AlbumRecord {
   return sql.write(() => {
     const existing = albumByName(sql, name);
     if (existing) throw badInput(`There is an album "${existing.name}" already.`);
     const now = Date.now();
-    const id = Number(sql.stmt('INSERT INTO albums (name, query, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name.trim(), query, now, now).lastInsertRowid);
-    return { id, name: name.trim(), query };
+    const id = Number(
+      sql.stmt('INSERT INTO albums (name, query, view, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name.trim(), query, view === null ? null : JSON.stringify(view), now, now)
+        .lastInsertRowid,
+    );
+    return { id, name: name.trim(), query, view };
   });
 }
 
@@ -50,7 +63,7 @@ export function createAlbum(sql: Connection, name: string, query: string | null)
 export function addToAlbum(sql: Connection, name: string, itemIds: readonly number[]): number {
   return sql.write(() => {
     const album = known(sql, name);
-    if (album.query !== null) throw badInput(`"${album.name}" is a smart album: its items are what its query finds ("${album.query}").`);
+    if (album.query !== null || album.view !== null) throw badInput(`"${album.name}" is a smart album: its items are what ${album.query !== null ? `its query finds ("${album.query}")` : 'its view finds'}.`);
     const missing = sql.stmt('SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM items)').pluck().all(JSON.stringify(itemIds)) as number[];
     if (missing.length > 0) throw notFound(`No item with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
     const add = sql.stmt('INSERT OR IGNORE INTO album_items (album_id, item_id, added_at) VALUES (?, ?, ?)');
@@ -78,11 +91,11 @@ export function renameAlbum(sql: Connection, name: string, to: string): void {
 }
 
 /** Deletes an album (the items stay in the library); what it was, so it can be made again (undo). */
-export function deleteAlbum(sql: Connection, name: string): { name: string; query: string | null; itemIds: number[] } {
+export function deleteAlbum(sql: Connection, name: string): { name: string; query: string | null; view: AlbumView | null; itemIds: number[] } {
   return sql.write(() => {
     const album = known(sql, name);
     const itemIds = sql.stmt('SELECT item_id FROM album_items WHERE album_id = ? ORDER BY added_at, item_id').pluck().all(album.id) as number[];
     sql.stmt('DELETE FROM albums WHERE id = ?').run(album.id);
-    return { name: album.name, query: album.query, itemIds };
+    return { name: album.name, query: album.query, view: album.view, itemIds };
   });
 }

@@ -1,5 +1,6 @@
 import type {
   AlbumSummary,
+  AlbumView,
   CatalogImportSummary,
   CatalogMapping,
   CatalogStatus,
@@ -242,13 +243,13 @@ export interface LibraryStore {
   // albums (see albums.ts)
   albums(): AlbumSummary[];
   albumByName(name: string): AlbumRecord | undefined;
-  createAlbum(name: string, query: string | null): AlbumRecord;
+  createAlbum(name: string, query: string | null, view?: AlbumView | null): AlbumRecord;
   /** Adds items to a plain album; how many were not in it yet. */
   addToAlbum(name: string, itemIds: readonly number[]): number;
   removeFromAlbum(name: string, itemIds: readonly number[]): number;
   renameAlbum(name: string, to: string): void;
   /** Deletes an album; what it was (name, query, items), for an undo. */
-  deleteAlbum(name: string): { name: string; query: string | null; itemIds: number[] };
+  deleteAlbum(name: string): { name: string; query: string | null; view: AlbumView | null; itemIds: number[] };
 
   labelSetDefinitions(): LabelSetDefinition[];
   /** Saves a set's definition (labels, template, threshold, how far it has labelled). */

@@ -306,6 +306,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'smart albums of weighted views',
+    up(db) {
+      db.exec(`
+        -- A smart album can also keep a weighted view (look-alikes of an item, substitutes of a
+        -- product, with the sliders' weights) as JSON, instead of a query.
+        ALTER TABLE albums ADD COLUMN view TEXT CHECK (view IS NULL OR json_valid(view));
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -5,6 +5,7 @@ import {
   SPACES,
   type BrowseRequest,
   type AlbumSummary,
+  type AlbumView,
   type CatalogStatus,
   type FolderImpact,
   type ForgottenFolder,
@@ -409,8 +410,8 @@ export class Store implements LibraryStore {
     return albums.albumByName(this.#sql, name);
   }
 
-  createAlbum(name: string, query: string | null): albums.AlbumRecord {
-    return albums.createAlbum(this.#sql, name, query);
+  createAlbum(name: string, query: string | null, view: AlbumView | null = null): albums.AlbumRecord {
+    return albums.createAlbum(this.#sql, name, query, view);
   }
 
   addToAlbum(name: string, itemIds: readonly number[]): number {
@@ -425,7 +426,7 @@ export class Store implements LibraryStore {
     albums.renameAlbum(this.#sql, name, to);
   }
 
-  deleteAlbum(name: string): { name: string; query: string | null; itemIds: number[] } {
+  deleteAlbum(name: string): { name: string; query: string | null; view: AlbumView | null; itemIds: number[] } {
     return albums.deleteAlbum(this.#sql, name);
   }
 

@@ -1,4 +1,4 @@
-import type { AlbumSummary } from '../../../../preload/contract.js';
+import type { AlbumSummary, AlbumView } from '../../../../preload/contract.js';
 import type { Bridge } from '../../bridge.js';
 import type { NoticesStore } from './notices.svelte.js';
 
@@ -26,11 +26,13 @@ export class AlbumsStore {
     return true;
   }
 
-  async saveSmart(name: string, query: string): Promise<boolean> {
-    const albums = await this.notices.attempt(() => this.bridge.api.createAlbum({ name, query }));
+  /** Saves a search (a query) or a weighted view (look-alikes, substitutes) as a smart album. */
+  async saveSmart(name: string, what: { query: string } | { view: AlbumView }): Promise<boolean> {
+    const albums = await this.notices.attempt(() => this.bridge.api.createAlbum({ name, ...what }));
     if (!albums) return false;
     this.list = albums;
-    this.notices.notify('info', `Smart album “${name.trim()}” saved: it shows what “${query}” finds, new photos included.`);
+    const found = 'query' in what ? `what “${what.query}” finds` : 'what this view finds, with these weights';
+    this.notices.notify('info', `Smart album “${name.trim()}” saved: it shows ${found}, new photos included.`);
     return true;
   }
 
@@ -41,7 +43,7 @@ export class AlbumsStore {
 
   /** Deletes an album (its items stay), offering Undo: the same album made again. */
   async delete(album: AlbumSummary): Promise<void> {
-    const ids = album.query === null ? (await this.notices.attempt(() => this.bridge.api.search({ query: `album:"${album.name}"`, k: 1000 })))?.results.map((r) => r.id) : [];
+    const ids = album.query === null && album.view === null ? (await this.notices.attempt(() => this.bridge.api.search({ query: `album:"${album.name}"`, k: 1000 })))?.results.map((r) => r.id) : [];
     const albums = await this.notices.attempt(() => this.bridge.api.deleteAlbum({ name: album.name }));
     if (!albums) return;
     this.list = albums;
@@ -49,7 +51,9 @@ export class AlbumsStore {
       label: 'Undo',
       run: async () => {
         const again = await this.notices.attempt(() =>
-          this.bridge.api.createAlbum(album.query !== null ? { name: album.name, query: album.query } : { name: album.name, ids: ids ?? [] }),
+          this.bridge.api.createAlbum(
+            album.query !== null ? { name: album.name, query: album.query } : album.view !== null ? { name: album.name, view: album.view } : { name: album.name, ids: ids ?? [] },
+          ),
         );
         if (again) this.list = again;
       },

@@ -1,4 +1,5 @@
 import type {
+  AlbumView,
   Breakdown,
   ItemKind,
   ItemSummary,
@@ -186,6 +187,15 @@ export class ResultsStore {
     if (this.view.mode !== 'substitutes') return;
     this.view = { ...this.view, where };
     void this.rank(false);
+  }
+
+  /** The weighted view on screen, as a smart album keeps it (look-alikes or substitutes, with the sliders' weights). */
+  currentView(): AlbumView | null {
+    const view = this.view;
+    const weights = Object.fromEntries(Object.entries(this.weights).filter(([, w]) => w !== 0)) as Weights;
+    if (view.mode === 'similar') return { similar: { target: String(view.of.id), weights } };
+    if (view.mode === 'substitutes') return { substitutes: { product: view.of.id, weights, ...(view.where.length > 0 ? { where: view.where } : {}) } };
+    return null;
   }
 
   private async rank(fresh: boolean): Promise<void> {
