@@ -59,12 +59,14 @@ test('albums in Chromium: pick photos into an album; a search saved as a smart a
   await page.locator('[role="gridcell"][aria-label="photo-0002.jpg"]').click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Find similar by colour' }).click();
   await page.getByRole('heading', { name: /^Like photo-0002\.jpg/ }).waitFor();
+  await page.locator('[role="grid"][aria-busy="false"]').waitFor();
   const looked = await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')));
   await bar.getByRole('button', { name: 'Save as smart album…' }).click();
   await bar.getByLabel('Smart album name').fill('Colours of 2');
   await bar.getByRole('button', { name: 'Save', exact: true }).click();
   await albums.getByRole('button', { name: '✦ Colours of 2', exact: true }).click();
   await page.getByRole('heading', { name: 'Album “Colours of 2”' }).waitFor();
+  await page.locator('[role="grid"][aria-busy="false"]').waitFor();
   assert.deepEqual(
     (await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')))).sort(),
     [...looked].sort(),
