@@ -56,7 +56,7 @@ export const CATALOG_ROLES = ['id', 'name', 'image', 'colour', 'category', 'pric
 export type CatalogRole = (typeof CATALOG_ROLES)[number];
 
 /** Every long task is a job of one of these kinds. */
-export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files'] as const;
+export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files', 'forget-folder', 'restore-folder'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];

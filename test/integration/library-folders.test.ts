@@ -170,3 +170,31 @@ test('a library folder as a tree: each subfolder with what lies in it and below'
   assert.equal(inside.total, 2);
   await assert.rejects(engine.folderTree({ path: path.join(pictures, 'animals') }), /is not a library folder/);
 });
+
+test('forgetting runs as a job: a cancel while items are being kept changes nothing', async (t) => {
+  const dir = tempDir(t);
+  const pictures = path.join(dir, 'Pictures');
+  const engine = libraryEngine(t, dir);
+  engine.store.setSpaceModel('clip', 'test/clip', 8);
+  const rootId = engine.store.addRoot(pictures);
+  engine.store.writeItems(
+    Array.from({ length: 2000 }, (_, i) => ({ item: { kind: 'photo' as const, path: path.join(pictures, `${i}.jpg`), rootId }, vectors: { clip: Array.from({ length: 8 }, (_, j) => Math.sin(i + j)) } })),
+  );
+  const forgetting = engine.removeRoot({ path: pictures });
+  await new Promise((resolve) => setImmediate(resolve));
+  const job = engine.jobs.running();
+  assert.equal(job?.kind, 'forget-folder');
+  job?.cancel();
+  await assert.rejects(forgetting, /Forgetting .*Pictures was cancelled: nothing changed/);
+  const status = await engine.status();
+  assert.deepEqual([status.items.total, status.roots.length, status.forgotten.length], [2000, 1, 0]);
+  assert.equal(peek(engine).prepare('SELECT count(*) FROM forgotten_items').pluck().get(), 0);
+
+  // Done in full, it is undoable, and the undo is a job too.
+  const done = await engine.removeRoot({ path: pictures });
+  assert.equal(done.forgot.photos, 2000);
+  assert.equal((await engine.status()).items.total, 0);
+  const back = await engine.restoreRoot({ id: done.forgot.id });
+  assert.equal(back.items.total, 2000);
+  assert.equal(engine.store.readVectors('clip', [1]).size, 1);
+});

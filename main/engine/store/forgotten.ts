@@ -29,30 +29,60 @@ export function rootImpact(sql: Connection, rootId: number, rootPath: string): F
 }
 
 /**
- * Moves a folder's items (rows, labels, current vectors) into the forgotten tables and out
- * of the library, in one transaction. Returns the forgotten folder's id.
+ * Forgetting runs in steps, so that a job can report progress, stay cancellable and leave the
+ * event loop free between them (at 50k photos one transaction held the app for 14 s):
+ * `startForget` makes the (incomplete) folder row, `keepChunk` copies items' rows, labels,
+ * albums and current vectors, `markComplete` makes it undoable, `dropChunk` takes items out of
+ * the library, `finishForget` removes the folder entry. Until `markComplete` nothing left the
+ * library, and an incomplete row is dropped (a cancel now, a crash at the next open).
  */
-export function forgetRoot(sql: Connection, root: { id: number; path: string }, models: ReadonlyMap<Space, SpaceModel>, now: number): number {
+export function startForget(sql: Connection, root: { id: number; path: string }, now: number): { folderId: number; ids: number[] } {
   return sql.write(() => {
-    const ids = sql.stmt('SELECT id FROM items WHERE root_id = ?').pluck().all(root.id) as number[];
+    const ids = sql.stmt('SELECT id FROM items WHERE root_id = ? ORDER BY id').pluck().all(root.id) as number[];
     const added = sql.stmt('SELECT added_at FROM roots WHERE id = ?').pluck().get(root.id) as number;
     const folderId = Number(
-      sql.stmt('INSERT INTO forgotten_folders (path, added_at, forgotten_at, photos) VALUES (?, ?, ?, ?)').run(root.path, added, now, ids.length).lastInsertRowid,
+      sql
+        .stmt('INSERT INTO forgotten_folders (path, added_at, forgotten_at, photos, complete) VALUES (?, ?, ?, ?, 0)')
+        .run(root.path, added, now, ids.length).lastInsertRowid,
     );
+    return { folderId, ids };
+  });
+}
+
+export function keepChunk(sql: Connection, folderId: number, ids: readonly number[], models: ReadonlyMap<Space, SpaceModel>): void {
+  sql.write(() => {
     const keep = sql.stmt('INSERT INTO forgotten_items (folder_id, item_id, item, labels, albums) VALUES (?, ?, ?, ?, ?)');
     const albumIds = sql.stmt('SELECT album_id FROM album_items WHERE item_id = ?').pluck();
     const itemRow = sql.stmt('SELECT * FROM items WHERE id = ?');
     const labelRows = sql.stmt('SELECT label_set, label, confidence FROM labels WHERE item_id = ?');
+    const kept: number[] = [];
     for (const id of ids) {
-      keep.run(folderId, id, JSON.stringify(encodeRow(itemRow.get(id) as Row)), JSON.stringify(labelRows.all(id)), JSON.stringify(albumIds.all(id)));
+      const row = itemRow.get(id) as Row | undefined;
+      if (!row) continue; // gone meanwhile
+      keep.run(folderId, id, JSON.stringify(encodeRow(row)), JSON.stringify(labelRows.all(id)), JSON.stringify(albumIds.all(id)));
+      kept.push(id);
     }
     const keepVector = sql.stmt('INSERT INTO forgotten_vectors (folder_id, item_id, space, generation, embedding) VALUES (?, ?, ?, ?, ?)');
     for (const model of models.values()) {
-      for (const [id, vector] of readVectors(sql, model, ids)) keepVector.run(folderId, id, model.space, model.generation, toBlob(vector));
+      for (const [id, vector] of readVectors(sql, model, kept)) keepVector.run(folderId, id, model.space, model.generation, toBlob(vector));
     }
-    sql.stmt('DELETE FROM items WHERE root_id = ?').run(root.id);
-    sql.stmt('DELETE FROM roots WHERE id = ?').run(root.id);
-    return folderId;
+  });
+}
+
+export function markComplete(sql: Connection, folderId: number): void {
+  sql.write(() => sql.stmt('UPDATE forgotten_folders SET complete = 1 WHERE id = ?').run(folderId));
+}
+
+export function dropChunk(sql: Connection, ids: readonly number[]): void {
+  sql.write(() => sql.stmt('DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)));
+}
+
+/** Removes the folder entry, and whatever is still under it (kept already: it was in the library when the forget began). */
+export function finishForget(sql: Connection, rootId: number): void {
+  sql.write(() => {
+    sql.stmt('DELETE FROM items WHERE root_id = ? AND id IN (SELECT item_id FROM forgotten_items)').run(rootId);
+    // Items that arrived under it meanwhile (a watcher) stay, with no folder: keep the entry then.
+    if (sql.stmt('SELECT 1 FROM items WHERE root_id = ? LIMIT 1').get(rootId) === undefined) sql.stmt('DELETE FROM roots WHERE id = ?').run(rootId);
   });
 }
 
@@ -61,22 +91,24 @@ export function forgottenFolders(sql: Connection): ForgottenFolder[] {
     .stmt(
       `SELECT f.id, f.path, f.photos, f.forgotten_at AS forgottenAt,
          (SELECT coalesce(sum(json_array_length(labels)), 0) FROM forgotten_items WHERE folder_id = f.id) AS labels
-       FROM forgotten_folders f ORDER BY f.forgotten_at DESC, f.id DESC`,
+       FROM forgotten_folders f WHERE f.complete = 1 ORDER BY f.forgotten_at DESC, f.id DESC`,
     )
     .all() as Omit<ForgottenFolder, 'undoUntil'>[];
   return rows.map((row) => ({ ...row, undoUntil: row.forgottenAt + UNDO_WINDOW_MS }));
 }
 
 /**
- * Puts a forgotten folder's items back under `rootId` (the folder again, or the library
- * folder that holds it now). An item whose file is in the library again by now (the folder
- * was added back meanwhile) stays as it is; a vector whose space has another model since is
- * left out (the next index embeds that item again). Returns how many items came back.
+ * Puts up to `limit` of a forgotten folder's items back under `rootId` (the folder again, or
+ * the library folder that holds it now), each taken out of the forgotten tables in the same
+ * transaction, so a cancelled undo leaves the rest still undoable. An item whose file is in
+ * the library again by now (the folder was added back meanwhile) stays as it is; a vector
+ * whose space has another model since is left out (the next index embeds that item again).
+ * Returns how many came back and how many are left; with none left the folder row goes.
  */
-export function restoreForgotten(sql: Connection, folderId: number, rootId: number, models: ReadonlyMap<Space, SpaceModel>): number {
+export function restoreChunk(sql: Connection, folderId: number, rootId: number, models: ReadonlyMap<Space, SpaceModel>, limit: number): { restored: number; left: number } {
   return sql.write(() => {
-    const columns = new Set((sql.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('items') as string[]));
-    const rows = sql.stmt('SELECT item_id AS itemId, item, labels, albums FROM forgotten_items WHERE folder_id = ?').all(folderId) as {
+    const columns = new Set(sql.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('items') as string[]);
+    const rows = sql.stmt('SELECT item_id AS itemId, item, labels, albums FROM forgotten_items WHERE folder_id = ? ORDER BY item_id LIMIT ?').all(folderId, limit) as {
       itemId: number;
       item: string;
       labels: string;
@@ -85,34 +117,38 @@ export function restoreForgotten(sql: Connection, folderId: number, rootId: numb
     const addToAlbum = sql.stmt('INSERT OR IGNORE INTO album_items (album_id, item_id, added_at) SELECT id, ?, ? FROM albums WHERE id = ?');
     const vectorRows = sql.stmt('SELECT space, generation, embedding FROM forgotten_vectors WHERE folder_id = ? AND item_id = ?');
     const addLabel = sql.stmt('INSERT OR IGNORE INTO labels (item_id, label_set, label, confidence) VALUES (?, ?, ?, ?)');
+    const done = sql.stmt('DELETE FROM forgotten_items WHERE folder_id = ? AND item_id = ?');
     let restored = 0;
     for (const row of rows) {
       const item = decodeRow(JSON.parse(row.item) as Row);
-      if (typeof item.path === 'string' && sql.stmt('SELECT 1 FROM items WHERE path = ?').get(item.path) !== undefined) continue;
-      const idFree = sql.stmt('SELECT 1 FROM items WHERE id = ?').get(row.itemId) === undefined;
-      const values: Row = { ...item, root_id: rootId };
-      if (!idFree) delete values.id;
-      const names = Object.keys(values).filter((name) => columns.has(name));
-      const id = Number(
-        sql.db
-          .prepare(`INSERT INTO items (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-          .run(...names.map((name) => values[name]))
-          .lastInsertRowid,
-      );
-      for (const label of JSON.parse(row.labels) as { label_set: string; label: string; confidence: number }[]) {
-        addLabel.run(id, label.label_set, label.label, label.confidence);
+      const back = !(typeof item.path === 'string' && sql.stmt('SELECT 1 FROM items WHERE path = ?').get(item.path) !== undefined);
+      if (back) {
+        const idFree = sql.stmt('SELECT 1 FROM items WHERE id = ?').get(row.itemId) === undefined;
+        const values: Row = { ...item, root_id: rootId };
+        if (!idFree) delete values.id;
+        const names = Object.keys(values).filter((name) => columns.has(name));
+        const id = Number(
+          sql.db
+            .prepare(`INSERT INTO items (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+            .run(...names.map((name) => values[name])).lastInsertRowid,
+        );
+        for (const label of JSON.parse(row.labels) as { label_set: string; label: string; confidence: number }[]) {
+          addLabel.run(id, label.label_set, label.label, label.confidence);
+        }
+        for (const albumId of JSON.parse(row.albums) as number[]) addToAlbum.run(id, Date.now(), albumId);
+        for (const vector of vectorRows.all(folderId, row.itemId) as { space: Space; generation: number; embedding: Buffer }[]) {
+          const model = models.get(vector.space);
+          if (!model || model.generation !== vector.generation) continue;
+          const unit = fromBlob(vector.embedding);
+          if (unit.length === model.dims) putVector(sql, id, vector.space, model.generation, unit);
+        }
+        restored++;
       }
-      for (const albumId of JSON.parse(row.albums) as number[]) addToAlbum.run(id, Date.now(), albumId);
-      for (const vector of vectorRows.all(folderId, row.itemId) as { space: Space; generation: number; embedding: Buffer }[]) {
-        const model = models.get(vector.space);
-        if (!model || model.generation !== vector.generation) continue;
-        const unit = fromBlob(vector.embedding);
-        if (unit.length === model.dims) putVector(sql, id, vector.space, model.generation, unit);
-      }
-      restored++;
+      done.run(folderId, row.itemId);
     }
-    sql.stmt('DELETE FROM forgotten_folders WHERE id = ?').run(folderId);
-    return restored;
+    const left = sql.stmt('SELECT count(*) FROM forgotten_items WHERE folder_id = ?').pluck().get(folderId) as number;
+    if (left === 0) sql.stmt('DELETE FROM forgotten_folders WHERE id = ?').run(folderId);
+    return { restored, left };
   });
 }
 
@@ -121,7 +157,7 @@ export function purgeForgotten(sql: Connection, which: { id: number } | { before
   return sql.write(() =>
     'id' in which
       ? sql.stmt('DELETE FROM forgotten_folders WHERE id = ?').run(which.id).changes
-      : sql.stmt('DELETE FROM forgotten_folders WHERE forgotten_at < ?').run(which.before).changes,
+      : sql.stmt('DELETE FROM forgotten_folders WHERE forgotten_at < ? OR complete = 0').run(which.before).changes,
   );
 }
 

@@ -220,11 +220,20 @@ export interface LibraryStore {
   absorbRoots(outer: string, inner: readonly number[]): number;
   /** What forgetting a folder would take out of the library. */
   rootImpact(rootId: number): FolderImpact;
-  /** Takes a folder and its items out of the library, keeping them for undo; the forgotten folder's id. */
-  forgetRoot(rootId: number, now?: number): number;
+  /**
+   * Forgetting a folder, in steps a job runs (see forgotten.ts): start (an incomplete row and
+   * the items' ids), keep chunks of items, mark it complete (undoable), drop chunks from the
+   * library, finish (the folder entry goes).
+   */
+  startForget(rootId: number, now?: number): { folderId: number; ids: number[] };
+  keepForgotten(folderId: number, ids: readonly number[]): void;
+  markForgotten(folderId: number): void;
+  dropForgotten(ids: readonly number[]): void;
+  finishForget(rootId: number): void;
+  /** Forgotten folders that can be brought back, newest first. */
   forgottenFolders(): ForgottenFolder[];
-  /** Brings a forgotten folder's items back under a library folder; how many came back. */
-  restoreForgotten(folderId: number, rootId: number): number;
+  /** Brings up to `limit` of a forgotten folder's items back under a library folder. */
+  restoreChunk(folderId: number, rootId: number, limit: number): { restored: number; left: number };
   purgeForgotten(which: { id: number } | { before: number }): number;
   setRootOnline(rootId: number, online: boolean): number;
   rootItems(rootId: number, spaces: readonly Space[]): LibraryItem[];

@@ -317,6 +317,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'forgetting a folder in steps',
+    up(db) {
+      db.exec(`
+        -- Forgetting copies a folder's items in steps (a job with progress); a folder row is
+        -- undoable only once every item is kept. An incomplete one (a crash) is dropped at open.
+        ALTER TABLE forgotten_folders ADD COLUMN complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1));
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

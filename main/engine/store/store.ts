@@ -347,20 +347,35 @@ export class Store implements LibraryStore {
     return forgotten.rootImpact(this.#sql, rootId, root.path);
   }
 
-  forgetRoot(rootId: number, now = Date.now()): number {
+  startForget(rootId: number, now = Date.now()): { folderId: number; ids: number[] } {
     const root = this.roots().find((r) => r.id === rootId);
     if (!root) throw badInput(`No library folder with id ${rootId}.`);
-    const id = forgotten.forgetRoot(this.#sql, root, this.spaceModels, now);
+    return forgotten.startForget(this.#sql, root, now);
+  }
+
+  keepForgotten(folderId: number, ids: readonly number[]): void {
+    forgotten.keepChunk(this.#sql, folderId, ids, this.spaceModels);
+  }
+
+  markForgotten(folderId: number): void {
+    forgotten.markComplete(this.#sql, folderId);
+  }
+
+  dropForgotten(ids: readonly number[]): void {
+    forgotten.dropChunk(this.#sql, ids);
+  }
+
+  finishForget(rootId: number): void {
+    forgotten.finishForget(this.#sql, rootId);
     this.compactIfWasteful();
-    return id;
   }
 
   forgottenFolders(): ForgottenFolder[] {
     return forgotten.forgottenFolders(this.#sql);
   }
 
-  restoreForgotten(folderId: number, rootId: number): number {
-    return forgotten.restoreForgotten(this.#sql, folderId, rootId, this.spaceModels);
+  restoreChunk(folderId: number, rootId: number, limit: number): { restored: number; left: number } {
+    return forgotten.restoreChunk(this.#sql, folderId, rootId, this.spaceModels, limit);
   }
 
   purgeForgotten(which: { id: number } | { before: number }): number {
