@@ -267,7 +267,7 @@ export class LibraryService {
           job.report(Math.round((ids.length + Math.min(ids.length, start + FORGET_CHUNK)) / 2), ids.length, root.path);
           await new Promise((resolve) => setImmediate(resolve));
         }
-        this.store.finishForget(root.id);
+        this.store.finishForget(folderId, root.id);
         return true;
       },
     }).result.catch((error: unknown) => {

@@ -78,9 +78,9 @@ export function dropChunk(sql: Connection, ids: readonly number[]): void {
 }
 
 /** Removes the folder entry, and whatever is still under it (kept already: it was in the library when the forget began). */
-export function finishForget(sql: Connection, rootId: number): void {
+export function finishForget(sql: Connection, folderId: number, rootId: number): void {
   sql.write(() => {
-    sql.stmt('DELETE FROM items WHERE root_id = ? AND id IN (SELECT item_id FROM forgotten_items)').run(rootId);
+    sql.stmt('DELETE FROM items WHERE root_id = ? AND id IN (SELECT item_id FROM forgotten_items WHERE folder_id = ?)').run(rootId, folderId);
     // Items that arrived under it meanwhile (a watcher) stay, with no folder: keep the entry then.
     if (sql.stmt('SELECT 1 FROM items WHERE root_id = ? LIMIT 1').get(rootId) === undefined) sql.stmt('DELETE FROM roots WHERE id = ?').run(rootId);
   });

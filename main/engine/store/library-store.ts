@@ -229,7 +229,7 @@ export interface LibraryStore {
   keepForgotten(folderId: number, ids: readonly number[]): void;
   markForgotten(folderId: number): void;
   dropForgotten(ids: readonly number[]): void;
-  finishForget(rootId: number): void;
+  finishForget(folderId: number, rootId: number): void;
   /** Forgotten folders that can be brought back, newest first. */
   forgottenFolders(): ForgottenFolder[];
   /** Brings up to `limit` of a forgotten folder's items back under a library folder. */

@@ -365,8 +365,8 @@ export class Store implements LibraryStore {
     forgotten.dropChunk(this.#sql, ids);
   }
 
-  finishForget(rootId: number): void {
-    forgotten.finishForget(this.#sql, rootId);
+  finishForget(folderId: number, rootId: number): void {
+    forgotten.finishForget(this.#sql, folderId, rootId);
     this.compactIfWasteful();
   }
 
