@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { Engine } from '../../main/engine/engine.js';
 import { testModelEnv } from './test-models.js';
 import { peek } from './peek.js';
+import { tempDir } from './temp-dir.js';
 
 /** An engine on a fresh database with the models built from code, one small worker. */
 export function libraryEngine(t: { after(fn: () => unknown): void }, dir: string): Engine {
@@ -101,4 +102,19 @@ export async function libraryWithLinkOut(
   const engine = libraryEngine(t, dir);
   await engine.index({ paths: [photos] });
   return { engine, photos, first, linkOut };
+}
+
+export const RED: [number, number, number] = [205, 35, 30];
+export const BLUE: [number, number, number] = [35, 45, 205];
+
+/** Pictures/ with three red photos (red-0..2.jpg) and three blue ones (blue-0..2.jpg), indexed. */
+export async function redAndBlueLibrary(t: { after(fn: () => unknown): void }): Promise<{ engine: Engine; folder: string }> {
+  const dir = tempDir(t as { after(fn: () => void): void });
+  const folder = path.join(dir, 'Pictures');
+  fs.mkdirSync(folder);
+  for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `red-${i}.jpg`), RED, i);
+  for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `blue-${i}.jpg`), BLUE, 10 + i);
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [folder] });
+  return { engine, folder };
 }

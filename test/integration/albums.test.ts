@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { colourPhoto, libraryEngine } from '../helpers/library.js';
+import { RED, colourPhoto, redAndBlueLibrary } from '../helpers/library.js';
 import { peek } from '../helpers/peek.js';
-import { tempDir } from '../helpers/temp-dir.js';
-
-const RED: [number, number, number] = [205, 35, 30];
-const BLUE: [number, number, number] = [35, 45, 205];
 
 test('albums: picked by hand (and kept through a move), smart ones stay up to date, album: filters a search', async (t) => {
-  const dir = tempDir(t);
-  const folder = path.join(dir, 'Pictures');
-  fs.mkdirSync(folder);
-  for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `red-${i}.jpg`), RED, i);
-  for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `blue-${i}.jpg`), BLUE, 10 + i);
-  const engine = libraryEngine(t, dir);
-  await engine.index({ paths: [folder] });
+  const { engine, folder } = await redAndBlueLibrary(t);
   await engine.applyLabels({ name: 'colours', labels: ['red', 'blue'] });
   const idOf = (name: string): number => peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(path.join(folder, name)) as number;
   const names = async (query: string): Promise<string[]> => (await engine.search({ query, k: 50 })).results.map((r) => path.basename(r.path ?? '')).sort();

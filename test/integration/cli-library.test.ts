@@ -60,16 +60,27 @@ test('the command line end to end: index, search, similar, classify, with the JS
   assert.match(missing.stderr, /neither a library item id nor an image file/);
 });
 
-test('remove-folder forgets with an undo; restore-folder brings the photos back without embedding them again', async (t) => {
+
+/** A folder of `count` photos and a `semblance` runner on a fresh database (human output, no --json). */
+async function cliLibrary(
+  t: { after(fn: () => void): void },
+  folder: string,
+  count: number,
+): Promise<{ dir: string; photos: string; files: string[]; run: (...args: string[]) => { code: number; stdout: string; stderr: string } }> {
   const dir = tempDir(t);
-  const photos = path.join(dir, 'My Pictures');
-  await writePhotos(photos, 3);
+  const photos = path.join(dir, folder);
+  const files = await writePhotos(photos, count);
   const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
   const db = path.join(dir, 'library.db');
   const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
     const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
+  return { dir, photos, files, run };
+}
+
+test('remove-folder forgets with an undo; restore-folder brings the photos back without embedding them again', async (t) => {
+  const { photos, run } = await cliLibrary(t, 'My Pictures', 3);
   assert.equal(run('index', photos).code, 0);
 
   const removed = run('remove-folder', photos);
@@ -93,15 +104,7 @@ test('remove-folder forgets with an undo; restore-folder brings the photos back 
 });
 
 test('filters alone list what passes them; --paths prints bare file paths for pipes', async (t) => {
-  const dir = tempDir(t);
-  const photos = path.join(dir, 'Pictures');
-  const files = await writePhotos(photos, 5);
-  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
-  const db = path.join(dir, 'library.db');
-  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const { photos, files, run } = await cliLibrary(t, 'Pictures', 5);
   assert.equal(run('index', photos).code, 0);
 
   const listed = run('search', `kind:photo in:${photos}`, '--k', '3');
@@ -123,15 +126,7 @@ test('filters alone list what passes them; --paths prints bare file paths for pi
 });
 
 test('labels list, rename and delete from the command line', async (t) => {
-  const dir = tempDir(t);
-  const photos = path.join(dir, 'Pictures');
-  await writePhotos(photos, 4);
-  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
-  const db = path.join(dir, 'library.db');
-  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const { photos, run } = await cliLibrary(t, 'Pictures', 4);
   assert.equal(run('index', photos).code, 0);
   assert.equal(run('labels', 'apply', 'strict', '--labels', 'cat,dog,car', '--threshold', '0.99').code, 0);
   const listed = run('labels');
@@ -144,15 +139,7 @@ test('labels list, rename and delete from the command line', async (t) => {
 });
 
 test('search --copy-to copies the relevant files; --csv prints every result as a row', async (t) => {
-  const dir = tempDir(t);
-  const photos = path.join(dir, 'Pictures');
-  const files = await writePhotos(photos, 4);
-  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
-  const db = path.join(dir, 'library.db');
-  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const { dir, photos, files, run } = await cliLibrary(t, 'Pictures', 4);
   assert.equal(run('index', photos).code, 0);
   const csv = run('search', 'a colourful photo', '--k', '4', '--csv');
   assert.equal(csv.code, 0, csv.stderr);
@@ -171,15 +158,7 @@ test('search --copy-to copies the relevant files; --csv prints every result as a
 });
 
 test('albums from the command line: create, add by id or by query, show, smart albums, delete', async (t) => {
-  const dir = tempDir(t);
-  const photos = path.join(dir, 'Pictures');
-  const files = await writePhotos(photos, 4);
-  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
-  const db = path.join(dir, 'library.db');
-  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const { photos, files, run } = await cliLibrary(t, 'Pictures', 4);
   assert.equal(run('index', photos).code, 0);
   assert.equal(run('albums').stdout, 'No albums yet (`semblance albums create <name>`).\n');
   assert.equal(run('albums', 'create', 'Best of').stdout, 'Best of  0 items\n');

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { colourPhoto, libraryEngine } from '../helpers/library.js';
-import { tempDir } from '../helpers/temp-dir.js';
-
-const RED: [number, number, number] = [205, 35, 30];
-const BLUE: [number, number, number] = [35, 45, 205];
+import { BLUE, RED, colourPhoto, redAndBlueLibrary } from '../helpers/library.js';
 
 test('label sets last: photos indexed later get them, an empty set stays listed, rename and delete (undone by applying again)', async (t) => {
-  const dir = tempDir(t);
-  const folder = path.join(dir, 'Pictures');
-  fs.mkdirSync(folder);
-  for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `red-${i}.jpg`), RED, i);
-  for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `blue-${i}.jpg`), BLUE, 10 + i);
-  const engine = libraryEngine(t, dir);
-  await engine.index({ paths: [folder] });
+  const { engine, folder } = await redAndBlueLibrary(t);
 
   await engine.applyLabels({ name: 'colours', labels: ['red', 'blue'], threshold: 0.5 });
   // A set whose threshold nothing reaches tags nothing, and is still there to lower it.
@@ -45,6 +34,19 @@ test('label sets last: photos indexed later get them, an empty set stays listed,
   assert.equal(page.total, 4);
   assert.ok(confidences.every((c) => c >= 0.5 && c <= 1), confidences.join());
   assert.deepEqual(confidences, [...confidences].sort((a, b) => b - a));
+  // (The set is sure of these colour squares alike; the user's own tags of differing confidence show the order.)
+  const [a, b, c] = page.items.map((item) => item.id) as [number, number, number];
+  engine.store.setLabels(a, '', [{ label: 'favourite', confidence: 0.6 }]);
+  engine.store.setLabels(b, '', [{ label: 'favourite', confidence: 0.9 }]);
+  engine.store.setLabels(c, '', [{ label: 'favourite', confidence: 0.75 }]);
+  assert.deepEqual(
+    (await engine.browse({ label: 'favourite' })).items.map((item) => [item.id, item.confidence]),
+    [
+      [b, 0.9],
+      [c, 0.75],
+      [a, 0.6],
+    ],
+  );
 
   const renamed = await engine.renameLabelSet({ name: 'colours', to: 'main colours' });
   assert.deepEqual(

@@ -70,7 +70,11 @@ export function keepChunk(sql: Connection, folderId: number, ids: readonly numbe
 }
 
 export function markComplete(sql: Connection, folderId: number): void {
-  sql.write(() => sql.stmt('UPDATE forgotten_folders SET complete = 1 WHERE id = ?').run(folderId));
+  sql.write(() =>
+    sql
+      .stmt('UPDATE forgotten_folders SET complete = 1, labels = (SELECT coalesce(sum(json_array_length(labels)), 0) FROM forgotten_items WHERE folder_id = ?) WHERE id = ?')
+      .run(folderId, folderId),
+  );
 }
 
 export function dropChunk(sql: Connection, ids: readonly number[]): void {
@@ -89,8 +93,7 @@ export function finishForget(sql: Connection, folderId: number, rootId: number):
 export function forgottenFolders(sql: Connection): ForgottenFolder[] {
   const rows = sql
     .stmt(
-      `SELECT f.id, f.path, f.photos, f.forgotten_at AS forgottenAt,
-         (SELECT coalesce(sum(json_array_length(labels)), 0) FROM forgotten_items WHERE folder_id = f.id) AS labels
+      `SELECT f.id, f.path, f.photos, f.forgotten_at AS forgottenAt, f.labels
        FROM forgotten_folders f WHERE f.complete = 1 ORDER BY f.forgotten_at DESC, f.id DESC`,
     )
     .all() as Omit<ForgottenFolder, 'undoUntil'>[];
@@ -119,8 +122,11 @@ export function restoreChunk(sql: Connection, folderId: number, rootId: number, 
     const addLabel = sql.stmt('INSERT OR IGNORE INTO labels (item_id, label_set, label, confidence) VALUES (?, ?, ?, ?)');
     const done = sql.stmt('DELETE FROM forgotten_items WHERE folder_id = ? AND item_id = ?');
     let restored = 0;
+    let labelsBack = 0; // leaving the kept ones, restored or already back
     for (const row of rows) {
       const item = decodeRow(JSON.parse(row.item) as Row);
+      const labels = JSON.parse(row.labels) as { label_set: string; label: string; confidence: number }[];
+      labelsBack += labels.length;
       const back = !(typeof item.path === 'string' && sql.stmt('SELECT 1 FROM items WHERE path = ?').get(item.path) !== undefined);
       if (back) {
         const idFree = sql.stmt('SELECT 1 FROM items WHERE id = ?').get(row.itemId) === undefined;
@@ -132,9 +138,7 @@ export function restoreChunk(sql: Connection, folderId: number, rootId: number, 
             .prepare(`INSERT INTO items (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
             .run(...names.map((name) => values[name])).lastInsertRowid,
         );
-        for (const label of JSON.parse(row.labels) as { label_set: string; label: string; confidence: number }[]) {
-          addLabel.run(id, label.label_set, label.label, label.confidence);
-        }
+        for (const label of labels) addLabel.run(id, label.label_set, label.label, label.confidence);
         for (const albumId of JSON.parse(row.albums) as number[]) addToAlbum.run(id, Date.now(), albumId);
         for (const vector of vectorRows.all(folderId, row.itemId) as { space: Space; generation: number; embedding: Buffer }[]) {
           const model = models.get(vector.space);
@@ -148,6 +152,8 @@ export function restoreChunk(sql: Connection, folderId: number, rootId: number, 
     }
     const left = sql.stmt('SELECT count(*) FROM forgotten_items WHERE folder_id = ?').pluck().get(folderId) as number;
     if (left === 0) sql.stmt('DELETE FROM forgotten_folders WHERE id = ?').run(folderId);
+    // What is still kept, after a cancelled undo.
+    else sql.stmt('UPDATE forgotten_folders SET photos = ?, labels = max(0, labels - ?) WHERE id = ?').run(left, labelsBack, folderId);
     return { restored, left };
   });
 }

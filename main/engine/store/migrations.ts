@@ -325,6 +325,9 @@ export const MIGRATIONS: readonly Migration[] = [
         -- Forgetting copies a folder's items in steps (a job with progress); a folder row is
         -- undoable only once every item is kept. An incomplete one (a crash) is dropped at open.
         ALTER TABLE forgotten_folders ADD COLUMN complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1));
+        -- How many tags and labels it keeps, counted once (status lists forgotten folders often).
+        ALTER TABLE forgotten_folders ADD COLUMN labels INTEGER NOT NULL DEFAULT 0;
+        UPDATE forgotten_folders SET labels = (SELECT coalesce(sum(json_array_length(labels)), 0) FROM forgotten_items i WHERE i.folder_id = forgotten_folders.id);
       `);
     },
   },
