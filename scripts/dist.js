@@ -5,7 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, electronVersion, ensureElectronSqlite } from './electron-native.js';
+import { ROOT, desktopNodeProblem, electronVersion, ensureElectronSqlite } from './electron-native.js';
+
+const tooOld = desktopNodeProblem();
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const shell = process.platform === 'win32';

@@ -54,3 +54,18 @@ export function electronBinary() {
   console.error(`Getting Electron failed: ${reason}`);
   return undefined;
 }
+
+/**
+ * The desktop app's tools (Electron 45's installer, electron-builder's @electron/rebuild)
+ * declare Node.js 22.12 or newer; the CLI, web mode and the tests run on Node 20. On an
+ * older Node, say so before anything half-works, and point to what does.
+ */
+export function desktopNodeProblem(version = process.versions.node) {
+  const [major, minor] = version.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 12)) return null;
+  return [
+    `The desktop app needs Node.js 22.12 or newer (Electron 45 and its build tools require it); this is Node.js ${version}.`,
+    'Install Node.js 22 or 24 LTS to run it. Everything else works on this Node: `npx semblance serve` is the same app in',
+    'your browser, and `npx semblance --help` lists the command line.',
+  ].join('\n');
+}

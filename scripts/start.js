@@ -2,7 +2,13 @@
 // `npm start`: builds, makes sure Electron and its better-sqlite3 are here, opens the app.
 // Where Electron cannot be downloaded, it says so and points to web mode.
 import { spawn, spawnSync } from 'node:child_process';
-import { ROOT, electronBinary, ensureElectronSqlite } from './electron-native.js';
+import { ROOT, desktopNodeProblem, electronBinary, ensureElectronSqlite } from './electron-native.js';
+
+const tooOld = desktopNodeProblem();
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
 
 const WEB_MODE = [
   'Semblance works without the desktop window too: run',

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { IndexProgress, IndexSummary } from '../../preload/contract.js';
+import { etaText } from './eta.js';
 
 /** The indexing progress bar on stderr: files, rate and ETA (cli-progress; silent off a terminal). */
 export function indexProgressBar(stream: NodeJS.WriteStream = process.stderr): { update: (p: IndexProgress) => void; stop: () => void } {
@@ -7,14 +8,16 @@ export function indexProgressBar(stream: NodeJS.WriteStream = process.stderr): {
   return {
     update(p) {
       if (!stream.isTTY) return; // a log file gets the summary, not a drawing of bars
+      // A cancelled job drops what it had not started: its bar stops where the work stopped.
+      if (p.state === 'cancelled' || p.state === 'failed') return bar?.stop();
       const total = p.counts.found;
       const handled = total - p.remaining;
-      const payload = { rate: p.rate.toFixed(1), failed: p.counts.failed };
+      const payload = { rate: p.rate.toFixed(1), failed: p.counts.failed, eta: etaText(p.etaSeconds) };
       if (!bar) {
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: ' indexing [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted} | {failed} failed',
+            format: ' indexing [{bar}] {value}/{total} files | {rate} files/s | {eta} left | {failed} failed',
             hideCursor: true,
             etaBuffer: 50,
           },

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { JobProgress } from '../../preload/contract.js';
+import { etaText } from './eta.js';
 
 /** One bar per job on stderr: what it is, done of total, rate and ETA (silent off a terminal). */
 export function jobProgressBar(stream: NodeJS.WriteStream = process.stderr): { update: (p: JobProgress) => void; stop: () => void } {
@@ -11,15 +12,16 @@ export function jobProgressBar(stream: NodeJS.WriteStream = process.stderr): { u
       if (shown !== p.id) {
         bar?.stop();
         bar = new cliProgress.SingleBar(
-          { stream, format: ` {title} [{bar}] {value}/{total} {unit} | {rate}/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50 },
+          { stream, format: ` {title} [{bar}] {value}/{total} {unit} | {rate}/s | {eta} left`, hideCursor: true, etaBuffer: 50 },
           cliProgress.Presets.shades_classic,
         );
         bar.start(Math.max(p.total ?? p.done, 1), p.done, payload(p));
         shown = p.id;
       }
+      if (p.state === 'cancelled' || p.state === 'failed') return bar?.stop();
       bar?.setTotal(Math.max(p.total ?? p.done, 1));
       bar?.update(p.done, payload(p));
-      if (['done', 'cancelled', 'failed'].includes(p.state)) bar?.stop();
+      if (p.state === 'done') bar?.stop();
     },
     stop() {
       bar?.stop();
@@ -28,5 +30,5 @@ export function jobProgressBar(stream: NodeJS.WriteStream = process.stderr): { u
 }
 
 function payload(p: JobProgress): Record<string, string> {
-  return { title: p.title, unit: p.unit, rate: p.rate.toFixed(1) };
+  return { title: p.title, unit: p.unit, rate: p.rate.toFixed(1), eta: etaText(p.etaSeconds) };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
+import { DTYPES, MAX_K, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import type { Engine } from '../engine/engine.js';
 import { badInput, notFound, toApiError } from '../engine/errors.js';
@@ -128,7 +128,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .action((folders: string[], opts: { spaces?: string; confirmRemovals?: boolean }) => {
       if (opts.spaces) spaces = parseSpaces(opts.spaces);
       return call(
-        (api, send) => send(api, 'index', { ...(folders.length > 0 ? { paths: folders } : {}), ...(opts.confirmRemovals ? { confirmRemovals: true } : {}) }),
+        (api, send) => send(api, 'index', { ...(folders.length > 0 ? { paths: folders.map((f) => path.resolve(f)) } : {}), ...(opts.confirmRemovals ? { confirmRemovals: true } : {}) }),
         formatIndexSummary,
       );
     });
@@ -143,9 +143,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option('--csv', 'print every result as CSV: rank, id, kind, path, title, key, score, each space, relevant')
     .option('--copy-to <folder>', 'copy the files of the relevant results into a folder (a name already there gets " (2)": nothing is overwritten)')
     .action((query: string, opts: { k: string; sort: string; paths?: boolean; csv?: boolean; copyTo?: string }) => {
-      const request = { query, k: Number(opts.k), sort: opts.sort };
+      const request = { query, k: resultCount(opts.k), sort: opts.sort };
       if (opts.copyTo) {
-        const folder = opts.copyTo;
+        const folder = path.resolve(opts.copyTo);
         return call(async (api, send) => {
           const found = await send(api, 'search', request);
           if (!found.ok) return found;
@@ -171,7 +171,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         (api, send) =>
           send(api, 'similar', {
             targets,
-            k: Number(opts.k),
+            k: resultCount(opts.k),
             ...(opts.weights ? { weights: parseWeights(opts.weights) } : opts.space ? { weights: Object.fromEntries(opts.space.map((s) => [s, 1])) } : {}),
           }),
         opts.paths ? (response: SimilarResponse) => response.queries.map(formatPaths).join('') : formatSimilar,
@@ -250,7 +250,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option('--k <n>', 'at most this many', '100')
     .option('--paths', 'print only their files, one per line')
     .action((name: string, opts: { k: string; paths?: boolean }) =>
-      call((api, send) => send(api, 'search', { query: albumQuery(name), k: Number(opts.k) }), opts.paths ? formatPaths : formatSearch),
+      call((api, send) => send(api, 'search', { query: albumQuery(name), k: resultCount(opts.k) }), opts.paths ? formatPaths : formatSearch),
     );
 
   const labelsCommand = program.command('labels').description('label sets applied to the whole library as tags (photos indexed later get them too)');
@@ -278,7 +278,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option('--template <text>', 'prompt for each label; {} is the label', 'a photo of a {}')
     .action((name: string, opts: { labels: string; threshold: string; template: string }) =>
       call(
-        (api, send) => send(api, 'applyLabels', { name, labels: splitList(opts.labels), threshold: Number(opts.threshold), template: opts.template }),
+        (api, send) => send(api, 'applyLabels', { name, labels: splitList(opts.labels), threshold: probability('--threshold', opts.threshold), template: opts.template }),
         formatApplyLabels,
       ),
     );
@@ -349,7 +349,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         (api, send) =>
           send(api, 'substitutes', {
             product,
-            k: Number(opts.k),
+            k: resultCount(opts.k),
             ...(opts.weights ? { weights: parseWeights(opts.weights) } : { preset: opts.preset }),
             ...(opts.where ? { where: opts.where } : {}),
           }),
@@ -375,7 +375,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         json ? io.stdout(`${JSON.stringify(summary)}\n`) : io.stderr(formatIndexSummary(summary));
       return untilInterrupted(async (engine) => {
         const session = await engine.watch(
-          folders,
+          folders.map((f) => path.resolve(f)),
           {
             onApplied: report,
             onError: (e) => io.stderr(`semblance: ${e.message}\n`),
@@ -537,6 +537,19 @@ function parseSpaces(list: string): Space[] {
 
 function splitList(list: string): string[] {
   return list.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** --k as a person types it: a whole number of results, refused in words otherwise. */
+function resultCount(text: string): number {
+  const k = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || k < 1 || k > MAX_K) throw badInput(`--k takes a whole number of results from 1 to ${MAX_K.toLocaleString('en')}, got "${text}".`);
+  return k;
+}
+
+function probability(option: string, text: string): number {
+  const p = Number(text);
+  if (text.trim() === '' || !(p >= 0 && p <= 1)) throw badInput(`${option} takes a probability from 0 to 1 (such as 0.5), got "${text}".`);
+  return p;
 }
 
 /** "clip=0.5,visual=0.3" → { clip: 0.5, visual: 0.3 }; the API checks the spaces. */

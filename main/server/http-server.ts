@@ -93,7 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     if (!authorised(req, url, token)) {
-      send(res, 401, { ok: false, error: { code: 'bad-input', message: 'Missing or wrong token: use the URL `semblance serve` printed.' } });
+      send(res, 401, { ok: false, error: { code: 'unauthorised', message: 'Missing or wrong token: use the URL `semblance serve` printed.' } });
       return;
     }
     if (url.pathname === '/api/events' && subscribe) {

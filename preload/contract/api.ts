@@ -38,6 +38,8 @@ export const METHODS = {
   /** Copies items' files into a folder (a job): progress, names already taken get " (2)", nothing overwritten. */
   copyFiles: method(S.CopyFilesRequestSchema).returns<R.CopyFilesSummary>(),
   /** What forgetting a library folder would take out: its photos, tags and labels (to ask first). */
+  /** A folder the user typed, checked before it is added: its full path, or an error that says what is wrong. */
+  checkFolder: method(S.RemoveRootRequestSchema).returns<{ path: string }>(),
   folderImpact: method(S.RemoveRootRequestSchema).returns<R.FolderImpact>(),
   /** Forgets a library folder and its items (kept for undo a while); the files are not touched. */
   removeRoot: method(S.RemoveRootRequestSchema).returns<R.RemoveRootResponse>(),

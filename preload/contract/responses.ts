@@ -24,6 +24,8 @@ export interface RankedResponse {
   results: SearchHit[];
   /** Where relevance stops: results[0..cutoff.index) are relevant; null when no clear break. */
   cutoff: { index: number; score: number; gap: number } | null;
+  /** How many items were ranked in all (results holds the best k of them). */
+  total?: number;
   warnings: string[];
 }
 
@@ -186,6 +188,8 @@ export interface StatusResponse {
     total: number;
     byKind: Record<ItemKind, number>;
     byStatus: Record<ItemStatus, number>;
+    /** By kind, without the items that could not be read. */
+    readable: Record<ItemKind, number>;
   };
   spaces: SpaceStatus[];
   /** The most recent errors (at most 100); `errors` (the method) pages through all of them. */

@@ -61,5 +61,6 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'cancelled', 'internal'] as const;
+/** `unavailable` and `unauthorised` come from web mode's page itself: the server did not answer, or not to this page's token. */
+export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'cancelled', 'internal', 'unavailable', 'unauthorised'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

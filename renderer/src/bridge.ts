@@ -22,6 +22,9 @@ export class BridgeError extends Error {
   }
 }
 
+/** Web mode's link to its server: answering, not answering, or answering to a newer token only. */
+export type ConnectionState = 'ok' | 'lost' | 'new-token';
+
 /** How calls and events travel: Electron IPC through the preload, or HTTP in web mode. */
 export interface Transport {
   call(method: FinderMethod, payload: unknown): Promise<ApiResult<unknown>>;
@@ -29,6 +32,7 @@ export interface Transport {
   pictureUrl(kind: 'thumb' | 'original' | 'preview', id: number): string;
   desktop?: (method: DesktopMethod, payload: unknown) => Promise<ApiResult<unknown>>;
   pathForFile?: (file: File) => string | null;
+  onConnection?: (listener: (state: ConnectionState) => void) => () => void;
 }
 
 /** What the UI holds: the FinderApi (throwing BridgeError), events, picture URLs, desktop extras. */
@@ -44,6 +48,8 @@ export interface Bridge {
   desktop: DesktopApi | null;
   /** A dropped folder's path (desktop only). */
   pathForFile(file: File): string | null;
+  /** Web mode: the server lost and found again (the desktop app's main process cannot be lost). */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
 }
 
 function unwrap<T>(result: ApiResult<unknown>): T {
@@ -71,6 +77,7 @@ export function bridgeOver(transport: Transport, mode: Bridge['mode']): Bridge {
     previewUrl: (id) => transport.pictureUrl('preview', id),
     desktop,
     pathForFile: (file) => transport.pathForFile?.(file) ?? null,
+    onConnection: (listener) => transport.onConnection?.(listener) ?? (() => {}),
   };
 }
 

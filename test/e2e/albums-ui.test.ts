@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { IndexSummary } from '../../preload/contract.js';
-import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
+import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
 import { writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
@@ -14,15 +14,11 @@ test('albums in Chromium: pick photos into an album; a search saved as a smart a
   await writePhotos(photos, 4);
   const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
   await served.api<IndexSummary>('index', { paths: [photos] });
-  const browser = await launchChromium(t);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(served.url);
+  const { page, pageErrors } = await openApp(t, served);
   await page.getByTestId('result-count').filter({ hasText: '4 items' }).waitFor();
   const albums = page.getByRole('region', { name: 'Albums' });
   await albums.getByText('No albums yet').waitFor();
-  const cell = (name: string) => page.locator(`[role="gridcell"][aria-label="${name}"]`);
+  const cell = (name: string) => page.locator(`[role="gridcell"][data-name="${name}"]`);
 
   // Pick two photos and put them in a new album.
   await cell('photo-0001.jpg').click();
@@ -34,7 +30,7 @@ test('albums in Chromium: pick photos into an album; a search saved as a smart a
   await page.getByRole('status').filter({ hasText: '2 items in “Trip”.' }).waitFor();
   await albums.getByRole('button', { name: 'Trip', exact: true }).click();
   await page.getByTestId('result-count').filter({ hasText: '2 matches' }).waitFor();
-  assert.deepEqual((await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')))).sort(), ['photo-0001.jpg', 'photo-0002.jpg']);
+  assert.deepEqual((await page.locator('[role="gridcell"][data-index]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-name')))).sort(), ['photo-0001.jpg', 'photo-0002.jpg']);
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'albums-01-album');
 
@@ -56,11 +52,11 @@ test('albums in Chromium: pick photos into an album; a search saved as a smart a
   await page.setViewportSize({ width: 1440, height: 900 });
 
   // A weighted view kept as a smart album: look-alikes by colour of one photo.
-  await page.locator('[role="gridcell"][aria-label="photo-0002.jpg"]').click({ button: 'right' });
+  await page.locator('[role="gridcell"][data-name="photo-0002.jpg"]').click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Find similar by colour' }).click();
   await page.getByRole('heading', { name: /^Like photo-0002\.jpg/ }).waitFor();
   await page.locator('[role="grid"][aria-busy="false"]').waitFor();
-  const looked = await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')));
+  const looked = await page.locator('[role="gridcell"][data-index]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-name')));
   await bar.getByRole('button', { name: 'Save as smart album…' }).click();
   await bar.getByLabel('Smart album name').fill('Colours of 2');
   await bar.getByRole('button', { name: 'Save', exact: true }).click();
@@ -68,7 +64,7 @@ test('albums in Chromium: pick photos into an album; a search saved as a smart a
   await page.getByRole('heading', { name: 'Album “Colours of 2”' }).waitFor();
   await page.locator('[role="grid"][aria-busy="false"]').waitFor();
   assert.deepEqual(
-    (await page.locator('[role="gridcell"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')))).sort(),
+    (await page.locator('[role="gridcell"][data-index]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-name')))).sort(),
     [...looked].sort(),
     'the album holds what the view found',
   );

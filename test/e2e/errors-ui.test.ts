@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { IndexSummary } from '../../preload/contract.js';
-import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
+import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
 import { writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
@@ -19,11 +19,7 @@ test('errors in Chromium: every failed file, by reason with counts, page after p
   const summary = await served.api<IndexSummary>('index', { paths: [photos] });
   assert.equal(summary.counts.failed, 130);
 
-  const browser = await launchChromium(t);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(served.url);
+  const { page, pageErrors } = await openApp(t, served);
   await page.getByRole('button', { name: /130 could not be read/ }).click();
   const reasons = page.getByRole('list', { name: 'Reasons' });
   await reasons.getByRole('button', { name: /100\s+the file is empty/ }).waitFor();

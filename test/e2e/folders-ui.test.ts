@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { BrowseResponse, IndexSummary, StatusResponse } from '../../preload/contract.js';
-import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
+import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
 import { writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
@@ -15,11 +15,7 @@ test('library folders in Chromium: a folder holding another merges into one entr
   await writePhotos(pictures, 4, 'trip');
   await writePhotos(animals, 3, 'cat', 50);
   const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
-  const browser = await launchChromium(t);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(served.url);
+  const { page, pageErrors } = await openApp(t, served);
 
   const addFolder = async (folder: string, total: number): Promise<void> => {
     await page.getByRole('button', { name: 'Add folder…' }).first().click();
@@ -67,7 +63,7 @@ test('library folders in Chromium: a folder holding another merges into one entr
   await page.getByRole('heading', { name: 'Find your photos by what is in them' }).waitFor();
   const notice = page.getByRole('status').filter({ hasText: 'Forgot Pictures: 7 photos left the library.' });
   await notice.waitFor();
-  await page.getByTestId('forgotten-folders').getByText('Pictures').waitFor();
+  await page.getByTestId('forgotten-folders').getByText('Pictures', { exact: true }).waitFor();
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'folders-03-forgotten-with-undo');
   assert.equal((await served.api<StatusResponse>('status', {})).roots.length, 0);

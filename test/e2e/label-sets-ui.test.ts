@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { IndexSummary } from '../../preload/contract.js';
-import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
+import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
 import { colourPhoto } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
@@ -20,11 +20,7 @@ test('label sets in Chromium: a photo indexed later is tagged, an empty set says
   for (let i = 0; i < 3; i++) await colourPhoto(path.join(folder, `blue-${i}.jpg`), BLUE, 10 + i);
   const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
   await served.api<IndexSummary>('index', { paths: [folder] });
-  const browser = await launchChromium(t);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(served.url);
+  const { page, pageErrors } = await openApp(t, served);
   const labels = page.getByRole('region', { name: 'Labels' });
 
   const newSet = async (name: string, list: string): Promise<void> => {

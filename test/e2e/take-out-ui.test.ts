@@ -29,7 +29,7 @@ test('taking results out in Chromium: pick several, copy them to a folder (a nam
   await page.getByLabel('Search', { exact: true }).fill(`kind:photo in:${photos}`);
   await page.keyboard.press('Enter');
   await page.getByTestId('result-count').filter({ hasText: '5 matches, newest first' }).waitFor();
-  const cell = (name: string) => page.locator(`[role="gridcell"][aria-label="${name}"]`);
+  const cell = (name: string) => page.locator(`[role="gridcell"][data-name="${name}"]`);
 
   // Click, then ctrl-click and shift-click: the marked ones are selected.
   await cell('photo-0004.jpg').click();
@@ -55,7 +55,7 @@ test('taking results out in Chromium: pick several, copy them to a folder (a nam
   await page.mouse.up();
   await page.getByTestId('marked-count').filter({ hasText: '3 selected' }).waitFor();
   assert.deepEqual(
-    (await page.locator('[role="gridcell"].marked').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label')))).sort(),
+    (await page.locator('[role="gridcell"].marked').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-name')))).sort(),
     ['photo-0001.jpg', 'photo-0002.jpg', 'photo-0003.jpg'],
   );
   await page.keyboard.press('Escape');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import type { IndexSummary } from '../../preload/contract.js';
-import { chromiumMissing, launchChromium, screenshot, serve } from '../helpers/browser.js';
+import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
 import { writePhotos } from '../helpers/library.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { testModelEnv } from '../helpers/test-models.js';
@@ -27,11 +27,7 @@ test('the viewer in Chromium: full window, zoom, next and previous, Esc back to 
   fs.utimesSync(big, new Date(2000, 0, 1), new Date(2000, 0, 1)); // the oldest: last in the grid
   const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
   await served.api<IndexSummary>('index', { paths: [photos] });
-  const browser = await launchChromium(t);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(served.url);
+  const { page, pageErrors } = await openApp(t, served);
   await page.getByTestId('result-count').filter({ hasText: '31 items' }).waitFor();
 
   // Scroll the grid down a little and pick a photo there; V opens it full window.

@@ -28,7 +28,7 @@ async function pictures(dir: string): Promise<{ folder: string; total: number }>
 }
 
 const cellNames = (page: Page, count: number): Promise<string[]> =>
-  page.$$eval('[role="gridcell"]', (cells, n) => cells.slice(0, n).map((c) => c.getAttribute('aria-label') ?? ''), count);
+  page.$$eval('[role="gridcell"][data-index]', (cells, n) => cells.slice(0, n).map((c) => c.getAttribute('data-name') ?? ''), count);
 
 function rawRequest(port: number, options: { path: string; host?: string; token?: string }): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -119,7 +119,7 @@ test(
       await search.press('Enter');
       await page.getByRole('heading', { name: '“red”' }).waitFor();
       // (A red salamander among the ImageNet photos may rightly rank with them.)
-      await page.waitForFunction(() => [...document.querySelectorAll('[role="gridcell"]')].slice(0, 6).filter((c) => c.getAttribute('aria-label')?.startsWith('red-')).length === 5);
+      await page.waitForFunction(() => [...document.querySelectorAll('[role="gridcell"][data-index]')].slice(0, 6).filter((c) => c.getAttribute('data-name')?.startsWith('red-')).length === 5);
       assert.equal((await cellNames(page, 12)).filter((n) => /^(green|blue)-/.test(n)).length, 0);
       await screenshot(page, 'web-05-search');
 
@@ -166,9 +166,9 @@ test(
       // Right-click a green photo → find similar by colour: green ones first.
       await search.fill('green');
       await search.press('Enter');
-      const target = page.locator('[role="gridcell"][aria-label^="green-"]').first();
+      const target = page.locator('[role="gridcell"][data-name^="green-"]').first();
       await target.waitFor();
-      const targetName = (await target.getAttribute('aria-label')) ?? '';
+      const targetName = (await target.getAttribute('data-name')) ?? '';
       await target.click({ button: 'right' });
       await page.getByRole('menu').waitFor();
       await screenshot(page, 'web-08-context-menu');

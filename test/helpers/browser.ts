@@ -20,8 +20,9 @@ export interface Served {
 }
 
 /** `semblance serve` as a user runs it, on a free port; resolves with the URL it printed. */
-export async function serve(t: { after(fn: () => unknown): void }, args: { db: string; env: NodeJS.ProcessEnv }): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'semblance.js'), '--db', args.db, '--json', 'serve'], {
+export async function serve(t: { after(fn: () => unknown): void }, args: { db: string; env: NodeJS.ProcessEnv; port?: number }): Promise<Served> {
+  const portArgs = args.port === undefined ? [] : ['--port', String(args.port)];
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'semblance.js'), '--db', args.db, '--json', 'serve', ...portArgs], {
     env: { ...process.env, ...args.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,4 +70,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Chromium on the served app, as a user opens it: a page of this size with the app loaded,
+ * and the page's uncaught errors collected (a test ends by asserting there were none).
+ */
+export async function openApp(
+  t: { after(fn: () => unknown): void },
+  served: Served,
+  viewport: { width: number; height: number } = { width: 1440, height: 900 },
+): Promise<{ page: Page; pageErrors: string[] }> {
+  const browser = await launchChromium(t);
+  const page = await browser.newPage({ viewport });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(served.url);
+  return { page, pageErrors };
 }

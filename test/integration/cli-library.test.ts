@@ -172,3 +172,24 @@ test('albums from the command line: create, add by id or by query, show, smart a
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /No album "Best of" \(albums: Everything\)/);
 });
+
+test('the command line in words: an empty library, a --k that is no number, a folder named relative to where the user is', async (t) => {
+  const { dir, photos, run } = await cliLibrary(t, 'Pictures', 3);
+  const empty = run('search', 'dog at the beach');
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.match(empty.stdout, /Nothing is indexed yet: add a folder of photos or import a catalog/);
+  assert.doesNotMatch(empty.stdout + empty.stderr, /Term 1|space has no model/);
+
+  const badK = run('search', 'red', '--k', 'abc');
+  assert.equal(badK.code, 2);
+  assert.equal(badK.stderr.trim(), 'semblance: --k takes a whole number of results from 1 to 1,000, got "abc".');
+
+  // "Pictures" from the folder it is in: the CLI's own working folder is the user's.
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const relative = spawnSync(process.execPath, [bin, '--db', path.join(dir, 'library.db'), 'index', 'Pictures'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+  assert.equal(relative.status, 0, relative.stderr);
+  assert.match(run('status').stdout, new RegExp(`${photos.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const missing = run('index', path.join(dir, 'Pictrues'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /There is no folder .*Pictrues: check its spelling/);
+});

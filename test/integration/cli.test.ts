@@ -28,7 +28,7 @@ test('status --json on a fresh database: one JSON document, empty library, exit 
   const status = JSON.parse(stdout) as StatusResponse;
   assert.equal(status.database.path, db);
   assert.equal(status.database.schemaVersion, LATEST_SCHEMA_VERSION);
-  assert.deepEqual(status.items, { total: 0, byKind: { photo: 0, product: 0 }, byStatus: { ok: 0, error: 0, offline: 0 } });
+  assert.deepEqual(status.items, { total: 0, byKind: { photo: 0, product: 0 }, byStatus: { ok: 0, error: 0, offline: 0 }, readable: { photo: 0, product: 0 } });
   assert.deepEqual(
     status.spaces.map((s) => [s.space, s.model, s.vectors]),
     [

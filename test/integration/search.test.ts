@@ -259,3 +259,23 @@ test('colour: terms, item comparisons and weight presets', async (t) => {
   await assert.rejects(engine.saveWeightPreset({ name: 'balanced', weights: { text: 1 } }), /built-in/);
   assert.deepEqual((await engine.saveWeightPreset({ name: 'mostly colour', weights: null })).saved, []);
 });
+
+test('an answer says how many items it ranked in all, not the k it was cut to', async (t) => {
+  const { engine } = await colourLibrary(t);
+  const green = await engine.search({ query: 'green', k: 3 });
+  assert.equal(green.results.length, 3);
+  assert.equal(green.total, 35, 'every photo has a clip vector: all 35 were ranked');
+  const [alike] = (await engine.similar({ targets: [String(green.results[0]?.id)], weights: { colour: 1 }, k: 4 })).queries;
+  assert.equal(alike?.total, 34, 'the example itself is not one of its look-alikes');
+  const greys = await engine.search({ query: 'grey after:2999-01-01', k: 5 });
+  assert.equal(greys.total, 0, 'a filter that passes nothing ranks nothing');
+});
+
+test('a search of an empty library says there is nothing indexed yet, in words, instead of failing', async (t) => {
+  const dir = tempDir(t);
+  const engine = libraryEngine(t, dir);
+  const answer = await engine.search({ query: 'dog at the beach' });
+  assert.deepEqual(answer.results, []);
+  assert.deepEqual(answer.warnings, ['Nothing is indexed yet: add a folder of photos or import a catalog, and search again once it is read.']);
+  assert.doesNotMatch(JSON.stringify(answer), /Term 1|space has no model/);
+});

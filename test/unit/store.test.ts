@@ -126,6 +126,8 @@ test('filters select by kind, root, label and status', (t) => {
     total: 3,
     byKind: { photo: 2, product: 1 },
     byStatus: { ok: 1, error: 1, offline: 1 },
+    // The product that could not be read is not one of the library's readable items.
+    readable: { photo: 2, product: 0 },
   });
   assert.throws(() => store.setLabels(999, '', [{ label: 'x', confidence: 0.5 }]), /No item with id 999/);
   badInput(() => store.setLabels(a, '', [{ label: 'x', confidence: 1.5 }]), /must lie in \[0, 1\]/);

@@ -1,5 +1,6 @@
 import type { JobKind, JobProgress, JobState } from '../../../preload/contract.js';
 import { SemblanceError, toApiError } from '../errors.js';
+import { WorkClock } from './work-clock.js';
 
 /** What a job's work sees: its cancel signal, a way to report progress, and the pause gate. */
 export interface JobContext {
@@ -36,7 +37,8 @@ export class Job<S> {
   private done = 0;
   private total: number | null = null;
   private current: string | null = null;
-  private started = 0;
+  /** Paused time is left out of the rate. */
+  private readonly clock = new WorkClock();
   private readonly abort = new AbortController();
   private gate: { promise: Promise<void>; open: () => void } | null = null;
   private readonly listeners = new Set<(progress: JobProgress) => void>();
@@ -57,7 +59,7 @@ export class Job<S> {
   }
 
   progress(): JobProgress {
-    const elapsed = this.started ? (performance.now() - this.started) / 1000 : 0;
+    const elapsed = this.clock.seconds();
     const rate = elapsed > 0 ? this.done / elapsed : 0;
     const left = this.total === null ? null : Math.max(0, this.total - this.done);
     return {
@@ -90,6 +92,7 @@ export class Job<S> {
     const promise = new Promise<void>((resolve) => (open = resolve));
     this.gate = { promise, open };
     this.state = 'paused';
+    this.clock.pause();
     this.spec.pause();
     this.emit();
   }
@@ -98,6 +101,7 @@ export class Job<S> {
     if (this.state !== 'paused') return;
     this.openGate();
     this.state = 'running';
+    this.clock.resume();
     this.spec.resume?.();
     this.emit();
   }
@@ -114,7 +118,7 @@ export class Job<S> {
       throw new SemblanceError('cancelled', `${this.title}: cancelled before it started.`);
     }
     this.state = 'running';
-    this.started = performance.now();
+    this.clock.start();
     this.emit();
     const context: JobContext = {
       signal: this.abort.signal,

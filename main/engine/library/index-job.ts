@@ -10,6 +10,7 @@ import { isInPseudoFileSystem, looksLikeImage, readHead, refusal } from './file-
 import { pathBytes } from './file-path.js';
 import { thumbnailPath } from './thumbnails.js';
 import { isExcluded, reasonOf, scanFolder, type ScanProblem, type ScannedFile } from './scan-folder.js';
+import { WorkClock } from '../jobs/work-clock.js';
 
 export interface IndexJobOptions {
   store: LibraryStore;
@@ -71,7 +72,8 @@ export class IndexJob {
   private current: string | null = null;
   private pending = 0;
   private worked = 0;
-  private workStarted = 0;
+  /** From the first file that needed work; paused time left out. */
+  private readonly clock = new WorkClock();
   private resumeGate: { promise: Promise<void>; open: () => void } | null = null;
   /** Content being embedded in this job, by hash. */
   private readonly embedding = new Map<string, Promise<ImageEmbedding>>();
@@ -93,6 +95,7 @@ export class IndexJob {
     const promise = new Promise<void>((resolve) => (open = resolve));
     this.resumeGate = { promise, open };
     this.state = 'paused';
+    this.clock.pause();
     this.emit();
   }
 
@@ -100,6 +103,7 @@ export class IndexJob {
     const gate = this.resumeGate;
     if (!gate) return;
     this.resumeGate = null;
+    this.clock.resume();
     this.state = 'running';
     gate.open();
     this.emit();
@@ -113,7 +117,7 @@ export class IndexJob {
   }
 
   progress(): IndexProgress {
-    const elapsed = this.workStarted ? (performance.now() - this.workStarted) / 1000 : 0;
+    const elapsed = this.clock.seconds();
     const rate = elapsed > 0 ? this.worked / elapsed : 0;
     return {
       state: this.state,
@@ -238,7 +242,7 @@ export class IndexJob {
   private async processWork(work: Work[], moves: Moves): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     const limit = Math.max(4, this.options.pool.size * 4);
-    this.workStarted ||= performance.now();
+    this.clock.start();
     for (let start = 0; start < work.length; start += this.options.batchSize) {
       if (this.resumeGate) await this.resumeGate.promise;
       if (this.cancelled) break;
@@ -347,7 +351,11 @@ export class IndexJob {
     if (refused) return { work, hash: null, error: refused };
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.fileTimeoutMs)]);
     try {
-      if (!looksLikeImage(await readHead(file.fsPath))) return { work, hash: null, error: 'not an image format Semblance can read' };
+      // The size the scan saw may be stale (a file emptied, or still being written, since):
+      // what the read finds decides.
+      const head = await readHead(file.fsPath);
+      if (head.length === 0) return { work, hash: null, error: 'the file is empty' };
+      if (!looksLikeImage(head)) return { work, hash: null, error: 'not an image format Semblance can read' };
       return { work, hash: await contentHash(file.fsPath, signal), error: null };
     } catch (error) {
       if (this.cancelled) return null;

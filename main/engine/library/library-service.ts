@@ -36,6 +36,7 @@ import { FolderWatcher } from './folder-watcher.js';
 import { decodableFormats } from './formats.js';
 import { IndexJob, type IndexTarget } from './index-job.js';
 import { thumbnailPath } from './thumbnails.js';
+import { userPath } from './user-path.js';
 
 /** Items a forget or an undo handles per transaction (the event loop is free between them). */
 const FORGET_CHUNK = 500;
@@ -86,6 +87,7 @@ export class LibraryService {
       });
     },
 
+    checkFolder: async (request: { path: string }) => ({ path: this.folderToAdd(request.path) }),
     folderImpact: async (request: { path: string }) => this.store.rootImpact(this.rootOf(request.path).id),
 
     /** Indexes after any job already running or queued: jobs run one at a time. */
@@ -147,7 +149,7 @@ export class LibraryService {
     },
 
     copyFiles: async (request: CopyFilesRequest): Promise<CopyFilesSummary> => {
-      const folder = path.resolve(request.folder);
+      const folder = userPath(request.folder);
       const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
       if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): choose a folder of yours.`);
       const stat = fs.statSync(folder, { throwIfNoEntry: false });
@@ -219,7 +221,7 @@ export class LibraryService {
       control(this.jobs.get(request.id), request.action);
       return this.api.progress();
     },
-  } satisfies Pick<FinderApi, 'status' | 'index' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'copyFiles' | 'preview' | 'timeline' | 'folderTree' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
+  } satisfies Pick<FinderApi, 'status' | 'index' | 'checkFolder' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'copyFiles' | 'preview' | 'timeline' | 'folderTree' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
 
   /**
    * One entry per place on disk: library folders inside another library folder are merged
@@ -319,19 +321,29 @@ export class LibraryService {
     ];
   }
 
+  /**
+   * A folder as the user named it, checked before any work starts: a full path, there, a
+   * folder, not Semblance's own data nor the system's. The add-folder field asks this first,
+   * so a mistyped path is refused with what was typed still in the field.
+   */
+  folderToAdd(typed: string): string {
+    const folder = userPath(typed);
+    const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
+    if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): its thumbnails and models are not photos of yours.`);
+    // A library folder, or one inside it, was checked when it was added (and may be offline now).
+    if (this.coveringRoot(folder)) return folder;
+    const stat = fs.statSync(folder, { throwIfNoEntry: false });
+    if (!stat) throw badInput(`There is no folder ${folder}: check its spelling (upper and lower case count).`);
+    if (!stat.isDirectory()) throw badInput(`${folder} is a file, not a folder: add the folder it is in.`);
+    if (isSystemFolder(folder) || isSystemFolder(fs.realpathSync(folder))) {
+      throw badInput(`${folder} is a folder of the operating system, not of photos: name the folder your photos are in, as in \`semblance index ~/Pictures\`.`);
+    }
+    return folder;
+  }
+
   /** `added`: the folders were named by the user (a front door starts watching them). */
   private async index(request: IndexRequest, added: boolean): Promise<IndexSummary> {
-    const named = request.paths?.map((p) => path.resolve(p));
-    for (const folder of named ?? []) {
-      const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
-      if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): its thumbnails and models are not photos of yours.`);
-      // A library folder, or one inside it, was checked when it was added (and may be offline now).
-      if (this.coveringRoot(folder)) continue;
-      if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder.`);
-      if (isSystemFolder(folder) || isSystemFolder(fs.realpathSync(folder))) {
-        throw badInput(`${folder} is a folder of the operating system, not of photos: name the folder your photos are in, as in \`semblance index ~/Pictures\`.`);
-      }
-    }
+    const named = request.paths?.map((p) => this.folderToAdd(p));
     const given = named ? this.placeFolders(named) : undefined;
     const roots = given ?? this.store.roots().map((root) => root.path);
     if (roots.length === 0) throw badInput('There are no library folders yet: name one, as in `semblance index ~/Pictures`.');

@@ -29,6 +29,7 @@ import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { exactDot } from '../vector/unit-vector.js';
 import { parseWhere, whereFields } from '../catalog/where-clause.js';
+import { newestFirst } from './date-order.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
 import { parseQuery, queryError, type QueryFilters } from './query-language.js';
@@ -57,6 +58,8 @@ const CLIP_MAX_TOKENS = 77;
  * Search by words, by example and by label: the query language, look-alikes, zero-shot
  * classification and text comparison, all on top of the exact fused search.
  */
+const NOTHING_INDEXED = 'Nothing is indexed yet: add a folder of photos or import a catalog, and search again once it is read.';
+
 export class Searcher {
   constructor(private readonly deps: SearcherDeps) {}
 
@@ -80,6 +83,7 @@ export class Searcher {
       const results = items.map((row) => ({ id: row.id, kind: row.kind, path: row.path, title: row.title, key: row.catalogKey, status: row.status, score: 0, breakdown: {} }));
       return { query: request.query, results, cutoff: null, warnings: [], listed: { total } };
     }
+    if (!SPACES.some((space) => this.deps.store.spaceModel(space))) return { query: request.query, results: [], cutoff: null, total: 0, warnings: [NOTHING_INDEXED] };
     const warnings: string[] = [];
     const terms: VectorTerm[] = [];
     const texts = parsed.terms.filter((t) => t.text !== undefined);
@@ -134,7 +138,10 @@ export class Searcher {
       }
       terms.push({ space: 'colour', vector: Array.from(vector), weight: term.weight });
     }
-    const ranked = await this.rank(terms, filters, request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
+    // A library with nothing indexed yet has nothing to rank: say so, as an empty answer.
+    const ready = terms.filter((term) => this.deps.store.spaceModel(term.space));
+    if (ready.length === 0) return { query: request.query, results: [], cutoff: null, total: 0, warnings: [...warnings, NOTHING_INDEXED] };
+    const ranked = await this.rank(ready, filters, request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
     return { query: request.query, ...ranked, warnings: [...warnings, ...ranked.warnings] };
   }
 
@@ -259,23 +266,25 @@ export class Searcher {
     return { name: item.title ?? (item.path ? path.basename(item.path) : `#${item.id}`), vectors };
   }
 
-  /** Ranks, finds the cut-off over a wider window, then returns k results in the asked order. */
+  /**
+   * Ranks, finds the cut-off over a wider window, then returns k results in the asked order,
+   * with how many items were ranked in all (a header says "12,345 results", not the k cap).
+   */
   private async rank(terms: VectorTerm[], filters: SearchFilters, k: number, exclude: Set<number>, sort: 'score' | 'date'): Promise<RankedResponse> {
     await this.deps.vectorIndex.prepare(terms.map((term) => term.space));
     const window = Math.min(1000, Math.max(k, CUTOFF_WINDOW) + exclude.size);
-    const hits = fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: window, filters }, this.deps.stats).filter(
-      (hit) => !exclude.has(hit.id),
-    );
+    const stats: SearchStats = { scanned: 0, candidates: 0, rescored: 0 };
+    const hits = fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: window, filters }, stats).filter((hit) => !exclude.has(hit.id));
+    Object.assign(this.deps.stats, stats);
+    // The excluded items (the example itself) were ranked too, but are not results.
+    const total = Math.max(hits.length, stats.scanned - exclude.size);
     const cutoff = relevanceCutoff(hits.map((h) => h.score));
-    let results: SearchHit[] = hits.slice(0, k);
     if (sort === 'date') {
-      // Newest first among the relevant results; the rest keep their score order after them.
-      const relevant = hits.slice(0, cutoff?.index ?? hits.length);
-      const times = this.deps.store.takenTimes(relevant.map((h) => h.id));
-      const byDate = [...relevant].sort((x, y) => (times.get(y.id) ?? 0) - (times.get(x.id) ?? 0));
-      results = [...byDate, ...hits.slice(relevant.length)].slice(0, k);
+      const dated = newestFirst(hits, cutoff, (ids) => this.deps.store.takenTimes(ids));
+      return { results: dated.results.slice(0, k), cutoff: dated.cutoff, total, warnings: [] };
     }
-    return { results, cutoff, warnings: [] };
+    const results: SearchHit[] = hits.slice(0, k);
+    return { results, cutoff, total, warnings: [] };
   }
 
   /** What a smart album finds now: its query, or its weighted view (look-alikes, substitutes). */

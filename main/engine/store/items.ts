@@ -165,14 +165,16 @@ export function takenTimes(sql: Connection, itemIds: readonly number[]): Map<num
 export function countItems(sql: Connection): ItemCounts {
   const byKind = Object.fromEntries(ITEM_KINDS.map((k) => [k, 0])) as Record<ItemKind, number>;
   const byStatus = Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
+  const readable = Object.fromEntries(ITEM_KINDS.map((k) => [k, 0])) as Record<ItemKind, number>;
   let total = 0;
   const rows = sql.stmt('SELECT kind, status, count(*) AS n FROM items GROUP BY kind, status').all() as { kind: ItemKind; status: ItemStatus; n: number }[];
   for (const { kind, status, n } of rows) {
     byKind[kind] += n;
     byStatus[status] += n;
+    if (status !== 'error') readable[kind] += n;
     total += n;
   }
-  return { total, byKind, byStatus };
+  return { total, byKind, byStatus, readable };
 }
 
 export function recentErrors(sql: Connection, limit: number): ItemError[] {

@@ -137,6 +137,8 @@ export interface ItemCounts {
   total: number;
   byKind: Record<ItemKind, number>;
   byStatus: Record<ItemStatus, number>;
+  /** By kind, without the items that could not be read (a library of "1,016 photos", not 1,018). */
+  readable: Record<ItemKind, number>;
 }
 
 /** An imported catalog: where from, the mapping it was read with, its last import. */

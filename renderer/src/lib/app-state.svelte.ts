@@ -1,6 +1,6 @@
 import type { CatalogImportRequest, CatalogImportSummary, FinderEvent, FolderImpact } from '../../../preload/contract.js';
 import { folderName } from './format.js';
-import type { Bridge } from '../bridge.js';
+import type { Bridge, ConnectionState } from '../bridge.js';
 import { AlbumsStore } from './stores/albums.svelte.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
@@ -36,6 +36,7 @@ export class AppState {
   catalogDialog = $state<{ step: 'mapping'; file: string } | { step: 'report'; summary: CatalogImportSummary } | null>(null);
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private liveRefreshAt = 0;
+  private refreshAll = false;
 
   constructor(readonly bridge: Bridge) {
     this.library = new LibraryStore(bridge, this.notices);
@@ -54,14 +55,39 @@ export class AppState {
   /** Loads the status and the library, and listens to main from now on. */
   start(): () => void {
     const unsubscribe = this.bridge.subscribe((event) => this.onEvent(event));
+    const unwatch = this.bridge.onConnection((state) => this.onConnection(state));
+    this.load();
+    void this.results.showLibrary();
+    return () => {
+      unsubscribe();
+      unwatch();
+    };
+  }
+
+  /** Everything the screens show, asked afresh (at start, and when a lost server is back). */
+  private load(): void {
     void this.library.refreshStatus();
     void this.library.refreshProgress();
     void this.jobs.refresh();
-    void this.results.showLibrary();
     void this.results.refreshPresets();
     void this.library.refreshLabelSets();
     void this.albums.refresh();
-    return unsubscribe;
+  }
+
+  /**
+   * Web mode's server stopped (one notice that stays, saying what to do) or came back (the
+   * notice goes, and the screens are asked afresh). Calls failing meanwhile add no notices.
+   */
+  private onConnection(state: ConnectionState): void {
+    if (state === 'lost') {
+      this.notices.hold('connection', 'error', 'Semblance is not answering: `semblance serve` has stopped. Start it again and paste the address it prints into this tab (if it is only busy, this page reconnects by itself).');
+    } else if (state === 'new-token') {
+      this.notices.hold('connection', 'error', 'Semblance was started again with a new key: paste the address `semblance serve` printed into this tab.');
+    } else if (this.notices.release('connection')) {
+      this.notices.notify('info', 'Connected to Semblance again.');
+      this.load();
+      void this.results.refresh();
+    }
   }
 
   onEvent(event: FinderEvent): void {
@@ -73,12 +99,16 @@ export class AppState {
         // Photos appear while a folder is indexed, not only at the end.
         if (!this.library.progress || Date.now() - this.liveRefreshAt > 2000) {
           this.liveRefreshAt = Date.now();
-          this.scheduleRefresh();
+          // A ranking is not reshuffled under the user every two seconds: it is asked
+          // again when indexing ends.
+          this.scheduleRefresh({ libraryOnly: true });
         }
         this.library.progress = event.progress;
         break;
       case 'index-done':
         this.library.progress = null;
+        // What indexing added shows in the view on screen, whatever it is (a search too).
+        this.scheduleRefresh();
         this.library.lastSummary = event.summary;
         if (event.summary.error) this.notices.notify('error', `Indexing failed: ${event.summary.error}`);
         break;
@@ -98,13 +128,17 @@ export class AppState {
   }
 
   /** After the library changed: status now, and the grid if it shows the library. */
-  private scheduleRefresh(): void {
+  private scheduleRefresh(options: { libraryOnly?: boolean } = {}): void {
     clearTimeout(this.refreshTimer);
+    // A full refresh asked for stays asked for when a library-only one follows it.
+    this.refreshAll ||= !options.libraryOnly;
     this.refreshTimer = setTimeout(() => {
+      const all = this.refreshAll;
+      this.refreshAll = false;
       void this.library.refreshStatus();
       void this.library.refreshLabelSets();
       void this.albums.refresh();
-      if (this.results.view.mode === 'library' && !this.results.busy) void this.results.showLibrary({ keepSelection: true, quiet: true });
+      if (all || this.results.view.mode === 'library') void this.results.refresh();
     }, 300);
   }
 

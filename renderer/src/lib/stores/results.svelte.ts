@@ -1,5 +1,6 @@
 import type {
   AlbumView,
+  ItemDetail,
   Breakdown,
   ItemKind,
   ItemSummary,
@@ -12,6 +13,8 @@ import type {
   WhereCondition,
 } from '../../../../preload/contract.js';
 import { BridgeError, type Bridge } from '../../bridge.js';
+import { SPACES } from '../../../../preload/contract/spaces.js';
+import { itemName } from '../format.js';
 import type { NoticesStore } from './notices.svelte.js';
 import type { SelectionStore } from './selection.svelte.js';
 
@@ -56,6 +59,8 @@ const RANKED = 1000;
 /** What the grid shows: the library page by page, a search, look-alikes or substitutes with their weights. */
 export class ResultsStore {
   view = $state<ResultsView>({ mode: 'library' });
+  /** The order of searches: best match, or newest first among the relevant results. */
+  sort = $state<'score' | 'date'>('score');
   /** The grid's items; undefined where a page of the library has not arrived yet. */
   items = $state.raw<(GridItem | undefined)[]>([]);
   cutoff = $state<RankedResponse['cutoff']>(null);
@@ -63,6 +68,15 @@ export class ResultsStore {
   /** How many items pass a query of filters only (the grid shows the newest of them); null otherwise. */
   listedTotal = $state<number | null>(null);
   queryError = $state<QueryError | null>(null);
+  /**
+   * The results on screen answer an earlier query, not the one in the box (it was malformed):
+   * the grid dims them and the header says whose they are.
+   */
+  staleFor = $state<string | null>(null);
+  /** The item a look-alike or substitutes view starts from, in full (its picture, its spaces). */
+  source = $state<ItemDetail | null>(null);
+  /** How many items the ranked view ranked in all (the grid holds the best of them). */
+  rankedTotal = $state<number | null>(null);
   busy = $state(false);
   /** Bumped when a new result list starts (not when weights re-rank it): the grid scrolls to the top. */
   resultsKey = $state(0);
@@ -105,6 +119,9 @@ export class ResultsStore {
     this.view = { mode: 'library' };
     this.setItems(items, null, [], options.keepSelection ?? false);
     this.queryError = null;
+    this.staleFor = null;
+    this.listedTotal = null;
+    this.rankedTotal = null;
   }
 
   /** The grid asks for the rows it shows; pages of the library arrive as needed. */
@@ -132,45 +149,77 @@ export class ResultsStore {
     return this.items.slice(0, end).filter((item): item is GridItem => item !== undefined);
   }
 
-  async search(query: string, sort: 'score' | 'date' = 'score'): Promise<void> {
+  async search(query: string, options: { quiet?: boolean } = {}): Promise<void> {
+    const sort = this.sort;
     const trimmed = query.trim();
-    if (!trimmed) return this.showLibrary();
+    if (!trimmed) {
+      // An emptied box answers at once: no error of an earlier query stays under it.
+      this.queryError = null;
+      this.staleFor = null;
+      return this.showLibrary();
+    }
     const generation = ++this.generation;
     this.busy = true;
     try {
       const response = await this.bridge.api.search({ query: trimmed, k: RANKED, sort });
       if (generation !== this.generation) return;
+      const fresh = !(options.quiet && this.view.mode === 'search' && this.view.query === trimmed);
       this.view = { mode: 'search', query: trimmed };
-      this.resultsKey++;
+      if (fresh) this.resultsKey++;
       this.queryError = null;
+      this.staleFor = null;
       // Filters alone list what passes them, newest first: there is no score to show.
       this.listedTotal = response.listed?.total ?? null;
+      this.rankedTotal = response.listed ? null : (response.total ?? null);
       const items: GridItem[] = response.listed ? response.results.map(({ score: _score, breakdown: _breakdown, ...item }) => item) : response.results;
-      this.setItems(items, response.cutoff, response.warnings);
+      this.setItems(items, response.cutoff, response.warnings, !fresh);
     } catch (error) {
       if (generation !== this.generation) return;
-      // A malformed query is marked in the search bar where it goes wrong, not as a notice.
-      if (error instanceof BridgeError && error.code === 'bad-input') this.queryError = { message: error.reason ?? error.message, at: error.at ?? null };
-      else this.notices.notify('error', error instanceof Error ? error.message : String(error));
+      // A malformed query is marked in the search bar where it goes wrong, not as a notice;
+      // what the grid still shows is marked as the answer to the query before.
+      if (error instanceof BridgeError && error.code === 'bad-input') {
+        this.queryError = { message: error.reason ?? error.message, at: error.at ?? null };
+        this.staleFor = this.answeredQuery();
+      } else this.notices.report(error);
     } finally {
       if (generation === this.generation) this.busy = false;
     }
+  }
+
+  /** What the results on screen answer, as words for "showing results for …". */
+  private answeredQuery(): string {
+    const view = this.view;
+    if (view.mode === 'search') return `“${view.query}”`;
+    if (view.mode === 'similar') return `the look-alikes of ${itemName(view.of)}`;
+    if (view.mode === 'substitutes') return `the substitutes for ${itemName(view.of)}`;
+    return 'the library';
+  }
+
+  /**
+   * The library changed underneath (indexing finished, a folder came or went): the view on
+   * screen is asked again, keeping the selection and the scroll, so it never shows a count or
+   * a ranking of a library that is no longer there.
+   */
+  async refresh(): Promise<void> {
+    if (this.busy) return;
+    const view = this.view;
+    if (view.mode === 'library') return this.showLibrary({ keepSelection: true, quiet: true });
+    if (view.mode === 'search' && this.staleFor === null) return this.search(view.query, { quiet: true });
+    if (view.mode === 'similar' || view.mode === 'substitutes') return this.rank(view, false);
   }
 
   /** Look-alikes of a photo (or product) by one signal or all; the weights panel then tunes them. */
   async findSimilar(item: GridItem, by: SimilarBy): Promise<void> {
     clearTimeout(this.rerankTimer);
     this.weights = { ...SIMILAR_WEIGHTS[by] };
-    this.view = { mode: 'similar', of: item, by };
-    await this.rank(true);
+    await this.rank({ mode: 'similar', of: item, by }, true);
   }
 
   /** Products like this one, by a preset's weights, with optional field conditions. */
   async findSubstitutes(item: GridItem, preset: SubstitutePreset = 'balanced'): Promise<void> {
     clearTimeout(this.rerankTimer);
     this.weights = { ...(this.presets?.builtIn.find((p) => p.name === preset)?.weights ?? { text: 1 }) };
-    this.view = { mode: 'substitutes', of: item, where: [] };
-    await this.rank(true);
+    await this.rank({ mode: 'substitutes', of: item, where: [] }, true);
   }
 
   /** Slider moves: re-rank the same list shortly after the last move, keeping scroll and selection. */
@@ -178,15 +227,28 @@ export class ResultsStore {
     this.weights = weights;
     if (this.view.mode === 'similar') this.view = { ...this.view, by: 'custom' };
     clearTimeout(this.rerankTimer);
-    if (now) void this.rank(false);
-    else this.rerankTimer = setTimeout(() => void this.rank(false), 150);
+    const view = this.view;
+    if (view.mode !== 'similar' && view.mode !== 'substitutes') return;
+    if (now) void this.rank(view, false);
+    else this.rerankTimer = setTimeout(() => void this.rank(this.view, false), 150);
   }
 
   /** Field conditions of the substitutes view, as conditions: a value may hold spaces or quotes. */
   setWhere(where: WhereCondition[]): void {
     if (this.view.mode !== 'substitutes') return;
-    this.view = { ...this.view, where };
-    void this.rank(false);
+    void this.rank({ ...this.view, where }, false);
+  }
+
+  /**
+   * The name of the weights on the sliders, for the heading and the preset menu alike: a
+   * preset's (built in or saved), a "find similar" signal's, else "your weights".
+   */
+  get weightsName(): string {
+    const same = (a: Weights): boolean => SPACES.every((space) => Math.abs((a[space] ?? 0) - (this.weights[space] ?? 0)) < 1e-9);
+    const preset = [...(this.presets?.builtIn ?? []), ...(this.presets?.saved ?? [])].find((p) => same(p.weights));
+    if (preset) return preset.name;
+    const signal = (Object.keys(SIMILAR_WEIGHTS) as SimilarBy[]).find((by) => same(SIMILAR_WEIGHTS[by]));
+    return signal ?? 'your weights';
   }
 
   /** The weighted view on screen, as a smart album keeps it (look-alikes or substitutes, with the sliders' weights). */
@@ -198,26 +260,39 @@ export class ResultsStore {
     return null;
   }
 
-  private async rank(fresh: boolean): Promise<void> {
-    const view = this.view;
+  /**
+   * Ranks a weighted view. The view (its heading, its source item) changes only when its
+   * answer arrives, with the first result selected: the header never names one view over
+   * another's results.
+   */
+  private async rank(view: ResultsView, fresh: boolean): Promise<void> {
     if (view.mode !== 'similar' && view.mode !== 'substitutes') return;
     const weights = Object.fromEntries(Object.entries(this.weights).filter(([, w]) => w !== 0)) as Weights;
     if (Object.keys(weights).length === 0) {
+      this.view = view;
       this.warnings = ['Every weight is 0: move a slider to rank by it.'];
       return;
     }
     const generation = ++this.generation;
     this.busy = true;
     try {
+      const source = this.source?.id === view.of.id ? this.source : this.bridge.api.item({ id: view.of.id }).catch(() => null);
       const response =
         view.mode === 'similar'
           ? (await this.bridge.api.similar({ targets: [String(view.of.id)], weights, k: RANKED })).queries[0]
           : await this.bridge.api.substitutes({ product: view.of.id, weights, k: RANKED, ...(view.where.length > 0 ? { where: view.where } : {}) });
+      const detail = await source;
       if (generation !== this.generation) return;
+      this.source = detail;
+      this.view = view;
       if (fresh) this.resultsKey++;
+      this.queryError = null;
+      this.staleFor = null;
+      this.listedTotal = null;
+      this.rankedTotal = response?.total ?? null;
       this.setItems(response?.results ?? [], response?.cutoff ?? null, response?.warnings ?? [], !fresh);
     } catch (error) {
-      if (generation === this.generation) this.notices.notify('error', error instanceof Error ? error.message : String(error));
+      if (generation === this.generation) this.notices.report(error);
     } finally {
       if (generation === this.generation) this.busy = false;
     }
