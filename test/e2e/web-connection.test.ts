@@ -28,6 +28,8 @@ test('web mode loses its server: one notice that says what to do; the address of
   await lost.waitFor({ timeout: 15_000 });
   await page.getByRole('searchbox', { name: 'Search' }).fill('photo');
   await page.keyboard.press('Enter');
+  // The grid still shows the library, and says it is not the answer to what is in the box.
+  await page.getByText('The search could not run (Semblance is not answering): below are still the results for the library.').waitFor();
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.keyboard.press('Escape');
   await page.waitForTimeout(3000);

@@ -69,10 +69,12 @@ export class ResultsStore {
   listedTotal = $state<number | null>(null);
   queryError = $state<QueryError | null>(null);
   /**
-   * The results on screen answer an earlier query, not the one in the box (it was malformed):
-   * the grid dims them and the header says whose they are.
+   * The results on screen answer an earlier query, not the one in the box (it was malformed,
+   * or the server did not answer): the grid dims them and the header says whose they are.
    */
   staleFor = $state<string | null>(null);
+  /** Why they are not the box's answer, as the start of a sentence. */
+  staleBecause = $state('');
   /** The item a look-alike or substitutes view starts from, in full (its picture, its spaces). */
   source = $state<ItemDetail | null>(null);
   /** How many items the ranked view ranked in all (the grid holds the best of them). */
@@ -88,6 +90,8 @@ export class ResultsStore {
   presets = $state<WeightPresetsResponse | null>(null);
 
   private requested = new Set<number>();
+  /** The last query sent: asked again if the server did not answer it. */
+  private asked: string | null = null;
   private generation = 0;
   private rerankTimer: ReturnType<typeof setTimeout> | undefined;
   selection!: SelectionStore;
@@ -160,6 +164,7 @@ export class ResultsStore {
     }
     const generation = ++this.generation;
     this.busy = true;
+    this.asked = trimmed;
     try {
       const response = await this.bridge.api.search({ query: trimmed, k: RANKED, sort });
       if (generation !== this.generation) return;
@@ -179,8 +184,15 @@ export class ResultsStore {
       // what the grid still shows is marked as the answer to the query before.
       if (error instanceof BridgeError && error.code === 'bad-input') {
         this.queryError = { message: error.reason ?? error.message, at: error.at ?? null };
+        this.staleBecause = 'The query in the box has a mistake';
         this.staleFor = this.answeredQuery();
-      } else this.notices.report(error);
+      } else {
+        if (error instanceof BridgeError && (error.code === 'unavailable' || error.code === 'unauthorised')) {
+          this.staleBecause = 'The search could not run (Semblance is not answering)';
+          this.staleFor = this.answeredQuery();
+        }
+        this.notices.report(error);
+      }
     } finally {
       if (generation === this.generation) this.busy = false;
     }
@@ -202,6 +214,8 @@ export class ResultsStore {
    */
   async refresh(): Promise<void> {
     if (this.busy) return;
+    // A search the server did not answer (it was away) is asked again now.
+    if (this.staleFor !== null && this.queryError === null && this.asked) return this.search(this.asked);
     const view = this.view;
     if (view.mode === 'library') return this.showLibrary({ keepSelection: true, quiet: true });
     if (view.mode === 'search' && this.staleFor === null) return this.search(view.query, { quiet: true });
