@@ -82,7 +82,8 @@ test('the viewer in Chromium: full window, zoom, next and previous, Esc back to 
   await info.getByText('Fixture 35mm').waitFor();
   await info.getByText('1/250 s · ƒ/2.8').waitFor();
   await info.getByText('48.85833, 2.35000').waitFor();
-  await page.waitForFunction(() => (document.querySelector('.viewer img') as HTMLImageElement | null)?.complete === true);
+  // Making the bounded copy decodes 30 MP once: on a busy two-core machine that can take a while.
+  await page.waitForFunction(() => (document.querySelector('.viewer img') as HTMLImageElement | null)?.complete === true, undefined, { timeout: 90_000 });
   assert.equal(await picture.evaluate((image) => (image as HTMLImageElement).naturalWidth), 2560, 'never decoded at 30 MP in the page');
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'viewer-02-big-photo-info');

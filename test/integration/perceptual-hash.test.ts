@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { decodeImage } from '../../main/engine/embed/decode-image.js';
 import { nearestTurn, perceptualHashes, type PerceptualHashes } from '../../main/engine/duplicates/perceptual-hash.js';
+import { libraryEngine } from '../helpers/library.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { IMAGENET, imagenetMissing } from '../helpers/test-models.js';
 
 /** Bits two pictures may differ by and still be the same photo (calibrated on 150 ImageNet photos; below). */
@@ -49,4 +51,23 @@ test('perceptual hashes: a photo re-saved, resized, converted or turned stays wi
   console.log(`ℹ most bits changed: ${Object.entries(worst).map(([change, bits]) => `${change} ${bits}`).join(', ')}; nearest two different photos: ${nearestOther} bits`);
   for (const [change, bits] of Object.entries(worst)) assert.ok(bits <= SAME_PHOTO_BITS, `${change}: ${bits} bits`);
   assert.ok(nearestOther > SAME_PHOTO_BITS + 2, `two different photos ${nearestOther} bits apart`);
+});
+
+test('indexing keeps each picture\'s hashes by its content: a copy shares them, a re-saved copy is within a few bits', { skip: imagenetMissing, timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  fs.mkdirSync(folder);
+  const original = path.join(IMAGENET, fs.readdirSync(IMAGENET).filter((f) => f.endsWith('.JPEG')).sort()[7] as string);
+  fs.copyFileSync(original, path.join(folder, 'a.jpg'));
+  fs.copyFileSync(original, path.join(folder, 'a copy.jpg'));
+  await sharp(original).jpeg({ quality: 55 }).toFile(path.join(folder, 'a resaved.jpg'));
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [folder] });
+  const rows = engine.store.rootItems((engine.store.roots()[0] as { id: number }).id, []);
+  const byName = new Map(rows.map((row) => [path.basename(row.path ?? ''), row.contentHash as string]));
+  const hashes = engine.store.pictureHashes([...byName.values()]);
+  assert.equal(hashes.size, 2, 'one row for the two identical files, one for the re-saved one');
+  const [a, resaved] = [hashes.get(byName.get('a.jpg') as string), hashes.get(byName.get('a resaved.jpg') as string)];
+  assert.ok(a && resaved);
+  assert.ok(nearestTurn({ hashes: a }, { hashes: resaved }).distance <= SAME_PHOTO_BITS);
 });

@@ -171,3 +171,15 @@ test('migration 6 gives catalogs imported before it a row with their columns, an
   assert.deepEqual(store.filterItemIds({ where: [{ field: 'category', op: '=', value: 'Toaster' }] }), [1]);
   assert.deepEqual(store.filterItemIds({ where: [{ field: 'price', op: '<=', value: 30 }] }), [2]);
 });
+
+test('migration 12 adds perceptual hashes by content hash, on top of a version-11 library', (t) => {
+  const file = path.join(tempDir(t), 'library.db');
+  openDatabase(file, { migrations: MIGRATIONS.slice(0, 11) }).close();
+  const db = openDatabase(file, { migrations: MIGRATIONS.slice(0, 12) });
+  t.after(() => db.close());
+  assert.equal(db.pragma('user_version', { simple: true }), 12);
+  const insert = db.prepare('INSERT INTO picture_hashes (content_hash, hashes) VALUES (?, ?)');
+  insert.run('abc', '0123456789abcdef'.repeat(4));
+  assert.throws(() => insert.run('short', '0123'), /CHECK constraint failed/);
+  assert.throws(() => insert.run('abc', 'f'.repeat(64)), /UNIQUE constraint failed|PRIMARY KEY/);
+});

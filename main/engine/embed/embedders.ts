@@ -16,6 +16,7 @@ import {
 
 type LoadedPart<P extends ModelPart> = P extends 'clip-text' | 'text' ? LoadedTextModel : LoadedImageModel;
 import type { ModelConfig } from '../models/registry.js';
+import { perceptualHashes, type PerceptualHashes } from '../duplicates/perceptual-hash.js';
 import { COLOUR_DIMS, colourDescriptor } from './colour-descriptor.js';
 import { decodeImage, explain, type DecodedImage } from './decode-image.js';
 import { modelInput, neededShortSide } from './model-input.js';
@@ -34,6 +35,8 @@ export type ImageEmbedding =
       takenAt: number | null;
       /** The photo's own title and description (XMP, EXIF), when it has them. */
       caption: string | null;
+      /** Its perceptual hashes, turned 0/90/180/270° (duplicates/perceptual-hash.ts). */
+      hashes: [string, string, string, string];
     }
   | { ok: false; reason: string };
 
@@ -167,6 +170,8 @@ export class Embedders {
       vectors.visual = await runBatches(pixels, async (batch) => pooled((await visual.model({ pixel_values: batch })) as Record<string, Tensor>));
     }
     if (spaces.includes('colour')) vectors.colour = await Promise.all(good.map((image) => colourDescriptor(image)));
+    // From the same decode: about 2 ms a picture, and what finds re-saved copies later.
+    const hashes = await Promise.all(good.map((image) => perceptualHashes(image.pixels, image.width, image.height)));
 
     let next = 0;
     return decoded.map((d) => {
@@ -185,6 +190,7 @@ export class Embedders {
         format: d.original.format,
         takenAt: d.original.takenAt,
         caption: d.original.caption,
+        hashes: (hashes[i] as PerceptualHashes).hashes,
       };
     });
   }

@@ -321,6 +321,13 @@ export class IndexJob {
     }
     if (spaces.includes('text')) await this.addTextVectors(writes.filter((w) => w.item.status !== 'error'));
     if (writes.length > 0) store.writeItems(writes);
+    // The perceptual hashes of what was decoded, by content: copies and moves share them.
+    const pictures: { contentHash: string; hashes: string[] }[] = [];
+    for (const { hash } of fresh) {
+      const result = (await this.embedding.get(hash)) as ImageEmbedding;
+      if (result.ok) pictures.push({ contentHash: hash, hashes: result.hashes });
+    }
+    store.setPictureHashes(pictures);
     const failed = writes.filter((write) => write.item.status === 'error').length;
     const copied = writes.length - failed - embedded;
     this.counts.failed += failed;

@@ -246,6 +246,9 @@ export interface LibraryStore {
   setItemsStatus(itemIds: readonly number[], status: 'ok' | 'offline'): number;
 
   // labels
+  /** A picture's perceptual hashes (its four turns), by content hash: identical files share them. */
+  setPictureHashes(entries: readonly { contentHash: string; hashes: readonly string[] }[]): void;
+  pictureHashes(contentHashes: readonly string[]): Map<string, [string, string, string, string]>;
   setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;
   /** Replaces everything one label set gave, in one transaction. */
   replaceLabelSet(labelSet: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[]): void;

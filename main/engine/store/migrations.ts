@@ -331,6 +331,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'perceptual hashes of pictures',
+    up(db) {
+      db.exec(`
+        -- A picture's perceptual hashes (see duplicates/perceptual-hash.ts): the picture turned
+        -- 0, 90, 180 and 270 degrees, 16 hex digits each. Keyed by content, as thumbnails are:
+        -- identical files share them, a moved file keeps them, nothing is copied.
+        CREATE TABLE picture_hashes (
+          content_hash TEXT PRIMARY KEY,
+          hashes TEXT NOT NULL CHECK (length(hashes) = 64)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

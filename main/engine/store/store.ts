@@ -27,6 +27,7 @@ import * as catalogs from './catalogs.js';
 import * as forgotten from './forgotten.js';
 import * as items from './items.js';
 import * as labels from './labels.js';
+import * as pictureHashes from './picture-hashes.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
@@ -406,6 +407,16 @@ export class Store implements LibraryStore {
     return itemIds.length === 0 ? 0 : roots.setItemsStatus(this.#sql, itemIds, status);
   }
 
+
+  // ---- perceptual hashes ----------------------------------------------------------------
+
+  setPictureHashes(entries: readonly { contentHash: string; hashes: readonly string[] }[]): void {
+    pictureHashes.setPictureHashes(this.#sql, entries);
+  }
+
+  pictureHashes(contentHashes: readonly string[]): Map<string, [string, string, string, string]> {
+    return pictureHashes.pictureHashes(this.#sql, contentHashes);
+  }
 
   // ---- labels and settings ------------------------------------------------------------
 
