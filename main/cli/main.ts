@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DTYPES, MAX_K, MODEL_SPACES, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
+import { DTYPES, DUPLICATE_TIERS, MAX_K, MODEL_SPACES, type DuplicateTier, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import type { Engine } from '../engine/engine.js';
 import { badInput, notFound, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
+import { formatDuplicates } from './format-duplicates.js';
 import { formatModels } from './format-models.js';
 import { formatErrors, formatForgot, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
@@ -194,6 +195,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .argument('<a>')
     .argument('<b>')
     .action((a: string, b: string) => call((api, send) => send(api, 'compare', { a, b }), formatCompare));
+
+  program
+    .command('duplicates')
+    .description('duplicate photos by tier (identical files; the same photo saved again, resized, converted or turned), each group with the one to keep first')
+    .option('--tier <tier>', `only this tier: ${DUPLICATE_TIERS.join(' or ')} (repeatable)`, (value: string, previous: string[] = []) => [...previous, value])
+    .action((opts: { tier?: string[] }) => {
+      const tiers = opts.tier?.map((tier) => {
+        if (!(DUPLICATE_TIERS as readonly string[]).includes(tier)) throw badInput(`--tier takes ${DUPLICATE_TIERS.join(' or ')}, got "${tier}".`);
+        return tier as DuplicateTier;
+      });
+      return call((api, send) => send(api, 'duplicates', tiers ? { tiers } : {}), formatDuplicates);
+    });
 
   const albumsCommand = program.command('albums').description('albums: photos and products picked by hand, or a saved query (smart)');
   const albumQuery = (name: string): string => `album:"${name.replace(/"/g, '')}"`;

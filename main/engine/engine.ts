@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FinderApi, IndexProgress, Space } from '../../preload/contract.js';
 import { AlbumService } from './albums/album-service.js';
+import { DuplicateService } from './duplicates/duplicate-service.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import type { EmbedPool, EmbedPoolOptions } from './embed/embed-pool.js';
 import { EngineEvents } from './events.js';
@@ -59,6 +60,7 @@ export class Engine {
     labels: LabelService;
     catalog: CatalogService;
     albums: AlbumService;
+    duplicates: DuplicateService;
   };
 
   private constructor(store: Store, options: EngineOptions) {
@@ -74,8 +76,9 @@ export class Engine {
     library.afterIndex = () => labels.labelNewItems();
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
-    this.services = { settings, models, library, search, labels, catalog, albums };
-    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api } satisfies FinderApi;
+    const duplicates = new DuplicateService(store);
+    this.services = { settings, models, library, search, labels, catalog, albums, duplicates };
+    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api } satisfies FinderApi;
     Object.assign(this, api);
     jobs.onProgress((progress) => events.emit({ type: 'job-progress', progress }));
     this.events.on((event) => {

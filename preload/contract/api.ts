@@ -82,6 +82,8 @@ export const METHODS = {
   /** The label sets applied to the library and how many items carry each tag. */
   labelSets: method(S.EmptyRequestSchema).returns<R.LabelSetSummary[]>(),
   /** Albums: plain ones with their counts, smart ones with their queries. */
+  /** Duplicate groups by tier, each with a suggested keeper and why. */
+  duplicates: method(S.DuplicatesRequestSchema).returns<R.DuplicatesResponse>(),
   albums: method(S.EmptyRequestSchema).returns<R.AlbumSummary[]>(),
   /** Makes an album: plain (with items, if given), or smart (a saved query). */
   createAlbum: method(S.CreateAlbumRequestSchema).returns<R.AlbumSummary[]>(),

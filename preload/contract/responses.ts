@@ -1,7 +1,7 @@
 /** The answers' types: what each method returns, and what events carry. */
 import type { AlbumView } from './schemas.js';
 import type { Space } from './spaces.js';
-import type { Breakdown, Dtype, IndexState, ItemKind, ItemStatus, JobKind, JobState, SubstitutePreset, Weights } from './vocabulary.js';
+import type { Breakdown, Dtype, DuplicateTier, IndexState, ItemKind, ItemStatus, JobKind, JobState, SubstitutePreset, Weights } from './vocabulary.js';
 
 export interface SearchHit {
   id: number;
@@ -473,4 +473,30 @@ export interface SettingsResponse {
   excludedFolders: string[];
   /** Where the library lives (SEMBLANCE_DATA_DIR moves it). */
   dataFolder: string;
+}
+
+/** A photo of a duplicate group, with what tells the copies apart. */
+export interface DuplicateMember {
+  id: number;
+  path: string;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number | null;
+  /** The EXIF date, when the photo has one. */
+  takenAt: number | null;
+}
+
+export interface DuplicateGroupSummary {
+  tier: DuplicateTier;
+  /** The suggested keeper first. */
+  items: DuplicateMember[];
+  keeper: number;
+  /** Why that one is suggested, in words. */
+  why: string;
+}
+
+export interface DuplicatesResponse {
+  groups: DuplicateGroupSummary[];
+  /** Photos indexed before their perceptual hashes were kept: not yet in the same-photo tier. */
+  unhashed: number;
 }

@@ -1,7 +1,7 @@
 /** The payload schemas of every request (zod): what each front door validates before calling. */
 import { z } from 'zod';
 import { SPACES } from './spaces.js';
-import { DTYPES, ITEM_KINDS, ITEM_STATUSES, MAX_CONDITIONS, MAX_DIMS, MAX_K, MAX_PAGE, MAX_TERMS, SUBSTITUTE_PRESETS, WHERE_OPS } from './vocabulary.js';
+import { DTYPES, DUPLICATE_TIERS, ITEM_KINDS, ITEM_STATUSES, MAX_CONDITIONS, MAX_DIMS, MAX_K, MAX_PAGE, MAX_TERMS, SUBSTITUTE_PRESETS, WHERE_OPS } from './vocabulary.js';
 import { MODEL_SPACES } from './spaces.js';
 
 export const SpaceSchema = z.enum(SPACES);
@@ -298,3 +298,9 @@ export const CreateAlbumRequestSchema = z.strictObject({
 });
 export const AlbumItemsRequestSchema = z.strictObject({ name: AlbumNameSchema, ids: z.array(z.number().int().positive()).min(1).max(100_000) });
 export const RenameAlbumRequestSchema = z.strictObject({ name: AlbumNameSchema, to: AlbumNameSchema });
+
+export const DuplicatesRequestSchema = z.strictObject({
+  /** Only these tiers (all when left out). */
+  tiers: z.array(z.enum(DUPLICATE_TIERS)).min(1).optional(),
+});
+export type DuplicatesRequest = z.infer<typeof DuplicatesRequestSchema>;

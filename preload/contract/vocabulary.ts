@@ -55,6 +55,10 @@ export const WHERE_OPS = ['=', '!=', '<', '<=', '>', '>=', 'in'] as const;
 export const CATALOG_ROLES = ['id', 'name', 'image', 'colour', 'category', 'price', 'brand', 'description'] as const;
 export type CatalogRole = (typeof CATALOG_ROLES)[number];
 
+/** Duplicates by their evidence: the same bytes, or the same picture saved again, resized, converted or turned. */
+export const DUPLICATE_TIERS = ['identical', 'same-photo'] as const;
+export type DuplicateTier = (typeof DUPLICATE_TIERS)[number];
+
 /** Every long task is a job of one of these kinds. */
 export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files', 'forget-folder', 'restore-folder'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];

@@ -193,3 +193,18 @@ test('the command line in words: an empty library, a --k that is no number, a fo
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /There is no folder .*Pictrues: check its spelling/);
 });
+
+test('duplicates from the command line: groups by tier with the one to keep first; a tier that does not exist is refused in words', async (t) => {
+  const { photos, files, run } = await cliLibrary(t, 'Pictures', 3);
+  // The copy is newer than its original, and is listed first when the folder is read.
+  fs.copyFileSync(files[0] as string, path.join(photos, 'photo copy.jpg'));
+  fs.utimesSync(files[0] as string, new Date(2020, 0, 1), new Date(2020, 0, 1));
+  assert.equal(run('index', photos).code, 0);
+  const listed = run('duplicates');
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^Identical files \(the same bytes\): 1 group\n {2}keep {2}.*photo-0000\.jpg {2}\(96 × 72, .*\) {2}— the same file: the oldest copy is kept\n {8}.*photo copy\.jpg/);
+  assert.equal(run('duplicates', '--tier', 'same-photo').stdout, 'No duplicates found.\n');
+  const bad = run('duplicates', '--tier', 'blurry');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--tier takes identical or same-photo, got "blurry"/);
+});

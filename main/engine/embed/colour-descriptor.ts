@@ -123,3 +123,24 @@ function hellinger(histogram: Float64Array): Float32Array {
   const total = histogram.reduce((s, x) => s + x, 0);
   return Float32Array.from(histogram, (x) => Math.sqrt(x / total));
 }
+
+/**
+ * The mean colour (CIELAB) of the picture a descriptor was made from. The histogram is
+ * trilinear, so its mass-weighted bin centres give the mean back (exactly, but for colours
+ * beyond the outermost centres): a re-save keeps it, an exposure or colour edit moves it.
+ */
+export function meanLab(descriptor: Float32Array): [number, number, number] {
+  let [l, a, b, total] = [0, 0, 0, 0];
+  for (let i = 0; i < descriptor.length; i++) {
+    const mass = (descriptor[i] as number) ** 2;
+    if (mass === 0) continue;
+    const li = Math.floor(i / (AB_BINS.count * AB_BINS.count));
+    const ai = Math.floor(i / AB_BINS.count) % AB_BINS.count;
+    const bi = i % AB_BINS.count;
+    l += mass * (L_BINS.first + li * L_BINS.step);
+    a += mass * (AB_BINS.first + ai * AB_BINS.step);
+    b += mass * (AB_BINS.first + bi * AB_BINS.step);
+    total += mass;
+  }
+  return total === 0 ? [0, 0, 0] : [l / total, a / total, b / total];
+}

@@ -22,6 +22,7 @@ import type {
 import type { AlbumRecord } from './albums.js';
 import type { LabelSetDefinition } from './labels.js';
 import type { VectorLogState } from './vector-log.js';
+import type { PictureFacts } from './picture-hashes.js';
 
 export type { AlbumRecord } from './albums.js';
 export type { LabelSetDefinition } from './labels.js';
@@ -249,6 +250,8 @@ export interface LibraryStore {
   /** A picture's perceptual hashes (its four turns), by content hash: identical files share them. */
   setPictureHashes(entries: readonly { contentHash: string; hashes: readonly string[] }[]): void;
   pictureHashes(contentHashes: readonly string[]): Map<string, [string, string, string, string]>;
+  /** Every readable photo with its size, date and hashes, for the duplicate finder. */
+  pictureFacts(): PictureFacts[];
   setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;
   /** Replaces everything one label set gave, in one transaction. */
   replaceLabelSet(labelSet: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[]): void;

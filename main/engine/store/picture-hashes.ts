@@ -15,3 +15,31 @@ export function pictureHashes(sql: Connection, contentHashes: readonly string[])
     .all(JSON.stringify(contentHashes)) as { contentHash: string; hashes: string }[];
   return new Map(rows.map((row) => [row.contentHash, [0, 1, 2, 3].map((turn) => row.hashes.slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]]));
 }
+
+/** A readable photo as the duplicate finder weighs it: what it is, how big, when, and its hashes. */
+export interface PictureFacts {
+  id: number;
+  path: string;
+  contentHash: string;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number | null;
+  /** The EXIF date, when the photo has one (not the file's time). */
+  takenAt: number | null;
+  /** The file's modification time: of identical files, the oldest is likely the original. */
+  mtimeMs: number | null;
+  /** Null for a picture indexed before its hashes were kept. */
+  hashes: [string, string, string, string] | null;
+}
+
+export function pictureFacts(sql: Connection): PictureFacts[] {
+  const rows = sql
+    .stmt(
+      `SELECT i.id, i.path, i.content_hash AS contentHash, i.width, i.height, i.size AS sizeBytes, i.taken_at AS takenAt, i.mtime_ms AS mtimeMs, p.hashes
+       FROM items i LEFT JOIN picture_hashes p ON p.content_hash = i.content_hash
+       WHERE i.kind = 'photo' AND i.status = 'ok' AND i.path IS NOT NULL AND i.content_hash IS NOT NULL
+       ORDER BY i.id`,
+    )
+    .all() as (Omit<PictureFacts, 'hashes'> & { hashes: string | null })[];
+  return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : ([0, 1, 2, 3].map((turn) => (row.hashes as string).slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]) }));
+}

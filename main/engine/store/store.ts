@@ -418,6 +418,10 @@ export class Store implements LibraryStore {
     return pictureHashes.pictureHashes(this.#sql, contentHashes);
   }
 
+  pictureFacts(): pictureHashes.PictureFacts[] {
+    return pictureHashes.pictureFacts(this.#sql);
+  }
+
   // ---- labels and settings ------------------------------------------------------------
 
   setLabels(itemId: number, labelSet: string, tags: readonly { label: string; confidence: number }[]): void {
