@@ -54,3 +54,41 @@ test('a picture without hashes (indexed before they were kept) is in no same-pho
   assert.deepEqual(findDuplicates([picture(1, hashWith(0)), picture(2, hashWith(0), { hashes: null })], { colour: sameColour }), []);
   assert.deepEqual(findDuplicates([picture(1, hashWith(0)), picture(2, hashWith(2))], { colour: () => new Map() }), []);
 });
+
+test('every pair within 10 bits is found, however its changed bits fall among the hash\'s chunks, among 2,000 other pictures', () => {
+  // mulberry32: a small generator whose 16-bit slices are uniform (an LCG's low bits are not).
+  let seed = 7;
+  const random16 = (): string => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return (((x ^ (x >>> 14)) >>> 0) & 0xffff).toString(16).padStart(4, '0');
+  };
+  const randomHash = (): string => random16() + random16() + random16() + random16();
+  /** Flips `counts[c]` bits in chunk c (16 bits each). */
+  const flipped = (hash: string, counts: number[]): string => {
+    let value = BigInt(`0x${hash}`);
+    counts.forEach((count, c) => {
+      for (let bit = 0; bit < count; bit++) value ^= 1n << BigInt(63 - (c * 16 + bit * 5));
+    });
+    return value.toString(16).padStart(16, '0');
+  };
+  const layouts = [
+    [3, 3, 2, 2],
+    [3, 3, 3, 1],
+    [0, 0, 0, 3],
+    [2, 2, 2, 2],
+    [5, 5, 0, 0],
+  ];
+  const pictures: PictureFacts[] = [];
+  for (let i = 0; i < 2_000; i++) pictures.push(picture(i + 1, randomHash(), { hashes: [randomHash(), randomHash(), randomHash(), randomHash()] }));
+  layouts.forEach((counts, i) => {
+    const source = pictures[i * 10] as PictureFacts;
+    pictures.push(picture(10_000 + i, flipped((source.hashes as string[])[0] as string, counts), { hashes: [flipped((source.hashes as string[])[0] as string, counts), randomHash(), randomHash(), randomHash()] }));
+  });
+  const groups = findDuplicates(pictures, { tiers: ['same-photo'], colour: sameColour });
+  for (const [i] of layouts.entries()) {
+    const planted = 10_000 + i;
+    assert.ok(groups.some((g) => g.items.includes(planted) && g.items.includes(i * 10 + 1)), `the pair changed in chunks ${layouts[i]?.join('/')} is found`);
+  }
+});
