@@ -124,16 +124,23 @@ test('every screen, light and dark, at 1440x900 and 1024x640: no critical or ser
     { opener: 'Settings', title: 'Settings', screen: '15-settings', withTable: true },
     { opener: /^Forget .*Pictures$/, title: 'Forget this folder?', screen: '16-forget-folder' },
   ];
+  const hovered: string[] = [];
   for (const { opener, title, screen, withTable } of windows) {
     await page.getByRole('button', { name: opener }).first().click();
     const window = page.getByRole('dialog', { name: title });
     await (withTable ? window.getByRole('table') : window).waitFor(); // Settings: once its models are read
     await checkScreen(page, screen, faults);
+    // Every window with a primary button has it checked under the pointer (Compare's at least).
     const primary = window.locator('button.primary').first();
-    if ((await primary.count()) > 0) await readable(`the primary button of "${title}" under the pointer`, hoverContrast(page, primary));
+    if ((await primary.count()) > 0) {
+      await readable(`the primary button of "${title}" under the pointer`, hoverContrast(page, primary));
+      hovered.push(title);
+    }
     await page.keyboard.press('Escape');
     await window.waitFor({ state: 'detached' });
   }
+
+  assert.ok(hovered.includes('Compare'), `primary buttons checked under the pointer in: ${hovered.join(', ')}`);
 
   await page.getByRole('button', { name: 'Hide the sidebar' }).click();
   await checkScreen(page, '17-sidebar-hidden', faults);

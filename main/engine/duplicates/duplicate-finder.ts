@@ -1,5 +1,6 @@
 import { meanLab } from '../embed/colour-descriptor.js';
 import type { PictureFacts } from '../store/picture-hashes.js';
+import { popcount } from './perceptual-hash.js';
 
 /**
  * Duplicates in tiers, each with its own evidence:
@@ -49,12 +50,6 @@ const PROBES: Int32Array = (() => {
   for (let i = 0; i < 16; i++) for (let j = i + 1; j < 16; j++) masks.push((1 << i) | (1 << j));
   return Int32Array.from(masks);
 })();
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
 
 export interface FindOptions {
   tiers?: readonly DuplicateTier[];

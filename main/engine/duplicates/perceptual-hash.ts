@@ -85,17 +85,17 @@ function hashOf(grid: Float64Array): string {
   return hex;
 }
 
+/** Set bits of a 32-bit word. */
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 /** How many of the 64 bits differ between two hashes. */
 export function hammingDistance(a: string, b: string): number {
-  let distance = 0;
-  for (let i = 0; i < 16; i += 8) {
-    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    while (x) {
-      x &= x - 1;
-      distance++;
-    }
-  }
-  return distance;
+  const word = (hash: string, i: number): number => parseInt(hash.slice(i * 8, i * 8 + 8), 16);
+  return popcount((word(a, 0) ^ word(b, 0)) >>> 0) + popcount((word(a, 1) ^ word(b, 1)) >>> 0);
 }
 
 /** The nearest two pictures come to each other, any turn of `b` against `a` upright (and which turn). */

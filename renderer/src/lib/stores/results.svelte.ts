@@ -29,7 +29,7 @@ export type SimilarBy = 'look' | 'meaning' | 'colour';
 export type ResultsView =
   | { mode: 'library' }
   | { mode: 'search'; query: string }
-  | { mode: 'similar'; of: GridItem; by: SimilarBy | 'custom' }
+  | { mode: 'similar'; of: GridItem }
   | { mode: 'substitutes'; of: GridItem; where: WhereCondition[] };
 
 /** What the library view lists: everything, only products, or one tag. */
@@ -226,7 +226,7 @@ export class ResultsStore {
   async findSimilar(item: GridItem, by: SimilarBy): Promise<void> {
     clearTimeout(this.rerankTimer);
     this.weights = { ...SIMILAR_WEIGHTS[by] };
-    await this.rank({ mode: 'similar', of: item, by }, true);
+    await this.rank({ mode: 'similar', of: item }, true);
   }
 
   /** Products like this one, by a preset's weights, with optional field conditions. */
@@ -239,7 +239,6 @@ export class ResultsStore {
   /** Slider moves: re-rank the same list shortly after the last move, keeping scroll and selection. */
   setWeights(weights: Weights, now = false): void {
     this.weights = weights;
-    if (this.view.mode === 'similar') this.view = { ...this.view, by: 'custom' };
     clearTimeout(this.rerankTimer);
     const view = this.view;
     if (view.mode !== 'similar' && view.mode !== 'substitutes') return;
@@ -258,11 +257,16 @@ export class ResultsStore {
    * preset's (built in or saved), a "find similar" signal's, else "your weights".
    */
   get weightsName(): string {
-    const same = (a: Weights): boolean => SPACES.every((space) => Math.abs((a[space] ?? 0) - (this.weights[space] ?? 0)) < 1e-9);
-    const preset = [...(this.presets?.builtIn ?? []), ...(this.presets?.saved ?? [])].find((p) => same(p.weights));
-    if (preset) return preset.name;
-    const signal = (Object.keys(SIMILAR_WEIGHTS) as SimilarBy[]).find((by) => same(SIMILAR_WEIGHTS[by]));
-    return signal ?? 'your weights';
+    return this.matchingPreset ?? (Object.keys(SIMILAR_WEIGHTS) as SimilarBy[]).find((by) => this.weightsAre(SIMILAR_WEIGHTS[by])) ?? 'your weights';
+  }
+
+  /** The preset (built in or saved) whose weights are the sliders', if one is. */
+  get matchingPreset(): string | null {
+    return [...(this.presets?.builtIn ?? []), ...(this.presets?.saved ?? [])].find((preset) => this.weightsAre(preset.weights))?.name ?? null;
+  }
+
+  private weightsAre(weights: Weights): boolean {
+    return SPACES.every((space) => Math.abs((weights[space] ?? 0) - (this.weights[space] ?? 0)) < 1e-9);
   }
 
   /** The weighted view on screen, as a smart album keeps it (look-alikes or substitutes, with the sliders' weights). */
