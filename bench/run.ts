@@ -8,6 +8,7 @@
  *   npm run bench -- --only ui --items 100000
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
+ *   npm run bench -- --only duplicates          the same-photo tier's grouping at 10k and 100k
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
 import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchCli, type CliBenchResult } from './cli.js';
+import { benchDuplicates, type DuplicatesBenchResult } from './duplicates.js';
 import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
@@ -35,8 +37,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -58,6 +60,7 @@ let catalog: CatalogBenchResult | null = null;
 const ui: UiBenchResult[] = [];
 let pool: PoolBenchResult | null = null;
 let cli: CliBenchResult | null = null;
+const duplicates: DuplicatesBenchResult[] = [];
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -103,6 +106,16 @@ try {
       );
     }
   }
+  for (const items of only === undefined || only === 'duplicates' ? sizes : []) {
+    // Comparing every pair is the baseline where it takes seconds, not hours.
+    const result = benchDuplicates(items, items <= 20_000);
+    duplicates.push(result);
+    log(`\nDuplicates, same-photo tier, ${items} pictures (synthetic perceptual hashes, 1 in 20 a near-copy 4-10 bits away)`);
+    log(
+      `  grouping: ${fmt(result.seconds, 2)} s (${fmt(items / result.seconds, 0)} pictures/s); planted pairs found ${result.plantedFound} of ${result.planted}` +
+        (result.bruteForceSeconds !== null ? `; every pair compared: ${fmt(result.bruteForceSeconds, 2)} s, ${fmt(result.bruteForceSeconds / result.seconds, 1)}x slower` : ''),
+    );
+  }
   const clipTextModel = only === undefined || only === 'search' || only === 'cli' ? writeClipTextModel(repo, dir) : undefined;
   if (only === undefined || only === 'cli') {
     const items = sizes[sizes.length - 1] ?? 100_000;
@@ -144,7 +157,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');
