@@ -4,12 +4,15 @@ import { formatBytes } from './format-status.js';
 const TIER_NAMES: Record<DuplicateTier, string> = {
   identical: 'Identical files (the same bytes)',
   'same-photo': 'The same photo (saved again, resized, converted or turned)',
+  'same-moment': 'The same moment (bursts, crops, exposure or colour edits)',
+  similar: 'Similar photos (not duplicates: alike to look at)',
 };
 
 function describe(member: DuplicateMember): string {
   const facts = [
     member.width && member.height ? `${member.width} × ${member.height}` : null,
     member.sizeBytes !== null ? formatBytes(member.sizeBytes) : null,
+    member.format,
     member.takenAt !== null ? new Date(member.takenAt).toISOString().slice(0, 19).replace('T', ' ') : null,
   ].filter(Boolean);
   return `${member.path}${facts.length > 0 ? `  (${facts.join(', ')})` : ''}`;
@@ -27,6 +30,9 @@ export function formatDuplicates(response: DuplicatesResponse): string {
       lines.push(`  keep  ${describe(group.items[0] as DuplicateMember)}  — ${group.why}`);
       for (const member of group.items.slice(1)) lines.push(`        ${describe(member)}`);
     }
+  }
+  if (response.unchecked > 0) {
+    lines.push(`${response.unchecked} ${response.unchecked === 1 ? 'photo has' : 'photos have'} not been checked yet: semblance duplicates --check looks through the whole library.`);
   }
   if (response.unhashed > 0) {
     lines.push(`${response.unhashed} ${response.unhashed === 1 ? 'picture was' : 'pictures were'} indexed before Semblance kept perceptual hashes: they are in the identical tier only until they are read again.`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DTYPES, DUPLICATE_TIERS, MAX_K, MODEL_SPACES, type DuplicateTier, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
+import { DTYPES, DUPLICATE_SIMILARITY, DUPLICATE_TIERS, MAX_K, MODEL_SPACES, type DuplicateTier, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import type { Engine } from '../engine/engine.js';
 import { badInput, notFound, toApiError } from '../engine/errors.js';
@@ -198,14 +198,24 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   program
     .command('duplicates')
-    .description('duplicate photos by tier (identical files; the same photo saved again, resized, converted or turned), each group with the one to keep first')
-    .option('--tier <tier>', `only this tier: ${DUPLICATE_TIERS.join(' or ')} (repeatable)`, (value: string, previous: string[] = []) => [...previous, value])
-    .action((opts: { tier?: string[] }) => {
+    .description('duplicate photos by tier (identical files; the same photo saved again, resized, converted or turned; the same moment: bursts and edits; similar), each group with the one to keep first')
+    .option('--tier <tier>', `only this tier: ${DUPLICATE_TIERS.join(', ')} (repeatable; the similar tier only when asked)`, (value: string, previous: string[] = []) => [...previous, value])
+    .option('--similarity <cosine>', `how alike the similar tier's photos look, ${DUPLICATE_SIMILARITY.floor} to 1 (default ${DUPLICATE_SIMILARITY.default})`)
+    .option('--check', 'check the whole library again first (a job; new photos are checked when they are indexed)')
+    .action((opts: { tier?: string[]; similarity?: string; check?: boolean }) => {
       const tiers = opts.tier?.map((tier) => {
-        if (!(DUPLICATE_TIERS as readonly string[]).includes(tier)) throw badInput(`--tier takes ${DUPLICATE_TIERS.join(' or ')}, got "${tier}".`);
+        if (!(DUPLICATE_TIERS as readonly string[]).includes(tier)) throw badInput(`--tier takes ${DUPLICATE_TIERS.join(', ')}, got "${tier}".`);
         return tier as DuplicateTier;
       });
-      return call((api, send) => send(api, 'duplicates', tiers ? { tiers } : {}), formatDuplicates);
+      const similarity = opts.similarity === undefined ? undefined : Number(opts.similarity);
+      if (similarity !== undefined && !(similarity >= DUPLICATE_SIMILARITY.floor && similarity <= 1)) throw badInput(`--similarity takes a number from ${DUPLICATE_SIMILARITY.floor} to 1, got "${opts.similarity}".`);
+      return call(async (api, send) => {
+        if (opts.check) {
+          const checked = await send(api, 'checkDuplicates', {});
+          if (!checked.ok) return checked;
+        }
+        return send(api, 'duplicates', { ...(tiers ? { tiers } : {}), ...(similarity !== undefined ? { similarity } : {}) });
+      }, formatDuplicates);
     });
 
   const albumsCommand = program.command('albums').description('albums: photos and products picked by hand, or a saved query (smart)');

@@ -10,7 +10,7 @@ import { LabelService } from './labels/label-service.js';
 import { LibraryService } from './library/library-service.js';
 import type { DownloadProgress } from './models/load-models.js';
 import { ModelService } from './models/model-service.js';
-import type { SearchStats } from './search/fused-search.js';
+import { fusedSearch, type SearchStats } from './search/fused-search.js';
 import { Searcher } from './search/searcher.js';
 import { VectorIndex } from './search/vector-index.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -73,10 +73,24 @@ export class Engine {
     library.tidyFolders();
     const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch });
     const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
-    library.afterIndex = () => labels.labelNewItems();
+    const duplicates = new DuplicateService({
+      store,
+      jobs,
+      events,
+      nearest: async (vector, k) => {
+        await this.vectorIndex.prepare(['visual']);
+        return fusedSearch(store, this.vectorIndex, { terms: [{ space: 'visual', vector: Array.from(vector), weight: 1 }], k }).map((hit) => ({ id: hit.id, score: hit.score }));
+      },
+      fileOf: (id) => library.originalFile(id),
+      thumbnailOf: (hash) => library.thumbnailOf(hash),
+    });
+    // New photos get the library's label sets and are checked for duplicates before the index is reported done.
+    library.afterIndex = async () => {
+      await labels.labelNewItems().catch(() => undefined);
+      await duplicates.checkNew().catch(() => undefined);
+    };
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
-    const duplicates = new DuplicateService(store);
     this.services = { settings, models, library, search, labels, catalog, albums, duplicates };
     const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api } satisfies FinderApi;
     Object.assign(this, api);

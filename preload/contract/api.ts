@@ -81,9 +81,20 @@ export const METHODS = {
   jobControl: method(S.JobControlRequestSchema).returns<R.ProgressResponse>(),
   /** The label sets applied to the library and how many items carry each tag. */
   labelSets: method(S.EmptyRequestSchema).returns<R.LabelSetSummary[]>(),
-  /** Albums: plain ones with their counts, smart ones with their queries. */
   /** Duplicate groups by tier, each with a suggested keeper and why. */
   duplicates: method(S.DuplicatesRequestSchema).returns<R.DuplicatesResponse>(),
+  /** Checks the whole library for duplicates again (a job with progress). */
+  checkDuplicates: method(S.EmptyRequestSchema).returns<R.DuplicateCheckSummary>(),
+  /** "Not duplicates": the pictures never come back as a group. */
+  dismissDuplicates: method(S.DismissDuplicatesRequestSchema).returns<{ dismissed: number }>(),
+  /** Undoes "not duplicates". */
+  undismissDuplicates: method(S.DismissDuplicatesRequestSchema).returns<{ restored: number }>(),
+  /** Format, EXIF, GPS and sharpness of a group's pictures, for the side-by-side view. */
+  duplicateFacts: method(S.DuplicateFactsRequestSchema).returns<R.DuplicateFacts[]>(),
+  /** Moves duplicates to the trash or into a folder, out of the library; undoable. */
+  setAside: method(S.SetAsideRequestSchema).returns<R.SetAsideResponse>(),
+  undoSetAside: method(S.UndoSetAsideRequestSchema).returns<R.UndoSetAsideResponse>(),
+  /** Albums: plain ones with their counts, smart ones with their queries. */
   albums: method(S.EmptyRequestSchema).returns<R.AlbumSummary[]>(),
   /** Makes an album: plain (with items, if given), or smart (a saved query). */
   createAlbum: method(S.CreateAlbumRequestSchema).returns<R.AlbumSummary[]>(),

@@ -484,6 +484,8 @@ export interface DuplicateMember {
   sizeBytes: number | null;
   /** The EXIF date, when the photo has one. */
   takenAt: number | null;
+  /** The file's format, from its name ("JPEG", "PNG"). */
+  format: string;
 }
 
 export interface DuplicateGroupSummary {
@@ -493,10 +495,47 @@ export interface DuplicateGroupSummary {
   keeper: number;
   /** Why that one is suggested, in words. */
   why: string;
+  /** How far apart its least alike two are: hash bits (same photo) or centred visual cosine (same moment, similar); null for identical files. */
+  spread: number | null;
 }
 
 export interface DuplicatesResponse {
   groups: DuplicateGroupSummary[];
   /** Photos indexed before their perceptual hashes were kept: not yet in the same-photo tier. */
   unhashed: number;
+  /** Photos not yet checked against the library (checkDuplicates checks them all). */
+  unchecked: number;
+  /** When the whole library was last checked, if ever. */
+  checkedAt: number | null;
+}
+
+export interface DuplicateCheckSummary {
+  pictures: number;
+  /** Pairs of pictures found alike (in any tier). */
+  pairs: number;
+  seconds: number;
+}
+
+/** Side-by-side facts of one picture of a group, read from its file. */
+export interface DuplicateFacts {
+  id: number;
+  format: string | null;
+  exif: boolean;
+  gps: boolean;
+  /** Variance of the Laplacian of the picture at 512 px: higher is sharper; null when unreadable. */
+  sharpness: number | null;
+  /** Why the file could not be read, when it could not. */
+  problem: string | null;
+}
+
+export interface SetAsideResponse {
+  /** What undoSetAside takes to put them back; null when nothing moved. */
+  batch: number | null;
+  moved: { id: number; from: string; to: string | null }[];
+  failed: { id: number; path: string | null; reason: string }[];
+}
+
+export interface UndoSetAsideResponse {
+  restored: number;
+  failed: { path: string; reason: string }[];
 }

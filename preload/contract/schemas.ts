@@ -1,7 +1,7 @@
 /** The payload schemas of every request (zod): what each front door validates before calling. */
 import { z } from 'zod';
 import { SPACES } from './spaces.js';
-import { DTYPES, DUPLICATE_TIERS, ITEM_KINDS, ITEM_STATUSES, MAX_CONDITIONS, MAX_DIMS, MAX_K, MAX_PAGE, MAX_TERMS, SUBSTITUTE_PRESETS, WHERE_OPS } from './vocabulary.js';
+import { DTYPES, DUPLICATE_SIMILARITY, DUPLICATE_TIERS, ITEM_KINDS, ITEM_STATUSES, MAX_CONDITIONS, MAX_DIMS, MAX_K, MAX_PAGE, MAX_TERMS, SUBSTITUTE_PRESETS, WHERE_OPS } from './vocabulary.js';
 import { MODEL_SPACES } from './spaces.js';
 
 export const SpaceSchema = z.enum(SPACES);
@@ -302,5 +302,20 @@ export const RenameAlbumRequestSchema = z.strictObject({ name: AlbumNameSchema, 
 export const DuplicatesRequestSchema = z.strictObject({
   /** Only these tiers (all when left out). */
   tiers: z.array(z.enum(DUPLICATE_TIERS)).min(1).optional(),
+  /** The similar tier's threshold: how alike photos must look (centred visual cosine). */
+  similarity: z.number().min(DUPLICATE_SIMILARITY.floor).max(1).optional(),
 });
 export type DuplicatesRequest = z.infer<typeof DuplicatesRequestSchema>;
+const DuplicateIdsSchema = z.array(z.number().int().positive()).min(2).max(1000);
+/** "Not duplicates": the pictures of a group stay apart from now on (and the undo of it). */
+export const DismissDuplicatesRequestSchema = z.strictObject({ ids: DuplicateIdsSchema });
+export type DismissDuplicatesRequest = z.infer<typeof DismissDuplicatesRequestSchema>;
+/** Takes duplicates out of the library: to the system's trash, or into a folder; undoable. */
+export const SetAsideRequestSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('trash'), ids: z.array(z.number().int().positive()).min(1).max(1000) }),
+  z.strictObject({ action: z.literal('move'), ids: z.array(z.number().int().positive()).min(1).max(1000), folder: z.string().min(1).max(4096) }),
+]);
+export type SetAsideRequest = z.infer<typeof SetAsideRequestSchema>;
+export const UndoSetAsideRequestSchema = z.strictObject({ batch: z.number().int().positive() });
+/** What tells a group's files apart beyond their size: format, EXIF, GPS, sharpness. */
+export const DuplicateFactsRequestSchema = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(50) });

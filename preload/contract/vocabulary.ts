@@ -55,12 +55,17 @@ export const WHERE_OPS = ['=', '!=', '<', '<=', '>', '>=', 'in'] as const;
 export const CATALOG_ROLES = ['id', 'name', 'image', 'colour', 'category', 'price', 'brand', 'description'] as const;
 export type CatalogRole = (typeof CATALOG_ROLES)[number];
 
-/** Duplicates by their evidence: the same bytes, or the same picture saved again, resized, converted or turned. */
-export const DUPLICATE_TIERS = ['identical', 'same-photo'] as const;
+/**
+ * Duplicates by their evidence: the same bytes; the same picture saved again, resized, converted
+ * or turned; the same moment (bursts, crops, exposure and colour edits); or only similar.
+ */
+export const DUPLICATE_TIERS = ['identical', 'same-photo', 'same-moment', 'similar'] as const;
+/** The similar tier's threshold (centred visual cosine): the lowest the user may pick, and the default. */
+export const DUPLICATE_SIMILARITY = { floor: 0.45, default: 0.55 } as const;
 export type DuplicateTier = (typeof DUPLICATE_TIERS)[number];
 
 /** Every long task is a job of one of these kinds. */
-export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files', 'forget-folder', 'restore-folder'] as const;
+export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files', 'forget-folder', 'restore-folder', 'duplicates'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];

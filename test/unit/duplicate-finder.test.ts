@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COLOUR_DIMS } from '../../main/engine/embed/colour-descriptor.js';
-import { findDuplicates } from '../../main/engine/duplicates/duplicate-finder.js';
+import { MOMENT_COSINE, findDuplicates, groupDuplicates, type EvidencePair } from '../../main/engine/duplicates/duplicate-finder.js';
 import type { PictureFacts } from '../../main/engine/store/picture-hashes.js';
 
 /** A hash with the first `flipped` of its 64 bits set (the others clear). */
@@ -91,4 +91,39 @@ test('every pair within 10 bits is found, however its changed bits fall among th
     const planted = 10_000 + i;
     assert.ok(groups.some((g) => g.items.includes(planted) && g.items.includes(i * 10 + 1)), `the pair changed in chunks ${layouts[i]?.join('/')} is found`);
   }
+});
+
+/** Visual evidence between pictures c<x> and c<y>: a centred cosine. */
+const look = (x: number, y: number, score: number): EvidencePair => {
+  const [a, b] = [`c${x}`, `c${y}`].sort() as [string, string];
+  return { a, b, score };
+};
+
+test('the same moment needs looks alike and, where both have dates, seconds apart; a group of the same moment never chains', () => {
+  const at = (seconds: number): number => Date.UTC(2024, 5, 1, 12, 0, seconds);
+  const pictures = [1, 2, 3, 4, 5, 6].map((id) => picture(id, FAR, { hashes: null }));
+  pictures[0] = picture(1, FAR, { hashes: null, takenAt: at(0) });
+  pictures[1] = picture(2, FAR, { hashes: null, takenAt: at(2) });
+  pictures[2] = picture(3, FAR, { hashes: null, takenAt: at(50) }); // alike, but 50 s later: not the same moment
+  const groups = groupDuplicates(
+    pictures,
+    { samePhoto: [], look: [look(1, 2, 0.9), look(1, 3, 0.9), look(2, 3, 0.9), look(4, 5, 0.8), look(5, 6, 0.8), look(4, 6, 0.3)] },
+    { tiers: ['same-moment', 'similar'], similarity: 0.5 },
+  );
+  const of = (tier: string): number[][] => groups.filter((g) => g.tier === tier).map((g) => [...g.items].sort());
+  // 4~5 and 5~6, but 4 and 6 are not alike: one pair, never the three.
+  assert.deepEqual(of('same-moment'), [[1, 2], [4, 5]]);
+  assert.ok(groups.filter((g) => g.tier === 'same-moment').every((g) => (g.spread ?? 0) >= MOMENT_COSINE), 'a group\'s least alike pair is within the tier');
+  // 3 is like 1 and 2 but taken later: similar, not the same moment; 6, left out of 4 and 5's moment, is still similar to 5.
+  assert.deepEqual(of('similar'), [[1, 3], [5, 6]]);
+  // Dismissed pairs never group again.
+  const dismissed = groupDuplicates(pictures, { samePhoto: [], look: [look(1, 2, 0.9)] }, { tiers: ['same-moment'], dismissed: (a, b) => [a, b].sort().join() === 'c1,c2' });
+  assert.deepEqual(dismissed, []);
+});
+
+test('the same moment counts a photo and its re-saves as one: a burst frame joins the photo with all its files', () => {
+  const pictures = [picture(1, hashWith(0)), picture(2, hashWith(2)), picture(3, FAR, { hashes: null })];
+  const groups = groupDuplicates(pictures, { samePhoto: [{ a: 'c1', b: 'c2', score: 2 }], look: [look(1, 3, 0.8)] }, { tiers: ['same-photo', 'same-moment'] });
+  assert.deepEqual(groups.find((g) => g.tier === 'same-photo')?.items.slice().sort(), [1, 2]);
+  assert.deepEqual(groups.find((g) => g.tier === 'same-moment')?.items.slice().sort(), [1, 2, 3]);
 });

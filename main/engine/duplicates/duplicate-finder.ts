@@ -1,3 +1,4 @@
+import { DUPLICATE_SIMILARITY, type DuplicateTier } from '../../../preload/contract.js';
 import { meanLab } from '../embed/colour-descriptor.js';
 import type { PictureFacts } from '../store/picture-hashes.js';
 import { popcount } from './perceptual-hash.js';
@@ -25,7 +26,18 @@ export const SAME_PHOTO_COLOUR = 0.99;
  */
 export const SAME_PHOTO_MEAN_SHIFT = 2;
 
-export type DuplicateTier = 'identical' | 'same-photo';
+/**
+ * The same moment: bursts and edits (crops, exposure or colour changes, small shifts). Close in
+ * the visual space (the cosine of centred vectors, see visual-neighbours.ts: edits and bursts
+ * of one photo scored 0.74 or more, different photos at most 0.58 on real photos) and, when
+ * both pictures have a capture date, taken within MOMENT_SECONDS of each other.
+ */
+export const MOMENT_COSINE = 0.68;
+export const MOMENT_SECONDS = 30;
+/** The lowest similarity the similar tier offers (and the scan keeps); the user picks above it. */
+export const SIMILAR_FLOOR = DUPLICATE_SIMILARITY.floor;
+export const SIMILAR_DEFAULT = DUPLICATE_SIMILARITY.default;
+
 
 export interface DuplicateGroup {
   tier: DuplicateTier;
@@ -34,6 +46,20 @@ export interface DuplicateGroup {
   /** The photo to keep, and why in words. */
   keeper: number;
   why: string;
+  /** How alike the least alike two members are: hash bits apart (same photo) or cosine (same moment, similar). */
+  spread: number | null;
+}
+
+/** Evidence between two pictures (content hashes, a < b): hash bits apart, or the centred visual cosine. */
+export interface EvidencePair {
+  a: string;
+  b: string;
+  score: number;
+}
+
+export interface Evidence {
+  samePhoto: readonly EvidencePair[];
+  look: readonly EvidencePair[];
 }
 
 /**
@@ -51,35 +77,126 @@ const PROBES: Int32Array = (() => {
   return Int32Array.from(masks);
 })();
 
-export interface FindOptions {
+export interface GroupOptions {
   tiers?: readonly DuplicateTier[];
-  /** Colour descriptors by item id (unit vectors): the same-photo tier's confirmation. */
-  colour: (ids: readonly number[]) => Map<number, Float32Array>;
+  /** The similar tier's lowest centred cosine (SIMILAR_FLOOR to 1). */
+  similarity?: number;
+  /** Pairs the user said are not duplicates (content hashes, either order). */
+  dismissed?: (a: string, b: string) => boolean;
 }
 
+export interface FindOptions extends GroupOptions {
+  /** Colour descriptors by item id (unit vectors): the same-photo tier's confirmation. */
+  colour: (ids: readonly number[]) => Map<number, Float32Array>;
+  /** Visual neighbours (centred cosines), for the same-moment and similar tiers. */
+  look?: readonly EvidencePair[];
+}
+
+/** Every tier from the pictures themselves (what a test or a one-off check wants). */
 export function findDuplicates(pictures: readonly PictureFacts[], options: FindOptions): DuplicateGroup[] {
-  const tiers = new Set(options.tiers ?? ['identical', 'same-photo']);
+  const firsts = [...new Map(pictures.map((p) => [p.contentHash, p])).values()];
+  return groupDuplicates(pictures, { samePhoto: samePhotoPairs(firsts, options.colour), look: options.look ?? [] }, options);
+}
+
+/**
+ * Groups by tier from the evidence the scan kept. Grouping is transitive only within a tier,
+ * by complete linkage: a picture joins a group only when it is within the tier's threshold of
+ * every member, so a group never chains two unrelated photos through a middle one, and its
+ * spread is bounded by the threshold.
+ *
+ * The same-moment and similar tiers group photos, not files: a photo and its re-saves (a
+ * same-photo group) count as one, shown with all their files.
+ */
+export function groupDuplicates(pictures: readonly PictureFacts[], evidence: Evidence, options: GroupOptions = {}): DuplicateGroup[] {
+  const tiers = new Set(options.tiers ?? ['identical', 'same-photo', 'same-moment']);
+  const dismissed = options.dismissed ?? (() => false);
   const byContent = new Map<string, PictureFacts[]>();
   for (const picture of pictures) byContent.set(picture.contentHash, [...(byContent.get(picture.contentHash) ?? []), picture]);
   const groups: DuplicateGroup[] = [];
   if (tiers.has('identical')) {
-    for (const copies of byContent.values()) if (copies.length > 1) groups.push(withKeeper('identical', copies));
+    for (const copies of byContent.values()) if (copies.length > 1 && !dismissed(copies[0]?.contentHash as string, copies[0]?.contentHash as string)) groups.push(withKeeper('identical', copies, null));
   }
+  const live = (pair: EvidencePair): boolean => byContent.has(pair.a) && byContent.has(pair.b) && !dismissed(pair.a, pair.b);
+  // Same photo: fewer bits apart is closer.
+  const samePhoto = completeLinkage(
+    evidence.samePhoto.filter(live).map((pair) => ({ ...pair, score: -pair.score })),
+  );
   if (tiers.has('same-photo')) {
-    for (const contents of samePhotoGroups([...byContent.values()].map((copies) => copies[0] as PictureFacts), options.colour)) {
-      groups.push(withKeeper('same-photo', contents.flatMap((picture) => byContent.get(picture.contentHash) ?? [])));
+    for (const group of samePhoto) groups.push(withKeeper('same-photo', group.members.flatMap((hash) => byContent.get(hash) ?? []), -group.weakest));
+  }
+  if (!tiers.has('same-moment') && !tiers.has('similar')) return groups;
+  // One node per photo: a same-photo group stands for all its files.
+  const photoOf = new Map<string, string>();
+  for (const group of samePhoto) for (const member of group.members) photoOf.set(member, group.members[0] as string);
+  const photo = (hash: string): string => photoOf.get(hash) ?? hash;
+  const membersOf = new Map<string, string[]>();
+  for (const hash of byContent.keys()) membersOf.set(photo(hash), [...(membersOf.get(photo(hash)) ?? []), hash]);
+  const takenAt = (hash: string): number | null => {
+    const dates = (membersOf.get(hash) ?? []).flatMap((member) => (byContent.get(member) ?? []).map((p) => p.takenAt)).filter((t): t is number => t !== null);
+    return dates.length > 0 ? Math.min(...dates) : null;
+  };
+  const strongest = new Map<string, EvidencePair>();
+  for (const pair of evidence.look.filter(live)) {
+    const [x, y] = [photo(pair.a), photo(pair.b)].sort() as [string, string];
+    if (x === y) continue;
+    const key = `${x}|${y}`;
+    if ((strongest.get(key)?.score ?? -Infinity) < pair.score) strongest.set(key, { a: x, b: y, score: pair.score });
+  }
+  const moment = (pair: EvidencePair): boolean => {
+    if (pair.score < MOMENT_COSINE) return false;
+    const [ta, tb] = [takenAt(pair.a), takenAt(pair.b)];
+    return ta === null || tb === null || Math.abs(ta - tb) <= MOMENT_SECONDS * 1000;
+  };
+  const photoFiles = (members: readonly string[]): PictureFacts[] => members.flatMap((node) => (membersOf.get(node) ?? [node]).flatMap((hash) => byContent.get(hash) ?? []));
+  const moments = completeLinkage([...strongest.values()].filter(moment));
+  if (tiers.has('same-moment')) for (const group of moments) groups.push(withKeeper('same-moment', photoFiles(group.members), group.weakest));
+  if (tiers.has('similar')) {
+    const similarity = Math.max(SIMILAR_FLOOR, options.similarity ?? SIMILAR_DEFAULT);
+    const momentOf = new Map<string, number>();
+    moments.forEach((group, index) => group.members.forEach((member) => momentOf.set(member, index)));
+    const apart = (pair: EvidencePair): boolean => momentOf.get(pair.a) === undefined || momentOf.get(pair.a) !== momentOf.get(pair.b);
+    for (const group of completeLinkage([...strongest.values()].filter((pair) => pair.score >= similarity && apart(pair)))) {
+      groups.push(withKeeper('similar', photoFiles(group.members), group.weakest));
     }
   }
   return groups;
 }
 
 /**
- * Groups of different files (one per content) that are the same photo. Candidates come from
- * the hash chunks (no pair of the library is compared unless they share a chunk); a group
- * only grows by a picture within the threshold of every member, so it never chains
- * unrelated photos through a middle one.
+ * Complete linkage over scored pairs (higher is closer): the strongest pairs first, two groups
+ * merge only when every member of one has a pair with every member of the other. Returns each
+ * group's members and its weakest pair's score.
  */
-function samePhotoGroups(pictures: readonly PictureFacts[], colourOf: FindOptions['colour']): PictureFacts[][] {
+export function completeLinkage(pairs: readonly EvidencePair[]): { members: string[]; weakest: number }[] {
+  const sorted = [...pairs].sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+  const score = new Map(sorted.map((pair) => [pair.a < pair.b ? `${pair.a}|${pair.b}` : `${pair.b}|${pair.a}`, pair.score]));
+  const scoreOf = (x: string, y: string): number | undefined => score.get(x < y ? `${x}|${y}` : `${y}|${x}`);
+  const groupOf = new Map<string, { members: string[]; weakest: number }>();
+  for (const { a, b, score: value } of sorted) {
+    const [ga, gb] = [groupOf.get(a) ?? { members: [a], weakest: Infinity }, groupOf.get(b) ?? { members: [b], weakest: Infinity }];
+    if (ga === gb) continue;
+    let weakest = Math.min(ga.weakest, gb.weakest, value);
+    let linked = true;
+    for (const x of ga.members) {
+      for (const y of gb.members) {
+        const between = scoreOf(x, y);
+        if (between === undefined) linked = false;
+        else weakest = Math.min(weakest, between);
+      }
+    }
+    if (!linked) continue;
+    const merged = { members: [...ga.members, ...gb.members], weakest };
+    for (const member of merged.members) groupOf.set(member, merged);
+  }
+  return [...new Set(groupOf.values())];
+}
+
+/**
+ * Pairs of different files (one per content) that are the same photo. Candidates come from
+ * the hash chunks (no pair of the library is compared unless they share a chunk), each
+ * confirmed by colour.
+ */
+export function samePhotoPairs(pictures: readonly PictureFacts[], colourOf: FindOptions['colour']): EvidencePair[] {
   const hashed = pictures.filter((p): p is PictureFacts & { hashes: [string, string, string, string] } => p.hashes !== null);
   // Entry e = picture × 4 + turn: its hash as two 32-bit words.
   const entries = hashed.length * 4;
@@ -121,34 +238,26 @@ function samePhotoGroups(pictures: readonly PictureFacts[], colourOf: FindOption
   }
   if (pairs.length === 0) return [];
   const colours = colourOf([...new Set(pairs.flatMap(({ a, b }) => [(hashed[a] as PictureFacts).id, (hashed[b] as PictureFacts).id]))]);
-  const sameColours = (a: number, b: number): boolean => {
-    const [x, y] = [colours.get((hashed[a] as PictureFacts).id), colours.get((hashed[b] as PictureFacts).id)];
-    if (!x || !y) return false;
-    let cosine = 0;
-    for (let i = 0; i < x.length; i++) cosine += (x[i] as number) * (y[i] as number);
-    const [[l1, a1, b1], [l2, a2, b2]] = [meanLab(x), meanLab(y)];
-    return cosine >= SAME_PHOTO_COLOUR && Math.abs(l1 - l2) <= SAME_PHOTO_MEAN_SHIFT && Math.hypot(a1 - a2, b1 - b2) <= SAME_PHOTO_MEAN_SHIFT;
-  };
-  const confirmed = pairs.filter(({ a, b }) => sameColours(a, b)).sort((x, y) => x.bits - y.bits || x.a - y.a || x.b - y.b);
-  const near = new Set(confirmed.map(({ a, b }) => `${a}:${b}`));
-  const isNear = (a: number, b: number): boolean => near.has(a < b ? `${a}:${b}` : `${b}:${a}`);
-  const groupOf = new Map<number, number[]>();
-  for (const { a, b } of confirmed) {
-    const [ga, gb] = [groupOf.get(a) ?? [a], groupOf.get(b) ?? [b]];
-    if (ga === gb) continue;
-    // Complete linkage: every member of one group near every member of the other.
-    if (!ga.every((x) => gb.every((y) => isNear(x, y)))) continue;
-    const merged = [...ga, ...gb];
-    for (const member of merged) groupOf.set(member, merged);
-  }
-  return [...new Set(groupOf.values())].map((members) => members.map((index) => hashed[index] as PictureFacts));
+  return pairs.filter(({ a, b }) => sameColours(colours.get((hashed[a] as PictureFacts).id), colours.get((hashed[b] as PictureFacts).id))).map(({ a, b, bits }) => {
+    const [x, y] = [(hashed[a] as PictureFacts).contentHash, (hashed[b] as PictureFacts).contentHash].sort() as [string, string];
+    return { a: x, b: y, score: bits };
+  });
+}
+
+/** The same-photo tier's confirmation: alike colour descriptors and the same mean colour. */
+export function sameColours(x: Float32Array | undefined, y: Float32Array | undefined): boolean {
+  if (!x || !y) return false;
+  let cosine = 0;
+  for (let i = 0; i < x.length; i++) cosine += (x[i] as number) * (y[i] as number);
+  const [[l1, a1, b1], [l2, a2, b2]] = [meanLab(x), meanLab(y)];
+  return cosine >= SAME_PHOTO_COLOUR && Math.abs(l1 - l2) <= SAME_PHOTO_MEAN_SHIFT && Math.hypot(a1 - a2, b1 - b2) <= SAME_PHOTO_MEAN_SHIFT;
 }
 
 /**
  * The photo to keep: the largest picture, then the least compressed (most bytes a pixel),
  * then the earliest taken, then the first indexed; said in words.
  */
-function withKeeper(tier: DuplicateTier, pictures: readonly PictureFacts[]): DuplicateGroup {
+function withKeeper(tier: DuplicateTier, pictures: readonly PictureFacts[], spread: number | null): DuplicateGroup {
   const pixels = (p: PictureFacts): number => (p.width ?? 0) * (p.height ?? 0);
   const density = (p: PictureFacts): number => (p.sizeBytes ?? 0) / Math.max(1, pixels(p));
   const ranked = [...pictures].sort(
@@ -161,11 +270,11 @@ function withKeeper(tier: DuplicateTier, pictures: readonly PictureFacts[]): Dup
     const oldest = [...pictures].sort((x, y) => (x.mtimeMs ?? Infinity) - (y.mtimeMs ?? Infinity) || x.id - y.id);
     const first = oldest[0] as PictureFacts;
     const older = (oldest[1] as PictureFacts).mtimeMs !== first.mtimeMs;
-    return { tier, items: oldest.map((p) => p.id), keeper: first.id, why: older ? 'the same file: the oldest copy is kept' : 'the same file: the first one indexed is kept' };
+    return { tier, spread, items: oldest.map((p) => p.id), keeper: first.id, why: older ? 'the same file: the oldest copy is kept' : 'the same file: the first one indexed is kept' };
   }
   if (pixels(keeper) > pixels(runnerUp)) why = `the largest: ${keeper.width} × ${keeper.height}`;
   else if (density(keeper) > density(runnerUp)) why = 'the least compressed at the same size';
   else if ((keeper.takenAt ?? Infinity) < (runnerUp.takenAt ?? Infinity)) why = 'the earliest taken, the others alike';
   else why = 'all alike: the first one indexed';
-  return { tier, items: ranked.map((p) => p.id), keeper: (ranked[0] as PictureFacts).id, why };
+  return { tier, spread, items: ranked.map((p) => p.id), keeper: (ranked[0] as PictureFacts).id, why };
 }

@@ -56,6 +56,40 @@ async function copyWithoutOverwriting(from: string, folder: string): Promise<str
   throw new Error(`every name from ${name}${ext} to ${name} (9999)${ext} is taken in ${folder}`);
 }
 
+/**
+ * Moves a file into a folder under a free name (never over a file there); across drives it is
+ * copied, then the original removed. Returns where it went.
+ */
+export async function moveWithoutOverwriting(from: string, folder: string): Promise<string> {
+  const { name, ext } = path.parse(from);
+  for (let n = 1; n < 10_000; n++) {
+    const to = path.join(folder, n === 1 ? `${name}${ext}` : `${name} (${n})${ext}`);
+    if (fs.existsSync(to)) continue;
+    try {
+      // link + unlink is a rename that fails, instead of replacing, when the name was taken meanwhile.
+      await fs.promises.link(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+      await fs.promises.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+    }
+    try {
+      await fs.promises.unlink(from);
+    } catch (error) {
+      await fs.promises.rm(to, { force: true }); // the original stays where it was, and only there
+      throw error;
+    }
+    return to;
+  }
+  throw new Error(`every name from ${name}${ext} to ${name} (9999)${ext} is taken in ${folder}`);
+}
+
+/** Why a file operation failed, in words a person reads. */
+export function fileProblem(error: unknown): string {
+  return reasonOf(error);
+}
+
 function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'the file is not there (moved, deleted, or its drive is not mounted)';

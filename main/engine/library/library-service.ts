@@ -561,6 +561,11 @@ export class LibraryService {
   }
 
   /** Thumbnails live beside the database. */
+  /** Where indexing puts a picture's thumbnail. */
+  thumbnailOf(contentHash: string): string {
+    return thumbnailPath(this.thumbnailsDir(), contentHash);
+  }
+
   private thumbnailsDir(): string {
     return path.join(path.dirname(this.store.file), 'thumbnails');
   }

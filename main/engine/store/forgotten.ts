@@ -1,8 +1,9 @@
 import type { FolderImpact, ForgottenFolder, Space } from '../../../preload/contract.js';
 import type { Connection } from './connection.js';
 import type { SpaceModel } from './library-store.js';
-import { fromBlob, toBlob } from './vector-tables.js';
-import { putVector, readVectors } from './vectors.js';
+import { decodeRow, keptParts, reinsertItem, type KeptVector, type Row } from './kept-items.js';
+import { toBlob } from './vector-tables.js';
+import { readVectors } from './vectors.js';
 
 /**
  * Forgotten library folders, kept for undo (migration 7). Forgetting a folder takes its
@@ -11,8 +12,6 @@ import { putVector, readVectors } from './vectors.js';
  * nothing is embedded again. After the undo window (or "forget now") they are purged.
  */
 export const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-type Row = Record<string, unknown>;
 
 /** What forgetting a folder would take out of the library, for the question asked first. */
 export function rootImpact(sql: Connection, rootId: number, rootPath: string): FolderImpact {
@@ -52,14 +51,11 @@ export function startForget(sql: Connection, root: { id: number; path: string },
 export function keepChunk(sql: Connection, folderId: number, ids: readonly number[], models: ReadonlyMap<Space, SpaceModel>): void {
   sql.write(() => {
     const keep = sql.stmt('INSERT INTO forgotten_items (folder_id, item_id, item, labels, albums) VALUES (?, ?, ?, ?, ?)');
-    const albumIds = sql.stmt('SELECT album_id FROM album_items WHERE item_id = ?').pluck();
-    const itemRow = sql.stmt('SELECT * FROM items WHERE id = ?');
-    const labelRows = sql.stmt('SELECT label_set, label, confidence FROM labels WHERE item_id = ?');
     const kept: number[] = [];
     for (const id of ids) {
-      const row = itemRow.get(id) as Row | undefined;
-      if (!row) continue; // gone meanwhile
-      keep.run(folderId, id, JSON.stringify(encodeRow(row)), JSON.stringify(labelRows.all(id)), JSON.stringify(albumIds.all(id)));
+      const parts = keptParts(sql, id);
+      if (!parts) continue; // gone meanwhile
+      keep.run(folderId, id, parts.item, parts.labels, parts.albums);
       kept.push(id);
     }
     const keepVector = sql.stmt('INSERT INTO forgotten_vectors (folder_id, item_id, space, generation, embedding) VALUES (?, ?, ?, ?, ?)');
@@ -117,9 +113,7 @@ export function restoreChunk(sql: Connection, folderId: number, rootId: number, 
       labels: string;
       albums: string;
     }[];
-    const addToAlbum = sql.stmt('INSERT OR IGNORE INTO album_items (album_id, item_id, added_at) SELECT id, ?, ? FROM albums WHERE id = ?');
     const vectorRows = sql.stmt('SELECT space, generation, embedding FROM forgotten_vectors WHERE folder_id = ? AND item_id = ?');
-    const addLabel = sql.stmt('INSERT OR IGNORE INTO labels (item_id, label_set, label, confidence) VALUES (?, ?, ?, ?)');
     const done = sql.stmt('DELETE FROM forgotten_items WHERE folder_id = ? AND item_id = ?');
     let restored = 0;
     let labelsBack = 0; // leaving the kept ones, restored or already back
@@ -129,23 +123,7 @@ export function restoreChunk(sql: Connection, folderId: number, rootId: number, 
       labelsBack += labels.length;
       const back = !(typeof item.path === 'string' && sql.stmt('SELECT 1 FROM items WHERE path = ?').get(item.path) !== undefined);
       if (back) {
-        const idFree = sql.stmt('SELECT 1 FROM items WHERE id = ?').get(row.itemId) === undefined;
-        const values: Row = { ...item, root_id: rootId };
-        if (!idFree) delete values.id;
-        const names = Object.keys(values).filter((name) => columns.has(name));
-        const id = Number(
-          sql.db
-            .prepare(`INSERT INTO items (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-            .run(...names.map((name) => values[name])).lastInsertRowid,
-        );
-        for (const label of labels) addLabel.run(id, label.label_set, label.label, label.confidence);
-        for (const albumId of JSON.parse(row.albums) as number[]) addToAlbum.run(id, Date.now(), albumId);
-        for (const vector of vectorRows.all(folderId, row.itemId) as { space: Space; generation: number; embedding: Buffer }[]) {
-          const model = models.get(vector.space);
-          if (!model || model.generation !== vector.generation) continue;
-          const unit = fromBlob(vector.embedding);
-          if (unit.length === model.dims) putVector(sql, id, vector.space, model.generation, unit);
-        }
+        reinsertItem(sql, columns, { itemId: row.itemId, item: { ...item, root_id: rootId }, labels, albums: JSON.parse(row.albums) as number[] }, vectorRows.all(folderId, row.itemId) as KeptVector[], models);
         restored++;
       }
       done.run(folderId, row.itemId);
@@ -164,19 +142,5 @@ export function purgeForgotten(sql: Connection, which: { id: number } | { before
     'id' in which
       ? sql.stmt('DELETE FROM forgotten_folders WHERE id = ?').run(which.id).changes
       : sql.stmt('DELETE FROM forgotten_folders WHERE forgotten_at < ? OR complete = 0').run(which.before).changes,
-  );
-}
-
-/** JSON keeps numbers and strings; a blob (a path's raw bytes) goes as hex. */
-function encodeRow(row: Row): Row {
-  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Buffer.isBuffer(value) ? { hex: value.toString('hex') } : value]));
-}
-
-function decodeRow(row: Row): Row {
-  return Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [
-      key,
-      value !== null && typeof value === 'object' && typeof (value as { hex?: unknown }).hex === 'string' ? Buffer.from((value as { hex: string }).hex, 'hex') : value,
-    ]),
   );
 }

@@ -23,6 +23,7 @@ import type { AlbumRecord } from './albums.js';
 import type { LabelSetDefinition } from './labels.js';
 import type { VectorLogState } from './vector-log.js';
 import type { PictureFacts } from './picture-hashes.js';
+import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
 
 export type { AlbumRecord } from './albums.js';
 export type { LabelSetDefinition } from './labels.js';
@@ -252,6 +253,22 @@ export interface LibraryStore {
   pictureHashes(contentHashes: readonly string[]): Map<string, [string, string, string, string]>;
   /** Every readable photo with its size, date and hashes, for the duplicate finder. */
   pictureFacts(): PictureFacts[];
+  /** What the duplicate checks found (by content), and which pictures they checked. */
+  saveDuplicateEvidence(pairs: readonly StoredEvidence[], checked: readonly string[], replace: boolean): void;
+  duplicateEvidence(): StoredEvidence[];
+  /** Readable photos' contents no duplicate check has seen yet. */
+  uncheckedPictures(): string[];
+  duplicateScan(): ScanState | undefined;
+  saveDuplicateScan(state: ScanState): void;
+  /** "Not duplicates", by content pairs; remembered across re-indexing. */
+  dismissDuplicates(pairs: readonly [string, string][], now?: number): number;
+  undismissDuplicates(pairs: readonly [string, string][]): number;
+  dismissedDuplicates(): Set<string>;
+  /** Duplicates taken out of the library (trash, a folder), kept for undo: see duplicates.ts. */
+  keepSetAside(action: 'trash' | 'move', folder: string | null, ids: readonly number[], now?: number): number;
+  finishSetAside(batch: number, moved: readonly { id: number; to: string | null }[]): void;
+  setAsideItems(batch: number): SetAsideItem[] | undefined;
+  restoreSetAside(batch: number, itemIds: readonly number[]): number;
   setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;
   /** Replaces everything one label set gave, in one transaction. */
   replaceLabelSet(labelSet: string, assignments: readonly { id: number; labels: readonly { label: string; confidence: number }[] }[]): void;

@@ -346,6 +346,71 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    name: 'duplicates: evidence, checks, dismissals, set-aside files',
+    up(db) {
+      db.exec(`
+        -- What the duplicate checks found between two pictures, by content (a < b): 'photo' is
+        -- the same photo (score: hash bits apart), 'look' a visual neighbour (score: the
+        -- cosine of centred vectors). Kept, so the Duplicates view reads groups at once.
+        CREATE TABLE duplicate_evidence (
+          a TEXT NOT NULL,
+          b TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('photo', 'look')),
+          score REAL NOT NULL,
+          PRIMARY KEY (a, b, kind),
+          CHECK (a < b)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX duplicate_evidence_b ON duplicate_evidence (b);
+        -- Pictures already checked against the library: a new one is checked once, at index time.
+        CREATE TABLE duplicate_checked (content_hash TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+        -- The library's mean visual vector the checks centred with (one row), and when the whole
+        -- library was last checked.
+        CREATE TABLE duplicate_scan (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          generation INTEGER NOT NULL,
+          mean BLOB NOT NULL,
+          scanned_at INTEGER
+        ) STRICT;
+        -- "Not duplicates": two pictures (by content, a <= b; a = b for identical files) the user
+        -- said to keep apart, so no re-index or re-check groups them again.
+        CREATE TABLE duplicate_dismissed (
+          a TEXT NOT NULL,
+          b TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          PRIMARY KEY (a, b),
+          CHECK (a <= b)
+        ) STRICT, WITHOUT ROWID;
+        -- Files moved out of the library from the Duplicates view (to the trash or a folder),
+        -- with their items kept as forgotten folders keep theirs, so undo puts both back.
+        CREATE TABLE set_aside_batches (
+          id INTEGER PRIMARY KEY,
+          action TEXT NOT NULL CHECK (action IN ('trash', 'move')),
+          folder TEXT,
+          at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE set_aside_items (
+          batch_id INTEGER NOT NULL REFERENCES set_aside_batches(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL,
+          item TEXT NOT NULL CHECK (json_valid(item)),
+          labels TEXT NOT NULL CHECK (json_valid(labels)),
+          albums TEXT NOT NULL CHECK (json_valid(albums)),
+          moved_to TEXT,
+          PRIMARY KEY (batch_id, item_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE set_aside_vectors (
+          batch_id INTEGER NOT NULL,
+          item_id INTEGER NOT NULL,
+          space TEXT NOT NULL,
+          generation INTEGER NOT NULL,
+          embedding BLOB NOT NULL,
+          PRIMARY KEY (batch_id, item_id, space),
+          FOREIGN KEY (batch_id, item_id) REFERENCES set_aside_items(batch_id, item_id) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -27,6 +27,7 @@ import * as catalogs from './catalogs.js';
 import * as forgotten from './forgotten.js';
 import * as items from './items.js';
 import * as labels from './labels.js';
+import * as duplicates from './duplicates.js';
 import * as pictureHashes from './picture-hashes.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
@@ -420,6 +421,56 @@ export class Store implements LibraryStore {
 
   pictureFacts(): pictureHashes.PictureFacts[] {
     return pictureHashes.pictureFacts(this.#sql);
+  }
+
+  // ---- duplicates (see duplicates.ts) ---------------------------------------------------
+
+  saveDuplicateEvidence(pairs: readonly duplicates.StoredEvidence[], checked: readonly string[], replace: boolean): void {
+    duplicates.saveEvidence(this.#sql, pairs, checked, replace);
+  }
+
+  duplicateEvidence(): duplicates.StoredEvidence[] {
+    return duplicates.loadEvidence(this.#sql);
+  }
+
+  uncheckedPictures(): string[] {
+    return duplicates.uncheckedContents(this.#sql);
+  }
+
+  duplicateScan(): duplicates.ScanState | undefined {
+    return duplicates.scanState(this.#sql);
+  }
+
+  saveDuplicateScan(state: duplicates.ScanState): void {
+    duplicates.saveScanState(this.#sql, state);
+  }
+
+  dismissDuplicates(pairs: readonly [string, string][], now = Date.now()): number {
+    return duplicates.dismiss(this.#sql, pairs, now);
+  }
+
+  undismissDuplicates(pairs: readonly [string, string][]): number {
+    return duplicates.undismiss(this.#sql, pairs);
+  }
+
+  dismissedDuplicates(): Set<string> {
+    return duplicates.dismissedPairs(this.#sql);
+  }
+
+  keepSetAside(action: 'trash' | 'move', folder: string | null, ids: readonly number[], now = Date.now()): number {
+    return duplicates.keepSetAside(this.#sql, action, folder, ids, this.spaceModels, now);
+  }
+
+  finishSetAside(batch: number, moved: readonly { id: number; to: string | null }[]): void {
+    duplicates.finishSetAside(this.#sql, batch, moved);
+  }
+
+  setAsideItems(batch: number): duplicates.SetAsideItem[] | undefined {
+    return duplicates.setAsideItems(this.#sql, batch);
+  }
+
+  restoreSetAside(batch: number, itemIds: readonly number[]): number {
+    return duplicates.restoreSetAside(this.#sql, batch, itemIds, this.spaceModels);
   }
 
   // ---- labels and settings ------------------------------------------------------------
