@@ -8,7 +8,7 @@
  *   npm run bench -- --only ui --items 100000
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
- *   npm run bench -- --only duplicates          the same-photo tier's grouping at 10k and 100k
+ *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
 import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchCli, type CliBenchResult } from './cli.js';
-import { benchDuplicates, type DuplicatesBenchResult } from './duplicates.js';
+import { benchDuplicateJob, benchDuplicates, type DuplicateJobBenchResult, type DuplicatesBenchResult } from './duplicates.js';
 import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
 import type { LibraryMeasurement } from './library-run.js';
@@ -61,6 +61,7 @@ const ui: UiBenchResult[] = [];
 let pool: PoolBenchResult | null = null;
 let cli: CliBenchResult | null = null;
 const duplicates: DuplicatesBenchResult[] = [];
+const duplicateJobs: DuplicateJobBenchResult[] = [];
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -115,6 +116,14 @@ try {
       `  grouping: ${fmt(result.seconds, 2)} s (${fmt(items / result.seconds, 0)} pictures/s); planted pairs found ${result.plantedFound} of ${result.planted}` +
         (result.bruteForceSeconds !== null ? `; every pair compared: ${fmt(result.bruteForceSeconds, 2)} s, ${fmt(result.bruteForceSeconds / result.seconds, 1)}x slower` : ''),
     );
+    const job = await benchDuplicateJob(items, dir);
+    duplicateJobs.push(job);
+    log(`Duplicates, the whole job on an engine, ${items} photos (512-d clustered visual vectors; 1 in 20 a re-save, 1 in 20 a burst frame)`);
+    log(
+      `  whole-library check: ${fmt(job.checkSeconds, 1)} s (${fmt(job.picturesPerSecond, 0)} photos/s), ${job.pairs} pairs kept; ` +
+        `planted re-saves found ${job.samePhotoFound} of ${job.samePhotoPlanted}, burst frames ${job.momentFound} of ${job.momentPlanted}`,
+    );
+    log(`  ${job.newPhotos} new photos checked against the library: ${fmt(job.incrementalMsPerPhoto, 1)} ms a photo; the view's groups from the kept evidence: ${fmt(job.groupsMs, 0)} ms (${fmt(job.similarGroupsMs, 0)} ms with the similar tier)`);
   }
   const clipTextModel = only === undefined || only === 'search' || only === 'cli' ? writeClipTextModel(repo, dir) : undefined;
   if (only === undefined || only === 'cli') {
@@ -157,7 +166,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -6,6 +6,7 @@ const TIER_NAMES: Record<DuplicateTier, string> = {
   'same-photo': 'The same photo (saved again, resized, converted or turned)',
   'same-moment': 'The same moment (bursts, crops, exposure or colour edits)',
   similar: 'Similar photos (not duplicates: alike to look at)',
+  'same-product': 'The same product listed twice (the same picture, near-same words)',
 };
 
 function describe(member: DuplicateMember): string {
@@ -15,6 +16,7 @@ function describe(member: DuplicateMember): string {
     member.format,
     member.takenAt !== null ? new Date(member.takenAt).toISOString().slice(0, 19).replace('T', ' ') : null,
   ].filter(Boolean);
+  if (member.kind === 'product') return `${member.path}  ${member.title ?? ''}`.trimEnd();
   return `${member.path}${facts.length > 0 ? `  (${facts.join(', ')})` : ''}`;
 }
 

@@ -475,10 +475,14 @@ export interface SettingsResponse {
   dataFolder: string;
 }
 
-/** A photo of a duplicate group, with what tells the copies apart. */
+/** A photo (or product) of a duplicate group, with what tells the copies apart. */
 export interface DuplicateMember {
   id: number;
+  kind: ItemKind;
+  /** A photo's file; a product's catalog key ("shop:A17"). */
   path: string;
+  /** A product's name; null for a photo. */
+  title: string | null;
   width: number | null;
   height: number | null;
   sizeBytes: number | null;

@@ -57,9 +57,10 @@ export type CatalogRole = (typeof CATALOG_ROLES)[number];
 
 /**
  * Duplicates by their evidence: the same bytes; the same picture saved again, resized, converted
- * or turned; the same moment (bursts, crops, exposure and colour edits); or only similar.
+ * or turned; the same moment (bursts, crops, exposure and colour edits); only similar; and for
+ * products, the same product listed twice (the same picture, near-same words).
  */
-export const DUPLICATE_TIERS = ['identical', 'same-photo', 'same-moment', 'similar'] as const;
+export const DUPLICATE_TIERS = ['identical', 'same-photo', 'same-moment', 'similar', 'same-product'] as const;
 /** The similar tier's threshold (centred visual cosine): the lowest the user may pick, and the default. */
 export const DUPLICATE_SIMILARITY = { floor: 0.45, default: 0.55 } as const;
 export type DuplicateTier = (typeof DUPLICATE_TIERS)[number];

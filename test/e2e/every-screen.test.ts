@@ -37,6 +37,8 @@ test('every screen, light and dark, at 1440x900 and 1024x640: no critical or ser
   const palette: Record<string, [number, number, number]> = { red: [205, 35, 30], green: [40, 190, 50], blue: [35, 45, 205] };
   for (const [name, rgb] of Object.entries(palette)) for (let i = 0; i < 5; i++) await colourPhoto(path.join(photos, `${name}-${i}.jpg`), rgb, i + name.length * 10);
   fs.writeFileSync(path.join(photos, 'empty.jpg'), '');
+  // A copy, so the Duplicates view has a group to show.
+  fs.copyFileSync(path.join(photos, 'red-0.jpg'), path.join(photos, 'red-0 copy.jpg'));
   const csv = await writeShopCatalog(path.join(dir, 'shop'));
   const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
   const browser = await launchChromium(t);
@@ -63,7 +65,7 @@ test('every screen, light and dark, at 1440x900 and 1024x640: no critical or ser
 
   await served.api<IndexSummary>('index', { paths: [photos] });
   await served.api<CatalogImportSummary>('importCatalog', { file: csv });
-  await page.getByTestId('result-count').filter({ hasText: '21 items' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('result-count').filter({ hasText: '22 items' }).waitFor({ timeout: 30_000 });
   await checkScreen(page, '02-library', faults);
   await readable('"Back to library"-style buttons under the pointer', hoverContrast(page, page.getByRole('button', { name: 'Settings' })));
 
@@ -118,6 +120,12 @@ test('every screen, light and dark, at 1440x900 and 1024x640: no critical or ser
   await page.getByRole('button', { name: '1 could not be read' }).click();
   await checkScreen(page, '13-could-not-be-read', faults);
 
+  await page.getByRole('button', { name: 'Find duplicates' }).click();
+  await page.getByRole('region', { name: /^Group 1 of / }).waitFor();
+  await checkScreen(page, '13-duplicates', faults);
+  await readable('a chosen tier under the pointer', hoverContrast(page, page.locator('button[aria-pressed="true"]').first()));
+  await page.getByRole('button', { name: 'Back to the library' }).click();
+
   // The windows, each opened from its button, checked, and closed with Esc.
   const windows: { opener: string | RegExp; title: string; screen: string; withTable?: boolean }[] = [
     { opener: 'Compare', title: 'Compare', screen: '14-compare' },
@@ -161,6 +169,11 @@ test('every screen, light and dark, at 1440x900 and 1024x640: no critical or ser
   await readable('a primary button under the pointer (dark)', hoverContrast(page, page.getByRole('button', { name: 'Save as preset…' })));
   await page.getByRole('button', { name: 'Settings' }).click();
   await checkScreen(page, '20-dark-settings', faults);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Find duplicates' }).click();
+  await page.getByRole('region', { name: /^Group 1 of / }).waitFor();
+  await checkScreen(page, '21-dark-duplicates', faults);
+  await readable('a chosen tier under the pointer (dark)', hoverContrast(page, page.locator('button[aria-pressed="true"]').first()));
 
   assert.deepEqual(faults, []);
   assert.deepEqual(contrast, [], 'text under the pointer or with the focus is readable (4.5:1)');

@@ -204,7 +204,18 @@ test('duplicates from the command line: groups by tier with the one to keep firs
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^Identical files \(the same bytes\): 1 group\n {2}keep {2}.*photo-0000\.jpg {2}\(96 × 72, .*\) {2}— the same file: the oldest copy is kept\n {8}.*photo copy\.jpg/);
   assert.equal(run('duplicates', '--tier', 'same-photo').stdout, 'No duplicates found.\n');
+  // --check checks the whole library again (a job), then lists; the similar tier with a chosen similarity.
+  const checked = run('duplicates', '--check', '--tier', 'identical', '--json');
+  assert.equal(checked.code, 0, checked.stderr);
+  const answer = JSON.parse(checked.stdout) as { groups: { tier: string }[]; unchecked: number; checkedAt: number | null };
+  assert.deepEqual(answer.groups.map((g) => g.tier), ['identical']);
+  assert.equal(answer.unchecked, 0);
+  assert.ok(answer.checkedAt !== null);
+  assert.equal(run('duplicates', '--tier', 'similar', '--similarity', '0.9').code, 0);
   const bad = run('duplicates', '--tier', 'blurry');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--tier takes identical or same-photo, got "blurry"/);
+  assert.match(bad.stderr, /--tier takes identical, same-photo, same-moment, similar, same-product, got "blurry"/);
+  const low = run('duplicates', '--similarity', '0.2');
+  assert.equal(low.code, 2);
+  assert.match(low.stderr, /--similarity takes a number from 0\.45 to 1, got "0\.2"/);
 });

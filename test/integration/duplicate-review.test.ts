@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { libraryEngine, writePhotos } from '../helpers/library.js';
 import { peek } from '../helpers/peek.js';
+import { picture, writeShopCatalog } from '../helpers/shop-catalog.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /** A library of 6 photos, two of them with a re-save and a half-size copy: two same-photo groups. */
@@ -48,7 +49,7 @@ test('"not duplicates" is remembered: the group never comes back, not after a re
   const ids = (peek(engine).prepare("SELECT id FROM items WHERE path LIKE '%photo-0000%' ORDER BY id").pluck().all() as number[]);
   assert.deepEqual(await engine.undismissDuplicates({ ids }), { restored: 3 });
   assert.equal((await kept()).length, 2);
-  await assert.rejects(engine.dismissDuplicates({ ids: [ids[0] as number, 999_999] }), /No photo with id 999999/);
+  await assert.rejects(engine.dismissDuplicates({ ids: [ids[0] as number, 999_999] }), /No photo or product with id 999999/);
 });
 
 test('duplicates set aside: to the trash (a folder the test provides) and back with undo, to a folder and back; tags and albums come back too; nothing is ever overwritten', async (t) => {
@@ -110,4 +111,40 @@ test('duplicates set aside: to the trash (a folder the test provides) and back w
   assert.deepEqual((await engine.setAside({ action: 'trash', ids: [999_999] })).failed[0]?.reason, 'no photo with id 999999 in the library folders');
   await assert.rejects(engine.setAside({ action: 'move', ids: others, folder: path.join(dir, 'nowhere') }), /is not a folder here/);
   await assert.rejects(engine.setAside({ action: 'move', ids: others, folder: 'relative/folder' }), /not a full path/);
+});
+
+test('the same product listed twice, across catalogs: the same picture (the file, or re-encoded and resized) and the same words; one picture for two products, or one name for two colours, is not', async (t) => {
+  const dir = tempDir(t);
+  const engine = libraryEngine(t, dir);
+  const shop = await writeShopCatalog(path.join(dir, 'shop'));
+  const outlet = path.join(dir, 'outlet');
+  fs.mkdirSync(outlet);
+  // The red toaster's picture re-hosted (a JPEG at 80%), the plain basketball's copied as it is, a kettle of its own.
+  await sharp(path.join(dir, 'shop', 'toaster-red.png')).resize(256).jpeg({ quality: 85 }).toFile(path.join(outlet, 'toaster.jpg'));
+  fs.copyFileSync(path.join(dir, 'shop', 'ball-plain.png'), path.join(outlet, 'basketball.png'));
+  await picture(path.join(outlet, 'kettle.png'), 'ball', '#20a040');
+  fs.writeFileSync(path.join(outlet, 'outlet.csv'), 'id,name,image\nO1,Toaster,toaster.jpg\nO2,Basketball,basketball.png\nO3,Kettle,kettle.png\n');
+  await engine.importCatalog({ file: shop, name: 'shop' });
+  await engine.importCatalog({ file: path.join(outlet, 'outlet.csv'), name: 'outlet' });
+  const answer = await engine.duplicates({ tiers: ['same-product'] });
+  const keys = answer.groups.map((group) => group.items.map((m) => m.path).sort());
+  // shop:T1 (red) and shop:T2 (blue) share a name, not a picture; shop:T1 and shop:K1 share a picture, not a name.
+  assert.deepEqual(keys.sort(), [
+    ['outlet:O1', 'shop:T1'],
+    ['outlet:O2', 'shop:B2'],
+  ]);
+  for (const group of answer.groups) {
+    assert.equal(group.tier, 'same-product');
+    assert.ok(group.items.every((m) => m.kind === 'product' && m.title !== null));
+  }
+  // The fuller listing is kept: the shop's rows have more fields than the outlet's.
+  assert.ok(answer.groups.every((g) => g.items[0]?.path.startsWith('shop:')), answer.groups.map((g) => g.why).join());
+  assert.match(answer.groups[0]?.why ?? '', /the fullest listing: \d+ fields filled/);
+  // "Not duplicates" holds for products too; setting aside never touches a catalog's picture.
+  const ids = answer.groups.find((g) => g.items.some((m) => m.path === 'outlet:O2'))?.items.map((m) => m.id) as number[];
+  const refused = await engine.setAside({ action: 'trash', ids });
+  assert.deepEqual(refused.moved, []);
+  assert.ok(fs.existsSync(path.join(outlet, 'basketball.png')));
+  await engine.dismissDuplicates({ ids });
+  assert.deepEqual((await engine.duplicates({ tiers: ['same-product'] })).groups.map((g) => g.items.map((m) => m.path).sort()), [['outlet:O1', 'shop:T1']]);
 });

@@ -5,6 +5,7 @@ import { SPACES, type CatalogImportSummary, type CatalogMappingRequest, type Cat
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
 import { colourName } from '../embed/colour-names.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
+import { contentHash } from '../library/content-hash.js';
 import { badInput } from '../errors.js';
 import type { JobContext } from '../jobs/job.js';
 import type { ItemWrite, LibraryStore, SavedCatalog } from '../store/library-store.js';
@@ -276,6 +277,19 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
       ['visual', 'clip', 'colour'],
     );
     const imageVectors = new Map(withPicture.map((w, i) => [w, images[i]]));
+    // A picture's content and perceptual hashes: the same product listed twice (duplicates/) shares or nears them.
+    const pictureHashes = new Map<(typeof hashed)[number], string>();
+    for (const w of withPicture) {
+      const result = imageVectors.get(w);
+      if (!result?.ok) continue;
+      const hash = await contentHash(w.picture as string).catch(() => null);
+      if (hash) pictureHashes.set(w, hash);
+    }
+    store.setPictureHashes(withPicture.flatMap((w) => {
+      const result = imageVectors.get(w);
+      const hash = pictureHashes.get(w);
+      return result?.ok && hash ? [{ contentHash: hash, hashes: result.hashes }] : [];
+    }));
     const texts = hashed.map((w) => productText(w.row.values, map) || w.id);
     const textVectors = await pool.embedTexts(texts, 'text');
     const clipTexts = await pool.embedTexts(texts, 'clip');
@@ -310,6 +324,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
           rowId: w.id,
           rowHash: w.hash,
           picture: pictureError ? null : w.picture,
+          contentHash: pictureError ? null : (pictureHashes.get(w) ?? null),
           pictureError,
           status: 'ok',
           error: null,

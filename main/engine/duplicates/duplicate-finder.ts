@@ -192,17 +192,30 @@ export function completeLinkage(pairs: readonly EvidencePair[]): { members: stri
 }
 
 /**
- * Pairs of different files (one per content) that are the same photo. Candidates come from
- * the hash chunks (no pair of the library is compared unless they share a chunk), each
- * confirmed by colour.
+ * Pairs of different files (one per content) that are the same photo: hashes near in some
+ * turn, each pair confirmed by colour.
  */
 export function samePhotoPairs(pictures: readonly PictureFacts[], colourOf: FindOptions['colour']): EvidencePair[] {
   const hashed = pictures.filter((p): p is PictureFacts & { hashes: [string, string, string, string] } => p.hashes !== null);
+  const pairs = nearHashPairs(hashed.map((p) => p.hashes));
+  if (pairs.length === 0) return [];
+  const colours = colourOf([...new Set(pairs.flatMap(({ a, b }) => [(hashed[a] as PictureFacts).id, (hashed[b] as PictureFacts).id]))]);
+  return pairs.filter(({ a, b }) => sameColours(colours.get((hashed[a] as PictureFacts).id), colours.get((hashed[b] as PictureFacts).id))).map(({ a, b, bits }) => {
+    const [x, y] = [(hashed[a] as PictureFacts).contentHash, (hashed[b] as PictureFacts).contentHash].sort() as [string, string];
+    return { a: x, b: y, score: bits };
+  });
+}
+
+/**
+ * Pairs of pictures (by index, a < b) whose hashes are at most SAME_PHOTO_BITS apart in some
+ * turn. Candidates come from the hash chunks: no pair is compared unless they share one.
+ */
+export function nearHashPairs(hashes: readonly (readonly [string, string, string, string])[]): { a: number; b: number; bits: number }[] {
   // Entry e = picture × 4 + turn: its hash as two 32-bit words.
-  const entries = hashed.length * 4;
+  const entries = hashes.length * 4;
   const [high, low] = [new Uint32Array(entries), new Uint32Array(entries)];
-  hashed.forEach((picture, index) =>
-    picture.hashes.forEach((hash, turn) => {
+  hashes.forEach((turns, index) =>
+    turns.forEach((hash, turn) => {
       high[index * 4 + turn] = parseInt(hash.slice(0, 8), 16);
       low[index * 4 + turn] = parseInt(hash.slice(8, 16), 16);
     }),
@@ -220,7 +233,7 @@ export function samePhotoPairs(pictures: readonly PictureFacts[], colourOf: Find
   }
   const pairs: { a: number; b: number; bits: number }[] = [];
   const best = new Map<number, number>();
-  for (let a = 0; a < hashed.length; a++) {
+  for (let a = 0; a < hashes.length; a++) {
     best.clear();
     const [h, l] = [high[a * 4] as number, low[a * 4] as number];
     for (let c = 0; c < CHUNKS; c++) {
@@ -236,12 +249,7 @@ export function samePhotoPairs(pictures: readonly PictureFacts[], colourOf: Find
     }
     for (const [b, bits] of best) pairs.push({ a, b, bits });
   }
-  if (pairs.length === 0) return [];
-  const colours = colourOf([...new Set(pairs.flatMap(({ a, b }) => [(hashed[a] as PictureFacts).id, (hashed[b] as PictureFacts).id]))]);
-  return pairs.filter(({ a, b }) => sameColours(colours.get((hashed[a] as PictureFacts).id), colours.get((hashed[b] as PictureFacts).id))).map(({ a, b, bits }) => {
-    const [x, y] = [(hashed[a] as PictureFacts).contentHash, (hashed[b] as PictureFacts).contentHash].sort() as [string, string];
-    return { a: x, b: y, score: bits };
-  });
+  return pairs;
 }
 
 /** The same-photo tier's confirmation: alike colour descriptors and the same mean colour. */

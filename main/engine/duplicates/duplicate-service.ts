@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {
   DuplicateCheckSummary,
   DuplicateFacts,
+  DuplicateMember,
   DuplicatesRequest,
   DuplicatesResponse,
   FinderApi,
@@ -19,9 +20,10 @@ import { userPath } from '../library/user-path.js';
 import type { StoredEvidence } from '../store/duplicates.js';
 import type { LibraryStore } from '../store/library-store.js';
 import type { PictureFacts } from '../store/picture-hashes.js';
-import { MOMENT_SECONDS, SAME_PHOTO_BITS, SIMILAR_FLOOR, groupDuplicates, sameColours, samePhotoPairs, type EvidencePair } from './duplicate-finder.js';
+import { MOMENT_COSINE, MOMENT_SECONDS, SAME_PHOTO_BITS, SIMILAR_DEFAULT, SIMILAR_FLOOR, groupDuplicates, sameColours, samePhotoPairs, type EvidencePair } from './duplicate-finder.js';
 import { nearestTurn, popcount } from './perceptual-hash.js';
 import { SAME_PIXELS, correlation, greyGrid } from './pixel-check.js';
+import { productDuplicates } from './product-duplicates.js';
 import { pictureFacts as fileFacts } from './picture-facts.js';
 import { centred, cosine, libraryMean, visualNeighbourPairs, type VisualSource } from './visual-neighbours.js';
 
@@ -56,7 +58,7 @@ export class DuplicateService {
   constructor(private readonly deps: DuplicateDeps) {}
 
   readonly api = {
-    duplicates: async (request: DuplicatesRequest): Promise<DuplicatesResponse> => this.groups(request),
+    duplicates: (request: DuplicatesRequest): Promise<DuplicatesResponse> => this.groups(request),
     checkDuplicates: async (): Promise<DuplicateCheckSummary> => this.checkLibrary(),
     dismissDuplicates: async (request: { ids: number[] }): Promise<{ dismissed: number }> => ({ dismissed: this.deps.store.dismissDuplicates(this.contentPairs(request.ids)) }),
     undismissDuplicates: async (request: { ids: number[] }): Promise<{ restored: number }> => ({ restored: this.deps.store.undismissDuplicates(this.contentPairs(request.ids)) }),
@@ -70,41 +72,45 @@ export class DuplicateService {
     undoSetAside: async (request: { batch: number }): Promise<UndoSetAsideResponse> => this.undoSetAside(request.batch),
   } satisfies Pick<FinderApi, 'duplicates' | 'checkDuplicates' | 'dismissDuplicates' | 'undismissDuplicates' | 'duplicateFacts' | 'setAside' | 'undoSetAside'>;
 
-  private groups(request: DuplicatesRequest): DuplicatesResponse {
+  private async groups(request: DuplicatesRequest): Promise<DuplicatesResponse> {
     const { store } = this.deps;
+    const tiers = request.tiers ?? ['identical', 'same-photo', 'same-moment', 'same-product'];
     const pictures = store.pictureFacts();
-    const evidence = store.duplicateEvidence();
-    const dismissed = store.dismissedDuplicates();
+    // The merely similar pairs are many: read only when that tier is asked for.
+    const similarity = Math.max(SIMILAR_FLOOR, request.similarity ?? SIMILAR_DEFAULT);
+    const evidence = store.duplicateEvidence(tiers.includes('similar') ? Math.min(similarity, MOMENT_COSINE) : MOMENT_COSINE);
+    const dismissedPairs = store.dismissedDuplicates();
+    const dismissed = (a: string, b: string): boolean => dismissedPairs.has(a <= b ? `${a}|${b}` : `${b}|${a}`);
     const groups = groupDuplicates(
       pictures,
       { samePhoto: evidence.filter((e) => e.kind === 'photo'), look: evidence.filter((e) => e.kind === 'look') },
-      {
-        ...(request.tiers ? { tiers: request.tiers } : {}),
-        ...(request.similarity !== undefined ? { similarity: request.similarity } : {}),
-        dismissed: (a, b) => dismissed.has(a <= b ? `${a}|${b}` : `${b}|${a}`),
-      },
+      { tiers: tiers.filter((tier) => tier !== 'same-product'), ...(request.similarity !== undefined ? { similarity: request.similarity } : {}), dismissed },
     );
-    const byId = new Map(pictures.map((p) => [p.id, p]));
+    const members = new Map<number, DuplicateMember>(
+      pictures.map((p) => [p.id, { id: p.id, kind: 'photo', path: p.path, title: null, width: p.width, height: p.height, sizeBytes: p.sizeBytes, takenAt: p.takenAt, format: formatOf(p.path) }]),
+    );
+    if (tiers.includes('same-product')) {
+      const products = store.productFacts();
+      for (const p of products) members.set(p.id, { id: p.id, kind: 'product', path: p.catalogKey, title: p.title, width: null, height: null, sizeBytes: null, takenAt: null, format: p.picture ? formatOf(p.picture) : 'none' });
+      for (const group of await productDuplicates(products, meanColour, dismissed)) groups.push(group);
+    }
     return {
-      groups: groups.map((group) => ({
-        ...group,
-        items: group.items.flatMap((id) => {
-          const p = byId.get(id);
-          return p ? [{ id, path: p.path, width: p.width, height: p.height, sizeBytes: p.sizeBytes, takenAt: p.takenAt, format: formatOf(p.path) }] : [];
-        }),
-      })),
+      groups: groups.map((group) => ({ ...group, items: group.items.flatMap((id) => members.get(id) ?? []) })),
       unhashed: new Set(pictures.filter((p) => p.hashes === null).map((p) => p.contentHash)).size,
       unchecked: store.uncheckedPictures().length,
       checkedAt: store.duplicateScan()?.scannedAt ?? null,
     };
   }
 
-  /** Every pair of the items' contents (a content with itself when they are copies of one file). */
+  /** Every pair of the items' contents (a content with itself when they are copies of one file); a product by its catalog key. */
   private contentPairs(ids: readonly number[]): [string, string][] {
-    const facts = new Map(this.deps.store.pictureFacts().map((p) => [p.id, p]));
-    const missing = ids.filter((id) => !facts.has(id));
-    if (missing.length > 0) throw notFound(`No photo with id ${missing.join(', ')} in the library.`);
-    const hashes = ids.map((id) => (facts.get(id) as PictureFacts).contentHash);
+    const keys = new Map<number, string>([
+      ...this.deps.store.pictureFacts().map((p) => [p.id, p.contentHash] as [number, string]),
+      ...this.deps.store.productFacts().map((p) => [p.id, p.catalogKey] as [number, string]),
+    ]);
+    const missing = ids.filter((id) => !keys.has(id));
+    if (missing.length > 0) throw notFound(`No photo or product with id ${missing.join(', ')} in the library.`);
+    const hashes = ids.map((id) => keys.get(id) as string);
     const pairs: [string, string][] = [];
     for (let i = 0; i < hashes.length; i++) for (let j = i + 1; j < hashes.length; j++) pairs.push([hashes[i] as string, hashes[j] as string]);
     return pairs;
@@ -132,13 +138,13 @@ export class DuplicateService {
         const fresh = pictures.filter((p) => unchecked.has(p.contentHash));
         const found: StoredEvidence[] = [];
         const colour = (ids: readonly number[]): Map<number, Float32Array> => store.readVectors('colour', ids);
-        found.push(...(await this.confirmSamePhoto(newSamePhotoPairs(fresh, pictures, colour), pictures, job.signal)));
+        for (const pair of await this.confirmSamePhoto(newSamePhotoPairs(fresh, pictures, colour), pictures, job.signal)) found.push(pair);
         const dated = datedIndex(pictures);
         const byId = new Map(facts.map((p) => [p.id, p]));
         for (const [done, picture] of fresh.entries()) {
           job.signal.throwIfAborted();
           job.report(done, fresh.length, picture.path);
-          if (model && scan) found.push(...(await this.lookPairsOf(picture, scan.mean, dated, byId)));
+          if (model && scan) for (const pair of await this.lookPairsOf(picture, scan.mean, dated, byId)) found.push(pair);
           if (done % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
         }
         store.saveDuplicateEvidence(found, [...unchecked], false);
@@ -220,11 +226,14 @@ export class DuplicateService {
           const source: VisualSource = { ids: pictures.map((p) => p.id), read: (ids) => store.readVectors('visual', ids) };
           const mean = libraryMean(source);
           if (mean) {
-            found.push(...(await this.lookPairs(pictures, source, mean, job.signal, (done) => job.report(1 + done, pictures.length * 2 + 1, 'comparing looks'))));
+            // A loop, not a spread: a large library has more pairs than a call takes arguments.
+            for (const pair of await this.lookPairs(pictures, source, mean, job.signal, (done) => job.report(1 + done, pictures.length * 2 + 1, 'comparing looks'))) found.push(pair);
             store.saveDuplicateScan({ generation: model.generation, mean, scannedAt: Date.now() });
           }
         }
         job.signal.throwIfAborted();
+        // Without a visual space there is no mean to keep, but the library was checked: new photos are checked alone from now on.
+        if (!model || store.duplicateScan()?.generation !== model.generation) store.saveDuplicateScan({ generation: model?.generation ?? 0, mean: new Float32Array(0), scannedAt: Date.now() });
         store.saveDuplicateEvidence(found, pictures.map((p) => p.contentHash), true);
         job.report(pictures.length * 2 + 1, pictures.length * 2 + 1, null);
         return { pictures: pictures.length, pairs: found.length, seconds: (performance.now() - started) / 1000 };
@@ -271,8 +280,10 @@ export class DuplicateService {
     if (folder !== null && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder here: pick a folder that exists.`);
     const failed: SetAsideResponse['failed'] = [];
     const files = new Map<number, string>();
+    // Photos only: a product belongs to its catalog file, and its picture may serve other rows.
+    const photos = new Set(store.pictureFacts().map((p) => p.id));
     for (const id of new Set(request.ids)) {
-      const file = this.deps.fileOf(id);
+      const file = photos.has(id) ? this.deps.fileOf(id) : undefined;
       if (file) files.set(id, file);
       else failed.push({ id, path: null, reason: `no photo with id ${id} in the library folders` });
     }
@@ -319,6 +330,14 @@ export class DuplicateService {
     if (restored > 0) this.deps.events.emit({ type: 'library-changed' });
     return { restored, failed };
   }
+}
+
+/** A picture's mean colour, per channel, from sharp's statistics. */
+async function meanColour(file: string): Promise<[number, number, number] | null> {
+  const { default: sharp } = await import('sharp');
+  const { channels } = await sharp(file).removeAlpha().stats();
+  const [r, g, b] = channels;
+  return r && g && b ? [r.mean, g.mean, b.mean] : r ? [r.mean, r.mean, r.mean] : null;
 }
 
 function firstPerContent(pictures: readonly PictureFacts[]): PictureFacts[] {

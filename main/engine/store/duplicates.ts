@@ -28,8 +28,9 @@ export function saveEvidence(sql: Connection, pairs: readonly StoredEvidence[], 
   });
 }
 
-export function loadEvidence(sql: Connection): StoredEvidence[] {
-  return sql.stmt('SELECT a, b, kind, score FROM duplicate_evidence').all() as StoredEvidence[];
+/** Every same-photo pair, and the visual pairs at `minLook` or more. */
+export function loadEvidence(sql: Connection, minLook: number): StoredEvidence[] {
+  return sql.stmt("SELECT a, b, kind, score FROM duplicate_evidence WHERE kind = 'photo' UNION ALL SELECT a, b, kind, score FROM duplicate_evidence WHERE kind = 'look' AND score >= ?").all(minLook) as StoredEvidence[];
 }
 
 /** Readable photos' contents not yet checked against the library. */

@@ -22,7 +22,7 @@ import type {
 import type { AlbumRecord } from './albums.js';
 import type { LabelSetDefinition } from './labels.js';
 import type { VectorLogState } from './vector-log.js';
-import type { PictureFacts } from './picture-hashes.js';
+import type { PictureFacts, ProductFacts } from './picture-hashes.js';
 import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
 
 export type { AlbumRecord } from './albums.js';
@@ -253,9 +253,12 @@ export interface LibraryStore {
   pictureHashes(contentHashes: readonly string[]): Map<string, [string, string, string, string]>;
   /** Every readable photo with its size, date and hashes, for the duplicate finder. */
   pictureFacts(): PictureFacts[];
+  /** Every readable product with its words and its picture's hashes, for the duplicate finder. */
+  productFacts(): ProductFacts[];
   /** What the duplicate checks found (by content), and which pictures they checked. */
   saveDuplicateEvidence(pairs: readonly StoredEvidence[], checked: readonly string[], replace: boolean): void;
-  duplicateEvidence(): StoredEvidence[];
+  /** Same-photo pairs, and visual pairs at `minLook` or more. */
+  duplicateEvidence(minLook: number): StoredEvidence[];
   /** Readable photos' contents no duplicate check has seen yet. */
   uncheckedPictures(): string[];
   duplicateScan(): ScanState | undefined;

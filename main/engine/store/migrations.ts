@@ -363,6 +363,8 @@ export const MIGRATIONS: readonly Migration[] = [
           CHECK (a < b)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX duplicate_evidence_b ON duplicate_evidence (b);
+        -- The view reads the close pairs without the many merely similar ones.
+        CREATE INDEX duplicate_evidence_score ON duplicate_evidence (kind, score);
         -- Pictures already checked against the library: a new one is checked once, at index time.
         CREATE TABLE duplicate_checked (content_hash TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
         -- The library's mean visual vector the checks centred with (one row), and when the whole

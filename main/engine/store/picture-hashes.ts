@@ -43,3 +43,30 @@ export function pictureFacts(sql: Connection): PictureFacts[] {
     .all() as (Omit<PictureFacts, 'hashes'> & { hashes: string | null })[];
   return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : ([0, 1, 2, 3].map((turn) => (row.hashes as string).slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]) }));
 }
+
+/** A product as the duplicate finder weighs it: its catalog, its words, its picture's hashes. */
+export interface ProductFacts {
+  id: number;
+  catalog: string;
+  catalogKey: string;
+  title: string | null;
+  /** The picture's content hash and perceptual hashes, when it has a picture read since they were kept. */
+  contentHash: string | null;
+  hashes: [string, string, string, string] | null;
+  /** How many of its catalog's fields it fills: the fuller listing is the one to keep. */
+  filled: number;
+  picture: string | null;
+}
+
+export function productFacts(sql: Connection): ProductFacts[] {
+  const rows = sql
+    .stmt(
+      `SELECT i.id, i.catalog, i.catalog_key AS catalogKey, i.title, i.content_hash AS contentHash, p.hashes, i.picture,
+         (SELECT count(*) FROM json_each(coalesce(i.attributes, '{}')) WHERE value IS NOT NULL AND trim(CAST(value AS TEXT)) <> '') AS filled
+       FROM items i LEFT JOIN picture_hashes p ON p.content_hash = i.content_hash
+       WHERE i.kind = 'product' AND i.status = 'ok' AND i.catalog_key IS NOT NULL
+       ORDER BY i.id`,
+    )
+    .all() as (Omit<ProductFacts, 'hashes'> & { hashes: string | null })[];
+  return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : ([0, 1, 2, 3].map((turn) => (row.hashes as string).slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]) }));
+}

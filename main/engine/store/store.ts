@@ -423,14 +423,18 @@ export class Store implements LibraryStore {
     return pictureHashes.pictureFacts(this.#sql);
   }
 
+  productFacts(): pictureHashes.ProductFacts[] {
+    return pictureHashes.productFacts(this.#sql);
+  }
+
   // ---- duplicates (see duplicates.ts) ---------------------------------------------------
 
   saveDuplicateEvidence(pairs: readonly duplicates.StoredEvidence[], checked: readonly string[], replace: boolean): void {
     duplicates.saveEvidence(this.#sql, pairs, checked, replace);
   }
 
-  duplicateEvidence(): duplicates.StoredEvidence[] {
-    return duplicates.loadEvidence(this.#sql);
+  duplicateEvidence(minLook: number): duplicates.StoredEvidence[] {
+    return duplicates.loadEvidence(this.#sql, minLook);
   }
 
   uncheckedPictures(): string[] {

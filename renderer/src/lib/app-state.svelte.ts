@@ -2,6 +2,7 @@ import type { CatalogImportRequest, CatalogImportSummary, FinderEvent, FolderImp
 import { folderName } from './format.js';
 import type { Bridge, ConnectionState } from '../bridge.js';
 import { AlbumsStore } from './stores/albums.svelte.js';
+import { DuplicatesStore } from './stores/duplicates.svelte.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
 import { LibraryStore } from './stores/library.svelte.js';
@@ -28,6 +29,7 @@ export class AppState {
   readonly tools: ToolsStore;
   readonly errors: ErrorsStore;
   readonly albums: AlbumsStore;
+  readonly duplicates: DuplicatesStore;
   /** The catalog import window: choosing columns for a file, or the report of an import. */
   /** The full-window viewer of the selected item. */
   viewerOpen = $state(false);
@@ -46,6 +48,7 @@ export class AppState {
     this.jobs = new JobsStore(bridge, this.notices);
     this.tools = new ToolsStore(bridge, this.notices);
     this.albums = new AlbumsStore(bridge, this.notices);
+    this.duplicates = new DuplicatesStore(bridge, this.notices, () => this.scheduleRefresh());
     this.errors = new ErrorsStore(bridge, this.notices, async () => {
       await this.library.refreshStatus();
       await this.results.showLibrary();
@@ -117,6 +120,8 @@ export class AppState {
         break;
       case 'job-progress':
         this.jobs.update(event.progress);
+        // New photos were checked for duplicates (after an index): the view on screen shows them.
+        if (event.progress.kind === 'duplicates' && event.progress.state === 'done' && this.duplicates.open) void this.duplicates.refresh();
         break;
       case 'library-changed':
         this.scheduleRefresh();
