@@ -168,27 +168,46 @@ export function groupDuplicates(pictures: readonly PictureFacts[], evidence: Evi
  * group's members and its weakest pair's score.
  */
 export function completeLinkage(pairs: readonly EvidencePair[]): { members: string[]; weakest: number }[] {
-  const sorted = [...pairs].sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
-  const score = new Map(sorted.map((pair) => [pair.a < pair.b ? `${pair.a}|${pair.b}` : `${pair.b}|${pair.a}`, pair.score]));
-  const scoreOf = (x: string, y: string): number | undefined => score.get(x < y ? `${x}|${y}` : `${y}|${x}`);
-  const groupOf = new Map<string, { members: string[]; weakest: number }>();
-  for (const { a, b, score: value } of sorted) {
+  // Nodes as numbers, a pair's key as one number: a library's million pairs are looked up often.
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const idOf = (name: string): number => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = names.length;
+      ids.set(name, id);
+      names.push(name);
+    }
+    return id;
+  };
+  const edges = pairs.map((pair) => ({ a: idOf(pair.a), b: idOf(pair.b), score: pair.score }));
+  const n = names.length;
+  const key = (x: number, y: number): number => (x < y ? x * n + y : y * n + x);
+  const score = new Map<number, number>();
+  for (const edge of edges) score.set(key(edge.a, edge.b), Math.max(score.get(key(edge.a, edge.b)) ?? -Infinity, edge.score));
+  edges.sort((x, y) => y.score - x.score || (names[x.a] as string).localeCompare(names[y.a] as string) || (names[x.b] as string).localeCompare(names[y.b] as string));
+  const groupOf = new Map<number, { members: number[]; weakest: number }>();
+  for (const { a, b, score: value } of edges) {
     const [ga, gb] = [groupOf.get(a) ?? { members: [a], weakest: Infinity }, groupOf.get(b) ?? { members: [b], weakest: Infinity }];
     if (ga === gb) continue;
     let weakest = Math.min(ga.weakest, gb.weakest, value);
     let linked = true;
-    for (const x of ga.members) {
+    // Complete linkage: every member of one has a pair with every member of the other (the first gap ends the look).
+    outer: for (const x of ga.members) {
       for (const y of gb.members) {
-        const between = scoreOf(x, y);
-        if (between === undefined) linked = false;
-        else weakest = Math.min(weakest, between);
+        const between = score.get(key(x, y));
+        if (between === undefined) {
+          linked = false;
+          break outer;
+        }
+        weakest = Math.min(weakest, between);
       }
     }
     if (!linked) continue;
     const merged = { members: [...ga.members, ...gb.members], weakest };
     for (const member of merged.members) groupOf.set(member, merged);
   }
-  return [...new Set(groupOf.values())];
+  return [...new Set(groupOf.values())].map((group) => ({ members: group.members.map((id) => names[id] as string), weakest: group.weakest }));
 }
 
 /**
