@@ -8,6 +8,7 @@
  *   npm run bench -- --only ui --items 100000
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
+ *   npm run bench -- --only text                reading text: drawn pages and real photos per second
  *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import { machineInfo } from './machine.js';
 import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js';
 import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchCli, type CliBenchResult } from './cli.js';
+import { benchText, type TextBenchResult } from './text.js';
 import { benchDuplicateJob, benchDuplicates, type DuplicateJobBenchResult, type DuplicatesBenchResult } from './duplicates.js';
 import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
@@ -37,8 +39,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -62,6 +64,7 @@ let pool: PoolBenchResult | null = null;
 let cli: CliBenchResult | null = null;
 const duplicates: DuplicatesBenchResult[] = [];
 const duplicateJobs: DuplicateJobBenchResult[] = [];
+let text: TextBenchResult | null = null;
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -125,6 +128,12 @@ try {
     );
     log(`  ${job.newPhotos} new photos checked against the library: ${fmt(job.incrementalMsPerPhoto, 1)} ms a photo; the view's groups from the kept evidence: ${fmt(job.groupsMs, 0)} ms (${fmt(job.similarGroupsMs, 0)} ms with the similar tier)`);
   }
+  if (only === undefined || only === 'text') {
+    text = await benchText(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 20, 20);
+    log('\nText in pictures (Tesseract English, one worker)');
+    log(`  ${text.pages} drawn receipts (640×480, 6 lines): ${fmt(text.pagesPerSecond, 2)} pages/s`);
+    log(`  ${text.photos} ImageNet photos (no text): ${fmt(text.photosPerSecond, 2)} photos/s (unclear upright, so read in the other turns too); ${text.photosWithText} of them still said to hold text`);
+  }
   const clipTextModel = only === undefined || only === 'search' || only === 'cli' ? writeClipTextModel(repo, dir) : undefined;
   if (only === undefined || only === 'cli') {
     const items = sizes[sizes.length - 1] ?? 100_000;
@@ -166,7 +175,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -218,6 +218,31 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       }, formatDuplicates);
     });
 
+  program
+    .command('read-text')
+    .description('read the text in every photo not read yet (receipts, screenshots, signs, pages), for text: searches; a job, Ctrl-C stops it')
+    .action(() =>
+      call((api, send) => send(api, 'readText', {}), (summary) => {
+        const lines = [`${summary.state === 'cancelled' ? 'Stopped after reading' : 'Read'} ${summary.read.toLocaleString()} ${summary.read === 1 ? 'photo' : 'photos'} (${summary.withText.toLocaleString()} with text) in ${summary.seconds.toFixed(1)} s.`];
+        for (const failed of summary.failed) lines.push(`  could not read ${failed.path}: ${failed.reason}`);
+        return `${lines.join('\n')}\n`;
+      }),
+    );
+
+  program
+    .command('text')
+    .description('the text read in an item\'s picture, line by line as read (search it with text:"…")')
+    .argument('<id>', 'an item id')
+    .action((id: string) => {
+      const item = Number(id);
+      if (!Number.isInteger(item) || item <= 0) throw badInput(`<id> takes an item id (a whole number), got "${id}".`);
+      return call((api, send) => send(api, 'itemText', { id: item }), (answer) => {
+        if (!answer.read) return 'Not read yet: semblance read-text reads the photos.\n';
+        if (answer.problem) return `Could not be read: ${answer.problem}\n`;
+        return answer.text ? `${answer.text}\n` : 'No text in this picture.\n';
+      });
+    });
+
   const albumsCommand = program.command('albums').description('albums: photos and products picked by hand, or a saved query (smart)');
   const albumQuery = (name: string): string => `album:"${name.replace(/"/g, '')}"`;
   albumsCommand

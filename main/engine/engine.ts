@@ -15,6 +15,7 @@ import { Searcher } from './search/searcher.js';
 import { VectorIndex } from './search/vector-index.js';
 import { SettingsService } from './settings/settings-service.js';
 import { Store } from './store/store.js';
+import { TextService } from './text/text-service.js';
 
 export { poolForThreads } from './models/model-service.js';
 
@@ -61,6 +62,7 @@ export class Engine {
     catalog: CatalogService;
     albums: AlbumService;
     duplicates: DuplicateService;
+    text: TextService;
   };
 
   private constructor(store: Store, options: EngineOptions) {
@@ -91,8 +93,9 @@ export class Engine {
     };
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
-    this.services = { settings, models, library, search, labels, catalog, albums, duplicates };
-    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api } satisfies FinderApi;
+    const text = new TextService({ store, jobs, events, fileOf: (id) => library.originalFile(id) });
+    this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text };
+    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api, ...text.api } satisfies FinderApi;
     Object.assign(this, api);
     jobs.onProgress((progress) => events.emit({ type: 'job-progress', progress }));
     this.events.on((event) => {
@@ -110,6 +113,7 @@ export class Engine {
     this.jobs.cancelAll();
     await this.jobs.idle();
     await this.services.models.close();
+    await this.services.text.close();
     this.vectorIndex.close();
     this.store.close();
   }

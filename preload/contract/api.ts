@@ -94,6 +94,10 @@ export const METHODS = {
   /** Moves duplicates to the trash or into a folder, out of the library; undoable. */
   setAside: method(S.SetAsideRequestSchema).returns<R.SetAsideResponse>(),
   undoSetAside: method(S.UndoSetAsideRequestSchema).returns<R.UndoSetAsideResponse>(),
+  /** Reads the text in every photo not read yet (a job): words, boxes, confidence, kept for text: searches. */
+  readText: method(S.EmptyRequestSchema).returns<R.ReadTextSummary>(),
+  /** The text read in an item's picture, with each word's box. */
+  itemText: method(S.ItemTextRequestSchema).returns<R.ItemTextResponse>(),
   /** Albums: plain ones with their counts, smart ones with their queries. */
   albums: method(S.EmptyRequestSchema).returns<R.AlbumSummary[]>(),
   /** Makes an album: plain (with items, if given), or smart (a saved query). */

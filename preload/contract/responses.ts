@@ -543,3 +543,34 @@ export interface UndoSetAsideResponse {
   restored: number;
   failed: { path: string; reason: string }[];
 }
+
+/** What reading the text in the library's photos did. */
+export interface ReadTextSummary {
+  state: 'done' | 'cancelled';
+  /** Pictures read (one per content: copies share what was read). */
+  read: number;
+  /** Of those, how many hold text. */
+  withText: number;
+  /** Pictures that could not be read, and why; each is recorded and skipped, none stops the job. */
+  failed: { path: string; reason: string }[];
+  seconds: number;
+}
+
+/** A word read in a picture, with its box in the picture's own (upright) pixels. */
+export interface ReadWordSummary {
+  text: string;
+  confidence: number;
+  box: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export interface ItemTextResponse {
+  id: number;
+  /** Whether the picture was read yet. */
+  read: boolean;
+  text: string;
+  words: ReadWordSummary[];
+  /** The turn (degrees, clockwise) the picture was read at: a page photographed on its side. */
+  turned: number;
+  /** Why the picture could not be read, when it could not. */
+  problem: string | null;
+}

@@ -317,5 +317,7 @@ export const SetAsideRequestSchema = z.discriminatedUnion('action', [
 ]);
 export type SetAsideRequest = z.infer<typeof SetAsideRequestSchema>;
 export const UndoSetAsideRequestSchema = z.strictObject({ batch: z.number().int().positive() });
+/** The text read in an item's picture. */
+export const ItemTextRequestSchema = z.strictObject({ id: z.number().int().positive() });
 /** What tells a group's files apart beyond their size: format, EXIF, GPS, sharpness. */
 export const DuplicateFactsRequestSchema = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(50) });

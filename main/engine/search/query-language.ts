@@ -6,7 +6,7 @@ import { badInput } from '../errors.js';
  * HTTP API and the UI, and every error says where in the query it is.
  *
  *   dog at the beach -people +sunset 2:red 0.5:"old car" like:IMG_1234.jpg colour:navy
- *   in:~/Pictures/2024 label:cat kind:photo after:2023-06-01 before:2024-01-01
+ *   in:~/Pictures/2024 label:cat kind:photo after:2023-06-01 before:2024-01-01 text:"total 14.06"
  *
  * Plain words form the main description; `+x` adds a concept, `-x` subtracts one, `N:x`
  * weighs one; quotes make a phrase of several words; `like:` mixes in an example image, and
@@ -28,6 +28,8 @@ export interface QueryFilters {
   labels?: string[];
   /** Album names (`album:trip`). */
   albums?: string[];
+  /** Words read in the picture (`text:"invoice 2024"`, `text:inv*`). */
+  texts?: { text: string; at: number }[];
   kinds?: ItemKind[];
   /** Inclusive bounds in ms since the epoch (EXIF date, else file time). */
   after?: number;
@@ -39,7 +41,7 @@ export interface ParsedQuery {
   filters: QueryFilters;
 }
 
-const FILTERS = ['in', 'label', 'album', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
+const FILTERS = ['in', 'label', 'album', 'text', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
 
 /** A bad-input error that says where in the query it is (the UI underlines that character). */
 export function queryError(query: string, at: number, message: string): Error {
@@ -117,6 +119,10 @@ export function parseQuery(query: string): ParsedQuery {
           break;
         case 'album':
           (filters.albums ??= []).push(value.text);
+          break;
+        case 'text':
+          if (!/[\p{L}\p{N}]/u.test(value.text)) fail(query, value.at, 'text: takes words read in pictures, such as text:"invoice 2024" or text:inv*');
+          (filters.texts ??= []).push({ text: value.text, at: value.at });
           break;
         case 'kind':
           if (!(ITEM_KINDS as readonly string[]).includes(value.text)) fail(query, value.at, `kind: takes ${ITEM_KINDS.join(' or ')}, not "${value.text}"`);

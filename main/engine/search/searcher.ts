@@ -60,6 +60,18 @@ const CLIP_MAX_TOKENS = 77;
  */
 const NOTHING_INDEXED = 'Nothing is indexed yet: add a folder of photos or import a catalog, and search again once it is read.';
 
+/**
+ * A `text:` value as an FTS5 expression: each word quoted (so no word is read as an operator),
+ * a trailing * kept as a prefix search; all words must be there.
+ */
+export function ftsWords(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter((word) => /[\p{L}\p{N}]/u.test(word))
+    .map((word) => (word.endsWith('*') ? `"${word.slice(0, -1).replace(/"/g, '""')}"*` : `"${word.replace(/"/g, '""')}"`))
+    .join(' ');
+}
+
 export class Searcher {
   constructor(private readonly deps: SearcherDeps) {}
 
@@ -324,6 +336,11 @@ export class Searcher {
       const found = await this.albumRanking(album.query, album.view, [...albumsOpen, album.name]);
       const relevant = found.cutoff ? found.results.slice(0, found.cutoff.index) : found.results;
       const ids = new Set(relevant.map((hit) => hit.id));
+      itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;
+    }
+    // text: every word of it read in the picture (a trailing * a prefix), by SQLite's FTS5.
+    for (const { text } of filters.texts ?? []) {
+      const ids = new Set(this.deps.store.itemsWithText(ftsWords(text)));
       itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;
     }
     return {

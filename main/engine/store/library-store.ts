@@ -24,6 +24,7 @@ import type { LabelSetDefinition } from './labels.js';
 import type { VectorLogState } from './vector-log.js';
 import type { PictureFacts, ProductFacts } from './picture-hashes.js';
 import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
+import type { PictureTextRow, StoredWord } from './picture-text.js';
 
 export type { AlbumRecord } from './albums.js';
 export type { LabelSetDefinition } from './labels.js';
@@ -255,6 +256,11 @@ export interface LibraryStore {
   pictureFacts(): PictureFacts[];
   /** Every readable product with its words and its picture's hashes, for the duplicate finder. */
   productFacts(): ProductFacts[];
+  /** Text read in pictures (by content), the photos not read yet, and an FTS5 search of it. */
+  setPictureText(contentHash: string, reading: { text: string; words: StoredWord[]; turned: number; problem: string | null }, now?: number): void;
+  unreadPictures(): { id: number; contentHash: string }[];
+  itemsWithText(match: string): number[];
+  pictureText(itemId: number): PictureTextRow | undefined;
   /** What the duplicate checks found (by content), and which pictures they checked. */
   saveDuplicateEvidence(pairs: readonly StoredEvidence[], checked: readonly string[], replace: boolean): void;
   /** Same-photo pairs, and visual pairs at `minLook` or more. */

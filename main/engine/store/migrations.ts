@@ -413,6 +413,39 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 14,
+    name: 'text read in pictures',
+    up(db) {
+      db.exec(`
+        -- What Tesseract read in a picture, by content (copies share it, a moved file keeps it):
+        -- the words in reading order, each with its confidence and box ([text, confidence, x0,
+        -- y0, x1, y1] in the picture's upright pixels), the turn it was read at, or why it could
+        -- not be read. A row with empty text: read, no text in it.
+        CREATE TABLE picture_text (
+          id INTEGER PRIMARY KEY,
+          content_hash TEXT NOT NULL UNIQUE,
+          text TEXT NOT NULL,
+          words TEXT NOT NULL CHECK (json_valid(words)),
+          turned INTEGER NOT NULL DEFAULT 0,
+          read_at INTEGER NOT NULL,
+          problem TEXT
+        ) STRICT;
+        -- Exact words, prefixes and phrases, in any language unicode61 splits (accents folded).
+        CREATE VIRTUAL TABLE picture_text_fts USING fts5(text, content = 'picture_text', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER picture_text_ai AFTER INSERT ON picture_text BEGIN
+          INSERT INTO picture_text_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER picture_text_ad AFTER DELETE ON picture_text BEGIN
+          INSERT INTO picture_text_fts (picture_text_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER picture_text_au AFTER UPDATE ON picture_text BEGIN
+          INSERT INTO picture_text_fts (picture_text_fts, rowid, text) VALUES ('delete', old.id, old.text);
+          INSERT INTO picture_text_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

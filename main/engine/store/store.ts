@@ -29,6 +29,7 @@ import * as items from './items.js';
 import * as labels from './labels.js';
 import * as duplicates from './duplicates.js';
 import * as pictureHashes from './picture-hashes.js';
+import * as pictureText from './picture-text.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
@@ -425,6 +426,24 @@ export class Store implements LibraryStore {
 
   productFacts(): pictureHashes.ProductFacts[] {
     return pictureHashes.productFacts(this.#sql);
+  }
+
+  // ---- text read in pictures (see picture-text.ts) -----------------------------------------
+
+  setPictureText(contentHash: string, reading: { text: string; words: pictureText.StoredWord[]; turned: number; problem: string | null }, now = Date.now()): void {
+    pictureText.setPictureText(this.#sql, contentHash, reading, now);
+  }
+
+  unreadPictures(): { id: number; contentHash: string }[] {
+    return pictureText.unreadPictures(this.#sql);
+  }
+
+  itemsWithText(match: string): number[] {
+    return pictureText.itemsWithText(this.#sql, match);
+  }
+
+  pictureText(itemId: number): pictureText.PictureTextRow | undefined {
+    return pictureText.pictureText(this.#sql, itemId);
   }
 
   // ---- duplicates (see duplicates.ts) ---------------------------------------------------

@@ -147,6 +147,15 @@ export class AppState {
     }, 300);
   }
 
+  /** Reads the text in the photos not read yet (a job the sidebar shows), then says what it found. */
+  async readText(): Promise<void> {
+    const summary = await this.notices.attempt(() => this.bridge.api.readText());
+    if (!summary) return;
+    const failed = summary.failed.length > 0 ? ` ${summary.failed.length} could not be read: ${summary.failed.slice(0, 3).map((f) => `${folderName(f.path)} (${f.reason})`).join('; ')}.` : '';
+    const what = summary.read === 0 ? 'Every photo was read already.' : `Read ${summary.read.toLocaleString()} ${summary.read === 1 ? 'photo' : 'photos'}: ${summary.withText.toLocaleString()} with text. Search it with text:"…".`;
+    this.notices.notify(failed ? 'error' : 'info', `${what}${failed}`);
+  }
+
   async addFolders(paths: string[]): Promise<void> {
     await this.library.addFolders(paths);
     if (this.results.view.mode === 'library') await this.results.showLibrary({ keepSelection: true, quiet: true });

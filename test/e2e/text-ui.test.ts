@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import type { IndexSummary } from '../../preload/contract.js';
+import { chromiumMissing, openApp, screenshot, serve } from '../helpers/browser.js';
+import { writePhotos } from '../helpers/library.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { testModelEnv } from '../helpers/test-models.js';
+import { accessibilityViolations } from './accessibility.js';
+
+test('text in photos in Chromium: read from the sidebar, found with text:, shown in the detail pane with Copy', { skip: chromiumMissing, timeout: 180_000 }, async (t) => {
+  const dir = tempDir(t);
+  const photos = path.join(dir, 'Pictures');
+  await writePhotos(photos, 3);
+  const lines = ['CORNER MARKET', 'Milk 1.29', 'TOTAL 14.06'];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="220"><rect width="100%" height="100%" fill="#fbfaf5"/>${lines.map((l, i) => `<text x="30" y="${60 + i * 44}" font-family="DejaVu Sans, sans-serif" font-size="30" fill="#1d1d1d">${l}</text>`).join('')}</svg>`;
+  await sharp(Buffer.from(svg)).jpeg({ quality: 92 }).toFile(path.join(photos, 'receipt.jpg'));
+  const served = await serve(t, { db: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
+  await served.api<IndexSummary>('index', { paths: [photos] });
+  const { page, pageErrors } = await openApp(t, served);
+  await page.getByTestId('result-count').filter({ hasText: '4 items' }).waitFor();
+
+  await page.getByRole('button', { name: 'Read the text in photos' }).click();
+  await page.getByRole('status').filter({ hasText: 'Read 4 photos: 1 with text. Search it with text:"…".' }).waitFor({ timeout: 60_000 });
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.fill('text:"total 14.06"');
+  await search.press('Enter');
+  await page.getByTestId('result-count').filter({ hasText: '1 match' }).waitFor();
+  await page.locator('[role="gridcell"][data-name="receipt.jpg"]').dblclick();
+  const text = page.getByRole('region', { name: 'Text in the picture' });
+  await text.getByText('CORNER MARKET Milk 1.29 TOTAL 14.06').waitFor();
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await screenshot(page, 'text-01-detail');
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await screenshot(page, 'text-02-detail-1024');
+  assert.deepEqual(pageErrors, []);
+});

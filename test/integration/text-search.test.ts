@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { libraryEngine, writePhotos } from '../helpers/library.js';
+import { peek } from '../helpers/peek.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { testModelEnv } from '../helpers/test-models.js';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semblance.js');
+
+async function page(file: string, lines: readonly string[], turn = 0): Promise<void> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="${80 + lines.length * 44}"><rect width="100%" height="100%" fill="#fbfaf5"/>${lines
+    .map((line, i) => `<text x="30" y="${60 + i * 44}" font-family="DejaVu Sans, sans-serif" font-size="30" fill="#1d1d1d">${line}</text>`)
+    .join('')}</svg>`;
+  await sharp(Buffer.from(svg)).rotate(turn).jpeg({ quality: 92 }).toFile(file);
+}
+
+test('text in photos: read as a job (every picture recorded, a broken one with its reason), found with text: (words, prefixes, with a meaning query), shown with its boxes, from the command line too', { timeout: 240_000 }, async (t) => {
+  const dir = tempDir(t);
+  const folder = path.join(dir, 'Pictures');
+  await writePhotos(folder, 3);
+  await page(path.join(folder, 'receipt.jpg'), ['CORNER MARKET', 'Milk 1.29', 'TOTAL 14.06']);
+  await page(path.join(folder, 'invoice.jpg'), ['Invoice 2024-117', 'Due 30 June'], 90);
+  fs.copyFileSync(path.join(folder, 'receipt.jpg'), path.join(folder, 'receipt copy.jpg'));
+  const engine = libraryEngine(t, dir);
+  await engine.index({ paths: [folder] });
+  // A picture that was readable when indexed and is broken now: recorded with its reason, the job goes on.
+  fs.writeFileSync(path.join(folder, 'photo-0002.jpg'), 'broken since');
+
+  const summary = await engine.readText();
+  assert.equal(summary.state, 'done');
+  assert.equal(summary.read, 4, 'one read per content: the copy shares the receipt\'s');
+  assert.equal(summary.withText, 2, JSON.stringify(summary));
+  assert.equal(summary.failed.length, 1);
+  assert.match(summary.failed[0]?.path ?? '', /photo-0002\.jpg$/);
+  assert.equal((await engine.readText()).read, 0, 'nothing is read twice');
+
+  const names = async (query: string): Promise<string[]> => (await engine.search({ query, k: 20 })).results.map((r) => path.basename(r.path ?? '')).sort();
+  assert.deepEqual(await names('text:"total 14.06"'), ['receipt copy.jpg', 'receipt.jpg']);
+  assert.deepEqual(await names('text:inv*'), ['invoice.jpg'], 'a prefix; the page photographed on its side is read');
+  assert.deepEqual(await names('text:2024-117'), ['invoice.jpg']);
+  assert.deepEqual(await names('text:market text:milk'), ['receipt copy.jpg', 'receipt.jpg'], 'two text: filters: both');
+  assert.deepEqual(await names('text:"total invoice"'), [], 'every word must be there');
+  assert.deepEqual(await names('something red text:invoice'), ['invoice.jpg'], 'a meaning query among the pictures that say it');
+  await assert.rejects(engine.search({ query: 'text:"--"' }), /text: takes words read in pictures/);
+
+  const id = peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(path.join(folder, 'receipt.jpg')) as number;
+  const text = await engine.itemText({ id });
+  assert.equal(text.read, true);
+  assert.equal(text.text, 'CORNER MARKET\nMilk 1.29\nTOTAL 14.06', 'its lines, as read');
+  const total = text.words.find((w) => w.text === '14.06');
+  assert.ok(total && total.box.y1 > 100 && total.box.y1 < 160 && total.confidence > 80, JSON.stringify(total));
+  const turned = await engine.itemText({ id: peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(path.join(folder, 'invoice.jpg')) as number });
+  assert.equal(turned.turned, 270, 'read turned back upright');
+  const broken = await engine.itemText({ id: peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(path.join(folder, 'photo-0002.jpg')) as number });
+  assert.ok(broken.problem);
+  await assert.rejects(engine.itemText({ id: 999_999 }), /No item with id 999999/);
+
+  // The command line: read-text reads what is new, text prints what was read.
+  await engine.close();
+  const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [bin, '--db', path.join(dir, 'data', 'library.db'), ...args], { encoding: 'utf8', env, timeout: 120_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const read = run('read-text');
+  assert.equal(read.code, 0, read.stderr);
+  assert.match(read.stdout, /^Read 0 photos \(0 with text\) in [\d.]+ s\.\n$/);
+  assert.equal(run('text', String(id)).stdout, 'CORNER MARKET\nMilk 1.29\nTOTAL 14.06\n');
+  const searched = run('search', 'text:"total 14.06"', '--paths');
+  assert.equal(searched.code, 0, searched.stderr);
+  assert.deepEqual(searched.stdout.trim().split('\n').map((p) => path.basename(p)).sort(), ['receipt copy.jpg', 'receipt.jpg']);
+  assert.equal(run('text', 'abc').code, 2);
+});
