@@ -30,6 +30,12 @@ test('text in photos in Chromium: read from the sidebar, found with text:, shown
   await page.locator('[role="gridcell"][data-name="receipt.jpg"]').dblclick();
   const text = page.getByRole('region', { name: 'Text in the picture' });
   await text.getByText('CORNER MARKET Milk 1.29 TOTAL 14.06').waitFor();
+  // The words the search asked for are marked on the picture, where they were read.
+  const marks = page.getByTestId('text-marks').locator('rect');
+  await marks.first().waitFor();
+  assert.deepEqual((await marks.evaluateAll((rects) => rects.map((r) => r.getAttribute('data-word')))).sort(), ['14.06', 'TOTAL']);
+  const [picture, mark] = [await page.getByRole('complementary', { name: 'Details' }).getByRole('img', { name: 'receipt.jpg' }).boundingBox(), await marks.last().boundingBox()];
+  assert.ok(picture && mark && mark.x > picture.x && mark.y > picture.y + picture.height / 2 && mark.y + mark.height < picture.y + picture.height, `the mark ${JSON.stringify(mark)} lies on the picture's last line ${JSON.stringify(picture)}`);
   assert.deepEqual(await accessibilityViolations(page), []);
   await screenshot(page, 'text-01-detail');
   await page.setViewportSize({ width: 1024, height: 640 });
