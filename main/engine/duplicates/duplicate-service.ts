@@ -11,12 +11,9 @@ import type {
   SetAsideResponse,
   UndoSetAsideResponse,
 } from '../../../preload/contract.js';
-import { badInput, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
-import { fileProblem, moveWithoutOverwriting } from '../library/copy-out.js';
-import { moveToTrash, restoreFromTrash } from '../library/trash-bin.js';
-import { userPath } from '../library/user-path.js';
 import type { StoredEvidence } from '../store/duplicates.js';
 import type { LibraryStore } from '../store/library-store.js';
 import type { PictureFacts } from '../store/picture-hashes.js';
@@ -24,6 +21,7 @@ import { MOMENT_COSINE, MOMENT_SECONDS, SAME_PHOTO_BITS, SIMILAR_DEFAULT, SIMILA
 import { nearestTurn, popcount } from './perceptual-hash.js';
 import { SAME_PIXELS, correlation, greyGrid } from './pixel-check.js';
 import { productDuplicates } from './product-duplicates.js';
+import { SetAside } from './set-aside.js';
 import { pictureFacts as fileFacts } from './picture-facts.js';
 import { centred, cosine, libraryMean, visualNeighbourPairs, type VisualSource } from './visual-neighbours.js';
 
@@ -55,7 +53,11 @@ export interface DuplicateDeps {
  * what the user said are not duplicates.
  */
 export class DuplicateService {
-  constructor(private readonly deps: DuplicateDeps) {}
+  private readonly aside: SetAside;
+
+  constructor(private readonly deps: DuplicateDeps) {
+    this.aside = new SetAside(deps);
+  }
 
   readonly api = {
     duplicates: (request: DuplicatesRequest): Promise<DuplicatesResponse> => this.groups(request),
@@ -68,8 +70,8 @@ export class DuplicateService {
         if (!file) throw notFound(`No photo with id ${id} in the library folders.`);
         return { id, ...(await fileFacts(file)) };
       })),
-    setAside: async (request: SetAsideRequest): Promise<SetAsideResponse> => this.setAside(request),
-    undoSetAside: async (request: { batch: number }): Promise<UndoSetAsideResponse> => this.undoSetAside(request.batch),
+    setAside: (request: SetAsideRequest): Promise<SetAsideResponse> => this.aside.setAside(request),
+    undoSetAside: (request: { batch: number }): Promise<UndoSetAsideResponse> => this.aside.undo(request.batch),
   } satisfies Pick<FinderApi, 'duplicates' | 'checkDuplicates' | 'dismissDuplicates' | 'undismissDuplicates' | 'duplicateFacts' | 'setAside' | 'undoSetAside'>;
 
   private async groups(request: DuplicatesRequest): Promise<DuplicatesResponse> {
@@ -272,63 +274,6 @@ export class DuplicateService {
       const [x, y] = [byId.get(a), byId.get(b)];
       return x && y && x.contentHash !== y.contentHash ? [{ a: x.contentHash, b: y.contentHash, kind: 'look' as const, score }] : [];
     });
-  }
-
-  private async setAside(request: SetAsideRequest): Promise<SetAsideResponse> {
-    const { store } = this.deps;
-    const folder = request.action === 'move' ? userPath(request.folder) : null;
-    if (folder !== null && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw badInput(`${folder} is not a folder here: pick a folder that exists.`);
-    const failed: SetAsideResponse['failed'] = [];
-    const files = new Map<number, string>();
-    // Photos only: a product belongs to its catalog file, and its picture may serve other rows.
-    const photos = new Set(store.pictureFacts().map((p) => p.id));
-    for (const id of new Set(request.ids)) {
-      const file = photos.has(id) ? this.deps.fileOf(id) : undefined;
-      if (file) files.set(id, file);
-      else failed.push({ id, path: null, reason: `no photo with id ${id} in the library folders` });
-    }
-    if (folder !== null) {
-      const inside = [...files.values()].find((file) => path.dirname(file) === folder);
-      if (inside) throw badInput(`${path.basename(inside)} is already in ${folder}: pick another folder.`);
-    }
-    const batch = store.keepSetAside(request.action, folder, [...files.keys()]);
-    const moved: SetAsideResponse['moved'] = [];
-    for (const [id, file] of files) {
-      try {
-        const to = folder === null ? (await moveToTrash(file)).at : await moveWithoutOverwriting(file, folder);
-        moved.push({ id, from: file, to });
-      } catch (error) {
-        failed.push({ id, path: file, reason: fileProblem(error) });
-      }
-    }
-    store.finishSetAside(batch, moved);
-    if (moved.length > 0) this.deps.events.emit({ type: 'library-changed' });
-    return { batch: moved.length > 0 ? batch : null, moved, failed };
-  }
-
-  private async undoSetAside(batch: number): Promise<UndoSetAsideResponse> {
-    const { store } = this.deps;
-    const items = store.setAsideItems(batch);
-    if (!items) throw notFound(`Nothing set aside under ${batch} (it was undone already, or never was).`);
-    const back: number[] = [];
-    const failed: UndoSetAsideResponse['failed'] = [];
-    for (const item of items) {
-      try {
-        if (item.movedTo === null) throw new Error('the system does not say where the trash keeps it: put it back from the trash (Finder: Put Back; Recycle Bin: Restore), and the next index finds it');
-        if (fs.existsSync(item.path)) throw new Error(`another file is at ${item.path} now`);
-        if (item.movedTo.includes(`${path.sep}files${path.sep}`) && fs.existsSync(path.join(path.dirname(path.dirname(item.movedTo)), 'info'))) restoreFromTrash(item.path, item.movedTo);
-        else {
-          fs.mkdirSync(path.dirname(item.path), { recursive: true });
-          fs.renameSync(item.movedTo, item.path);
-        }
-        back.push(item.itemId);
-      } catch (error) {
-        failed.push({ path: item.path, reason: fileProblem(error) });
-      }
-    }
-    const restored = store.restoreSetAside(batch, back);
-    if (restored > 0) this.deps.events.emit({ type: 'library-changed' });
-    return { restored, failed };
   }
 }
 
