@@ -75,6 +75,7 @@ export class Engine {
     library.tidyFolders();
     const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch });
     const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
+    const text = new TextService({ store, jobs, events, fileOf: (id) => library.originalFile(id) });
     const duplicates = new DuplicateService({
       store,
       jobs,
@@ -90,10 +91,12 @@ export class Engine {
     library.afterIndex = async () => {
       await labels.labelNewItems().catch(() => undefined);
       await duplicates.checkNew().catch(() => undefined);
+      // Reading text takes longer than indexing: queued after it, not waited for (a one-shot
+      // `semblance index` ends without it; `semblance read-text` reads).
+      if (settings.read('library').readText) void text.api.readText().catch(() => undefined);
     };
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
-    const text = new TextService({ store, jobs, events, fileOf: (id) => library.originalFile(id) });
     this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text };
     const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api, ...text.api } satisfies FinderApi;
     Object.assign(this, api);

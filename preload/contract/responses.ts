@@ -471,6 +471,8 @@ export interface SettingsResponse {
   /** This computer's cores, for the threads control. */
   cores: number;
   excludedFolders: string[];
+  /** Whether new photos' text is read when indexing ends. */
+  readText: boolean;
   /** Where the library lives (SEMBLANCE_DATA_DIR moves it). */
   dataFolder: string;
 }

@@ -266,6 +266,8 @@ export const SaveSettingsRequestSchema = z.strictObject({
   threads: z.number().int().min(1).max(256).nullable().optional(),
   /** Folders inside library folders to leave out (their items are removed at the next index). */
   excludedFolders: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+  /** Read the text in new photos when indexing ends (off by default: it costs more than indexing). */
+  readText: z.boolean().optional(),
 });
 export type SaveSettingsRequest = z.infer<typeof SaveSettingsRequestSchema>;
 
@@ -273,6 +275,7 @@ export type SaveSettingsRequest = z.infer<typeof SaveSettingsRequestSchema>;
 export const LibrarySettingsSchema = z.object({
   threads: z.number().int().min(1).max(256).nullable().optional(),
   excludedFolders: z.array(z.string()).optional(),
+  readText: z.boolean().optional(),
 });
 export const ModelSettingsSchema = z.partialRecord(z.enum(MODEL_SPACES), z.object({ model: z.string().optional(), dtype: z.enum(DTYPES).optional() }));
 export const SavedPresetsSchema = z.record(z.string(), WeightsSchema);

@@ -60,6 +60,14 @@ test('text in photos: read as a job (every picture recorded, a broken one with i
   assert.ok(broken.problem);
   await assert.rejects(engine.itemText({ id: 999_999 }), /No item with id 999999/);
 
+  // With the setting on, photos indexed later are read when indexing ends (a job queued after it).
+  assert.equal((await engine.settings()).readText, false, 'off unless chosen');
+  assert.equal((await engine.saveSettings({ readText: true })).readText, true);
+  await page(path.join(folder, 'ticket.jpg'), ['ADMIT ONE', 'Row 12 Seat 7']);
+  await engine.index({ paths: [folder] });
+  await engine.jobs.idle();
+  assert.deepEqual(await names('text:admit'), ['ticket.jpg']);
+
   // The command line: read-text reads what is new, text prints what was read.
   await engine.close();
   const env = { ...process.env, ...testModelEnv(path.join(dir, 'models')) };

@@ -69,6 +69,7 @@ export class SettingsService {
         ...saved,
         ...(request.threads !== undefined ? { threads: request.threads } : {}),
         ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
+        ...(request.readText !== undefined ? { readText: request.readText } : {}),
       };
       this.write('library', next);
       if ((next.threads ?? null) !== (saved.threads ?? null)) this.events.emit({ type: 'threads-changed' });
@@ -89,6 +90,6 @@ export class SettingsService {
 
   private describe(): SettingsResponse {
     const saved = this.read('library');
-    return { threads: saved.threads ?? null, cores: os.availableParallelism(), excludedFolders: saved.excludedFolders ?? [], dataFolder: path.dirname(this.store.file) };
+    return { threads: saved.threads ?? null, cores: os.availableParallelism(), excludedFolders: saved.excludedFolders ?? [], readText: saved.readText ?? false, dataFolder: path.dirname(this.store.file) };
   }
 }
