@@ -14,6 +14,18 @@ import type { LibraryStore } from '../store/library-store.js';
  * undo brings both back as they were. Products are never moved: they belong to their catalog
  * files, and a picture may serve other rows.
  */
+/** A file moved into a folder, back where it was (copied, then removed, across drives). */
+async function moveBack(from: string, to: string): Promise<void> {
+  await fs.promises.mkdir(path.dirname(to), { recursive: true });
+  try {
+    await fs.promises.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await fs.promises.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+    await fs.promises.unlink(from);
+  }
+}
+
 export class SetAside {
   constructor(private readonly deps: { store: LibraryStore; events: EngineEvents; fileOf(itemId: number): string | undefined }) {}
 
@@ -51,19 +63,17 @@ export class SetAside {
 
   async undo(batch: number): Promise<UndoSetAsideResponse> {
     const { store } = this.deps;
-    const items = store.setAsideItems(batch);
-    if (!items) throw notFound(`Nothing set aside under ${batch} (it was undone already, or never was).`);
+    const kept = store.setAsideItems(batch);
+    if (!kept) throw notFound(`Nothing set aside under ${batch} (it was undone already, or never was).`);
+    const { action, items } = kept;
     const back: number[] = [];
     const failed: UndoSetAsideResponse['failed'] = [];
     for (const item of items) {
       try {
         if (item.movedTo === null) throw new Error('the system does not say where the trash keeps it: put it back from the trash (Finder: Put Back; Recycle Bin: Restore), and the next index finds it');
         if (fs.existsSync(item.path)) throw new Error(`another file is at ${item.path} now`);
-        if (item.movedTo.includes(`${path.sep}files${path.sep}`) && fs.existsSync(path.join(path.dirname(path.dirname(item.movedTo)), 'info'))) restoreFromTrash(item.path, item.movedTo);
-        else {
-          fs.mkdirSync(path.dirname(item.path), { recursive: true });
-          fs.renameSync(item.movedTo, item.path);
-        }
+        if (action === 'trash') restoreFromTrash(item.path, item.movedTo);
+        else await moveBack(item.movedTo, item.path);
         back.push(item.itemId);
       } catch (error) {
         failed.push({ path: item.path, reason: fileProblem(error) });

@@ -135,10 +135,11 @@ export interface SetAsideItem {
   movedTo: string | null;
 }
 
-export function setAsideItems(sql: Connection, batch: number): SetAsideItem[] | undefined {
-  if (sql.stmt('SELECT 1 FROM set_aside_batches WHERE id = ?').get(batch) === undefined) return undefined;
+export function setAsideItems(sql: Connection, batch: number): { action: 'trash' | 'move'; items: SetAsideItem[] } | undefined {
+  const action = sql.stmt('SELECT action FROM set_aside_batches WHERE id = ?').pluck().get(batch) as 'trash' | 'move' | undefined;
+  if (action === undefined) return undefined;
   const rows = sql.stmt('SELECT item_id AS itemId, item, moved_to AS movedTo FROM set_aside_items WHERE batch_id = ? ORDER BY item_id').all(batch) as { itemId: number; item: string; movedTo: string | null }[];
-  return rows.map((row) => ({ itemId: row.itemId, path: String((JSON.parse(row.item) as Row).path), movedTo: row.movedTo }));
+  return { action, items: rows.map((row) => ({ itemId: row.itemId, path: String((JSON.parse(row.item) as Row).path), movedTo: row.movedTo })) };
 }
 
 /** Puts back the items whose files are back (same ids, tags, albums and vectors); the batch goes once none is left. */

@@ -276,7 +276,7 @@ export interface LibraryStore {
   /** Duplicates taken out of the library (trash, a folder), kept for undo: see duplicates.ts. */
   keepSetAside(action: 'trash' | 'move', folder: string | null, ids: readonly number[], now?: number): number;
   finishSetAside(batch: number, moved: readonly { id: number; to: string | null }[]): void;
-  setAsideItems(batch: number): SetAsideItem[] | undefined;
+  setAsideItems(batch: number): { action: 'trash' | 'move'; items: SetAsideItem[] } | undefined;
   restoreSetAside(batch: number, itemIds: readonly number[]): number;
   setLabels(itemId: number, labelSet: string, labels: readonly { label: string; confidence: number }[]): void;
   /** Replaces everything one label set gave, in one transaction. */

@@ -488,7 +488,7 @@ export class Store implements LibraryStore {
     duplicates.finishSetAside(this.#sql, batch, moved);
   }
 
-  setAsideItems(batch: number): duplicates.SetAsideItem[] | undefined {
+  setAsideItems(batch: number): { action: 'trash' | 'move'; items: duplicates.SetAsideItem[] } | undefined {
     return duplicates.setAsideItems(this.#sql, batch);
   }
 
