@@ -220,10 +220,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   program
     .command('read-text')
-    .description('read the text in every photo not read yet (receipts, screenshots, signs, pages), for text: searches; a job, Ctrl-C stops it')
+    .description('read the text in every photo and product picture not read yet (receipts, screenshots, signs, pages, labels), for text: searches; a job, Ctrl-C stops it')
     .action(() =>
       call((api, send) => send(api, 'readText', {}), (summary) => {
-        const lines = [`${summary.state === 'cancelled' ? 'Stopped after reading' : 'Read'} ${summary.read.toLocaleString()} ${summary.read === 1 ? 'photo' : 'photos'} (${summary.withText.toLocaleString()} with text) in ${summary.seconds.toFixed(1)} s.`];
+        const lines = [`${summary.state === 'cancelled' ? 'Stopped after reading' : 'Read'} ${summary.read.toLocaleString()} ${summary.read === 1 ? 'picture' : 'pictures'} (${summary.withText.toLocaleString()} with text) in ${summary.seconds.toFixed(1)} s.`];
         for (const failed of summary.failed) lines.push(`  could not read ${failed.path}: ${failed.reason}`);
         return `${lines.join('\n')}\n`;
       }),

@@ -22,7 +22,7 @@ test('text in photos in Chromium: read from the sidebar, found with text:, shown
   await page.getByTestId('result-count').filter({ hasText: '4 items' }).waitFor();
 
   await page.getByRole('button', { name: 'Read the text in photos' }).click();
-  await page.getByRole('status').filter({ hasText: 'Read 4 photos: 1 with text. Search it with text:"…".' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('status').filter({ hasText: 'Read 4 pictures: 1 with text. Search it with text:"…".' }).waitFor({ timeout: 60_000 });
   const search = page.getByRole('searchbox', { name: 'Search' });
   await search.fill('text:"total 14.06"');
   await search.press('Enter');

@@ -60,6 +60,15 @@ test('text in photos: read as a job (every picture recorded, a broken one with i
   assert.ok(broken.problem);
   await assert.rejects(engine.itemText({ id: 999_999 }), /No item with id 999999/);
 
+  // Products' pictures are read too: a label on a packaging shot.
+  const shop = path.join(dir, 'shop');
+  fs.mkdirSync(shop);
+  await page(path.join(shop, 'oat.jpg'), ['OAT DRINK', 'barista 1 L']);
+  fs.writeFileSync(path.join(shop, 'shop.csv'), 'id,name,image\nP1,Plant milk,oat.jpg\n');
+  await engine.importCatalog({ file: path.join(shop, 'shop.csv'), name: 'shop' });
+  assert.equal((await engine.readText()).withText, 1);
+  assert.deepEqual((await engine.search({ query: 'text:barista', k: 5 })).results.map((r) => r.key), ['shop:P1']);
+
   // With the setting on, photos indexed later are read when indexing ends (a job queued after it).
   assert.equal((await engine.settings()).readText, false, 'off unless chosen');
   assert.equal((await engine.saveSettings({ readText: true })).readText, true);
@@ -77,7 +86,7 @@ test('text in photos: read as a job (every picture recorded, a broken one with i
   };
   const read = run('read-text');
   assert.equal(read.code, 0, read.stderr);
-  assert.match(read.stdout, /^Read 0 photos \(0 with text\) in [\d.]+ s\.\n$/);
+  assert.match(read.stdout, /^Read 0 pictures \(0 with text\) in [\d.]+ s\.\n$/);
   assert.equal(run('text', String(id)).stdout, 'CORNER MARKET\nMilk 1.29\nTOTAL 14.06\n');
   const searched = run('search', 'text:"total 14.06"', '--paths');
   assert.equal(searched.code, 0, searched.stderr);

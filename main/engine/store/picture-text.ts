@@ -22,12 +22,12 @@ export function setPictureText(sql: Connection, contentHash: string, reading: { 
   );
 }
 
-/** Readable photos whose picture has not been read yet: one item per content, oldest first. */
+/** Readable photos and products' pictures not read yet: one item per content, oldest first. */
 export function unreadPictures(sql: Connection): { id: number; contentHash: string }[] {
   return sql
     .stmt(
       `SELECT min(i.id) AS id, i.content_hash AS contentHash FROM items i
-       WHERE i.kind = 'photo' AND i.status = 'ok' AND i.content_hash IS NOT NULL
+       WHERE i.status = 'ok' AND i.content_hash IS NOT NULL AND (i.kind = 'photo' OR i.picture IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM picture_text t WHERE t.content_hash = i.content_hash)
        GROUP BY i.content_hash ORDER BY 1`,
     )

@@ -14,7 +14,8 @@ export interface TextDeps {
 }
 
 /**
- * Text in pictures: reading the library's photos (a job; one Tesseract worker, so search and
+ * Text in pictures: reading the library's photos and products' pictures (labels, packaging) as
+ * a job (one Tesseract worker, so search and
  * indexing keep the other core), and the text read, for the detail pane and `text:` searches.
  */
 export class TextService {
@@ -43,8 +44,8 @@ export class TextService {
     const { store } = this.deps;
     return await this.deps.jobs.run({
       kind: 'read-text',
-      title: 'Reading the text in photos',
-      unit: 'photos',
+      title: 'Reading the text in pictures',
+      unit: 'pictures',
       run: async (job) => {
         const started = performance.now();
         // No model, no reading: the job fails with why, and nothing is recorded as unreadable.

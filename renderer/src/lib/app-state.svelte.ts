@@ -152,7 +152,7 @@ export class AppState {
     const summary = await this.notices.attempt(() => this.bridge.api.readText());
     if (!summary) return;
     const failed = summary.failed.length > 0 ? ` ${summary.failed.length} could not be read: ${summary.failed.slice(0, 3).map((f) => `${folderName(f.path)} (${f.reason})`).join('; ')}.` : '';
-    const what = summary.read === 0 ? 'Every photo was read already.' : `Read ${summary.read.toLocaleString()} ${summary.read === 1 ? 'photo' : 'photos'}: ${summary.withText.toLocaleString()} with text. Search it with text:"…".`;
+    const what = summary.read === 0 ? 'Every picture was read already.' : `Read ${summary.read.toLocaleString()} ${summary.read === 1 ? 'picture' : 'pictures'}: ${summary.withText.toLocaleString()} with text. Search it with text:"…".`;
     this.notices.notify(failed ? 'error' : 'info', `${what}${failed}`);
   }
 
