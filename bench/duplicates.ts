@@ -25,6 +25,20 @@ function generator(seed: number): () => number {
   };
 }
 
+/** Random 64-bit hashes (16 hex digits), and a hash with `bits` of its bits flipped: a near-copy's. */
+function hashMaker(random: () => number): { hex: () => string; near: (hash: string, bits: number) => string } {
+  return {
+    hex: () => random().toString(16).padStart(8, '0') + random().toString(16).padStart(8, '0'),
+    near: (hash, bits) => {
+      let value = BigInt(`0x${hash}`);
+      const flipped = new Set<number>();
+      while (flipped.size < bits) flipped.add(random() % 64);
+      for (const bit of flipped) value ^= 1n << BigInt(bit);
+      return value.toString(16).padStart(16, '0');
+    },
+  };
+}
+
 /**
  * The same-photo tier's grouping over synthetic perceptual hashes (uniform 64-bit hashes in four
  * turns; one picture in 20 a near-copy of the one before it, 4 to 10 bits away), its colour check
@@ -32,14 +46,7 @@ function generator(seed: number): () => number {
  */
 export function benchDuplicates(pictures: number, bruteForce: boolean): DuplicatesBenchResult {
   const random = generator(pictures);
-  const hex = (): string => random().toString(16).padStart(8, '0') + random().toString(16).padStart(8, '0');
-  const near = (hash: string, bits: number): string => {
-    let value = BigInt(`0x${hash}`);
-    const flipped = new Set<number>();
-    while (flipped.size < bits) flipped.add(random() % 64);
-    for (const bit of flipped) value ^= 1n << BigInt(bit);
-    return value.toString(16).padStart(16, '0');
-  };
+  const { hex, near } = hashMaker(random);
   const facts: PictureFacts[] = [];
   const plantedPairs: [number, number][] = [];
   for (let i = 0; i < pictures; i++) {
@@ -105,14 +112,7 @@ export async function benchDuplicateJob(pictures: number, dir: string): Promise<
   try {
     const random = generator(pictures + 1);
     const uniform = (): number => random() / 4294967296 - 0.5;
-    const hex = (): string => random().toString(16).padStart(8, '0') + random().toString(16).padStart(8, '0');
-    const near = (hash: string, bits: number): string => {
-      let value = BigInt(`0x${hash}`);
-      const flipped = new Set<number>();
-      while (flipped.size < bits) flipped.add(random() % 64);
-      for (const bit of flipped) value ^= 1n << BigInt(bit);
-      return value.toString(16).padStart(16, '0');
-    };
+    const { hex, near } = hashMaker(random);
     const DIMS = 512;
     engine.store.setSpaceModel('visual', 'bench/visual', DIMS);
     engine.store.setSpaceModel('colour', 'bench/colour', COLOUR_DIMS);

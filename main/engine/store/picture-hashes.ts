@@ -1,5 +1,10 @@
 import type { Connection } from './connection.js';
 
+/** The four turns' hashes of a stored row (16 hex digits each, joined). */
+function turnsOf(hashes: string): [string, string, string, string] {
+  return [0, 1, 2, 3].map((turn) => hashes.slice(turn * 16, turn * 16 + 16)) as [string, string, string, string];
+}
+
 /** Perceptual hashes by content hash, as the four turns' 16 hex digits each, joined. */
 export function setPictureHashes(sql: Connection, entries: readonly { contentHash: string; hashes: readonly string[] }[]): void {
   if (entries.length === 0) return;
@@ -13,7 +18,7 @@ export function pictureHashes(sql: Connection, contentHashes: readonly string[])
   const rows = sql
     .stmt('SELECT content_hash AS contentHash, hashes FROM picture_hashes WHERE content_hash IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(contentHashes)) as { contentHash: string; hashes: string }[];
-  return new Map(rows.map((row) => [row.contentHash, [0, 1, 2, 3].map((turn) => row.hashes.slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]]));
+  return new Map(rows.map((row) => [row.contentHash, turnsOf(row.hashes)]));
 }
 
 /** A readable photo as the duplicate finder weighs it: what it is, how big, when, and its hashes. */
@@ -41,7 +46,7 @@ export function pictureFacts(sql: Connection): PictureFacts[] {
        ORDER BY i.id`,
     )
     .all() as (Omit<PictureFacts, 'hashes'> & { hashes: string | null })[];
-  return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : ([0, 1, 2, 3].map((turn) => (row.hashes as string).slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]) }));
+  return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : turnsOf(row.hashes) }));
 }
 
 /** A product as the duplicate finder weighs it: its catalog, its words, its picture's hashes. */
@@ -68,5 +73,5 @@ export function productFacts(sql: Connection): ProductFacts[] {
        ORDER BY i.id`,
     )
     .all() as (Omit<ProductFacts, 'hashes'> & { hashes: string | null })[];
-  return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : ([0, 1, 2, 3].map((turn) => (row.hashes as string).slice(turn * 16, turn * 16 + 16)) as [string, string, string, string]) }));
+  return rows.map((row) => ({ ...row, hashes: row.hashes === null ? null : turnsOf(row.hashes) }));
 }
