@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { CATALOG_ROLES, SPACES } from '../../preload/contract.js';
+import { CATALOG_ROLES, SIGNALS, SIGNAL_WORDS, SPACES, type Signal } from '../../preload/contract.js';
 import type {
   AlbumSummary,
   AlbumView,
@@ -24,8 +24,8 @@ function formatRanked(ranked: RankedResponse): string[] {
     if (ranked.cutoff && i === ranked.cutoff.index) {
       lines.push(`  ── ${ranked.results.length - i} more below the relevance cut-off ──`);
     }
-    const why = Object.entries(hit.breakdown)
-      .map(([space, part]) => `${space} ${(part as number).toFixed(3)}`)
+    const why = (Object.entries(hit.breakdown) as [Signal, number][])
+      .map(([signal, part]) => `${signal === 'printed' ? SIGNAL_WORDS.printed.word : signal} ${part.toFixed(3)}`)
       .join(', ');
     // A product is named by its name and key (what the user can pass back), a photo by its file.
     const name = hit.key ? `${hit.title ?? ''} (${hit.key})`.trim() : (hit.path ?? hit.title ?? `item ${hit.id}`);
@@ -58,10 +58,10 @@ export function formatCsv(ranked: RankedResponse): string {
     hit.title ?? '',
     hit.key ?? '',
     hit.score,
-    ...SPACES.map((space) => hit.breakdown[space] ?? ''),
+    ...SIGNALS.map((signal) => hit.breakdown[signal] ?? ''),
     ranked.cutoff && i >= ranked.cutoff.index ? 'no' : 'yes',
   ]);
-  return stringify(rows, { header: true, columns: ['rank', 'id', 'kind', 'path', 'title', 'key', 'score', ...SPACES, 'relevant'] });
+  return stringify(rows, { header: true, columns: ['rank', 'id', 'kind', 'path', 'title', 'key', 'score', ...SIGNALS, 'relevant'] });
 }
 
 /** `--copy-to`: what was copied where, and what could not be. */

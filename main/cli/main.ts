@@ -220,10 +220,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   program
     .command('read-text')
-    .description('read the text in every photo and product picture not read yet (receipts, screenshots, signs, pages, labels), for text: searches; a job, Ctrl-C stops it')
-    .action(() =>
-      call((api, send) => send(api, 'readText', {}), (summary) => {
+    .description('read the text in every photo and product picture not read yet (receipts, screenshots, signs, pages, labels), for searches; a job, Ctrl-C stops it')
+    .option('--all', 'also read the pictures a quick look found no line of letters in (slower: every picture is read)')
+    .action((opts: { all?: boolean }) =>
+      call((api, send) => send(api, 'readText', opts.all ? { everything: true } : {}), (summary) => {
         const lines = [`${summary.state === 'cancelled' ? 'Stopped after reading' : 'Read'} ${summary.read.toLocaleString()} ${summary.read === 1 ? 'picture' : 'pictures'} (${summary.withText.toLocaleString()} with text) in ${summary.seconds.toFixed(1)} s.`];
+        if (summary.skipped > 0) lines.push(`  ${summary.skipped.toLocaleString()} more showed no line of letters at a quick look and were not read (read-text --all reads them).`);
+        if (summary.embedded > 0) lines.push(`  ${summary.embedded.toLocaleString()} ${summary.embedded === 1 ? 'text' : 'texts'} embedded for searches by meaning.`);
+        if (summary.meaning) lines.push(`  note: ${summary.meaning}`);
         for (const failed of summary.failed) lines.push(`  could not read ${failed.path}: ${failed.reason}`);
         return `${lines.join('\n')}\n`;
       }),
@@ -238,6 +242,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       if (!Number.isInteger(item) || item <= 0) throw badInput(`<id> takes an item id (a whole number), got "${id}".`);
       return call((api, send) => send(api, 'itemText', { id: item }), (answer) => {
         if (!answer.read) return 'Not read yet: semblance read-text reads the photos.\n';
+        if (answer.skipped) return 'Not read: a quick look found no line of letters in it (semblance read-text --all reads it).\n';
         if (answer.problem) return `Could not be read: ${answer.problem}\n`;
         return answer.text ? `${answer.text}\n` : 'No text in this picture.\n';
       });

@@ -10,6 +10,7 @@ import { LabelService } from './labels/label-service.js';
 import { LibraryService } from './library/library-service.js';
 import type { DownloadProgress } from './models/load-models.js';
 import { ModelService } from './models/model-service.js';
+import { modelKey } from './models/registry.js';
 import { fusedSearch, type SearchStats } from './search/fused-search.js';
 import { Searcher } from './search/searcher.js';
 import { VectorIndex } from './search/vector-index.js';
@@ -73,9 +74,16 @@ export class Engine {
     const models = new ModelService(store, settings, events, jobs, { env: options.env ?? process.env, ...(options.pool ? { pool: options.pool } : {}) });
     const library = new LibraryService(store, models, settings, jobs, events, options.photoSpaces ? { photoSpaces: options.photoSpaces } : {});
     library.tidyFolders();
-    const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch });
+    const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch, textModel: () => modelKey(models.config().specs.text) });
     const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
-    const text = new TextService({ store, jobs, events, fileOf: (id) => library.originalFile(id) });
+    const text = new TextService({
+      store,
+      jobs,
+      events,
+      fileOf: (id) => library.originalFile(id),
+      pool: () => models.embedder(),
+      textModel: () => modelKey(models.config().specs.text),
+    });
     const duplicates = new DuplicateService({
       store,
       jobs,
@@ -93,7 +101,7 @@ export class Engine {
       await duplicates.checkNew().catch(() => undefined);
       // Reading text takes longer than indexing: queued after it, not waited for (a one-shot
       // `semblance index` ends without it; `semblance read-text` reads).
-      if (settings.read('library').readText) void text.api.readText().catch(() => undefined);
+      if (settings.read('library').readText) void text.api.readText({}).catch(() => undefined);
     };
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);

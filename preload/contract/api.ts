@@ -95,7 +95,7 @@ export const METHODS = {
   setAside: method(S.SetAsideRequestSchema).returns<R.SetAsideResponse>(),
   undoSetAside: method(S.UndoSetAsideRequestSchema).returns<R.UndoSetAsideResponse>(),
   /** Reads the text in every photo not read yet (a job): words, boxes, confidence, kept for text: searches. */
-  readText: method(S.EmptyRequestSchema).returns<R.ReadTextSummary>(),
+  readText: method(S.ReadTextRequestSchema).returns<R.ReadTextSummary>(),
   /** The text read in an item's picture, with each word's box. */
   itemText: method(S.ItemTextRequestSchema).returns<R.ItemTextResponse>(),
   /** Albums: plain ones with their counts, smart ones with their queries. */

@@ -14,6 +14,8 @@ export interface SearchHit {
   status: ItemStatus;
   score: number;
   breakdown: Breakdown;
+  /** Words printed in its picture that the query matched (lower case, as searched), to mark. */
+  printed?: string[];
 }
 
 export interface SearchResponse {
@@ -553,6 +555,12 @@ export interface ReadTextSummary {
   read: number;
   /** Of those, how many hold text. */
   withText: number;
+  /** Pictures the cheap test saw no line of letters in, so not read (`everything` reads them). */
+  skipped: number;
+  /** Texts embedded in the text space, for searches by meaning. */
+  embedded: number;
+  /** Why the texts could not be embedded (no text model), or null. */
+  meaning: string | null;
   /** Pictures that could not be read, and why; each is recorded and skipped, none stops the job. */
   failed: { path: string; reason: string }[];
   seconds: number;
@@ -575,4 +583,6 @@ export interface ItemTextResponse {
   turned: number;
   /** Why the picture could not be read, when it could not. */
   problem: string | null;
+  /** The cheap test saw no text in it, so it was not read. */
+  skipped: boolean;
 }

@@ -68,6 +68,12 @@ export type SearchVectorsRequest = z.input<typeof SearchVectorsRequestSchema>;
 
 export const EmptyRequestSchema = z.strictObject({});
 
+export const ReadTextRequestSchema = z.strictObject({
+  /** Read the pictures the cheap test passed over too. */
+  everything: z.boolean().optional(),
+});
+export type ReadTextRequest = z.input<typeof ReadTextRequestSchema>;
+
 export const SearchRequestSchema = z.strictObject({
   /** The query language: words, +x, -x, 2:x, "phrases", like:<id|file>, in:, label:, kind:, after:, before: */
   query: z.string().max(2000),

@@ -72,5 +72,15 @@ export type ModelSpaceName = { [S in Space]: (typeof SPACE_TABLE)[S]['model'] ex
 /** Embedding spaces, in the order they are shown to users. */
 export const SPACES = Object.keys(SPACE_TABLE) as [Space, ...Space[]];
 export const MODEL_SPACES = SPACES.filter((space) => SPACE_TABLE[space].model !== null) as [ModelSpaceName, ...ModelSpaceName[]];
+/**
+ * What a search score is made of: each space's share, and `printed`, the share of the words
+ * printed in the picture (the text read in it), with the user's words for them.
+ */
+export type Signal = Space | 'printed';
+export const SIGNALS = [...SPACES, 'printed'] as [Signal, ...Signal[]];
+export const SIGNAL_WORDS: Record<Signal, { word: string; phrase: string }> = {
+  ...(Object.fromEntries(SPACES.map((space) => [space, { word: SPACE_TABLE[space].word, phrase: SPACE_TABLE[space].phrase }])) as Record<Space, { word: string; phrase: string }>),
+  printed: { word: 'its text', phrase: 'its text' },
+};
 /** Spaces a photo can be embedded into (every space takes pictures or their words). */
 export const PHOTO_DEFAULT_SPACES: Space[] = SPACES.filter((space) => SPACE_TABLE[space].photoDefault);

@@ -1,7 +1,7 @@
 /** The words every front door shares: kinds, statuses, limits, presets, job states, error codes. */
-import type { Space } from './spaces.js';
+import type { Signal, Space } from './spaces.js';
 
-export { SPACE_TABLE, SPACES, MODEL_SPACES, PHOTO_DEFAULT_SPACES, type Space, type SpaceInfo, type ModelSpaceName } from './spaces.js';
+export { SPACE_TABLE, SPACES, MODEL_SPACES, PHOTO_DEFAULT_SPACES, SIGNALS, SIGNAL_WORDS, type Signal, type Space, type SpaceInfo, type ModelSpaceName } from './spaces.js';
 
 export const ITEM_KINDS = ['photo', 'product'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -17,8 +17,11 @@ export const MAX_DIMS = 8192;
 /** A query mixes at most this many terms (several per space are allowed). */
 export const MAX_TERMS = 32;
 
-/** Per-space contribution to a score; the values add up to the score. */
-export type Breakdown = Partial<Record<Space, number>>;
+/**
+ * Per-space contribution to a score; the values add up to the score. `printed`: the share of
+ * the words printed in the picture (the text read in it), which plain queries add.
+ */
+export type Breakdown = Partial<Record<Signal, number>>;
 
 export const DTYPES = ['fp32', 'q8'] as const;
 export type Dtype = (typeof DTYPES)[number];

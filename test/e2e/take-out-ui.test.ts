@@ -82,7 +82,7 @@ test('taking results out in Chromium: pick several, copy them to a folder (a nam
   // Export the list: the marked ones, as CSV.
   const [download] = await Promise.all([page.waitForEvent('download'), bar.getByRole('button', { name: 'Export list (CSV)' }).click()]);
   const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'rank,id,kind,path,title,key,score,clip,visual,text,colour');
+  assert.equal(csv[0], 'rank,id,kind,path,title,key,score,clip,visual,text,colour,printed');
   assert.deepEqual(
     csv.slice(1).map((line) => path.basename(line.split(',')[3] ?? '')),
     ['photo-0003.jpg', 'photo-0002.jpg'],

@@ -144,7 +144,7 @@ test('search --copy-to copies the relevant files; --csv prints every result as a
   const csv = run('search', 'a colourful photo', '--k', '4', '--csv');
   assert.equal(csv.code, 0, csv.stderr);
   const lines = csv.stdout.trim().split('\n');
-  assert.equal(lines[0], 'rank,id,kind,path,title,key,score,clip,visual,text,colour,relevant');
+  assert.equal(lines[0], 'rank,id,kind,path,title,key,score,clip,visual,text,colour,printed,relevant');
   assert.equal(lines.length, 5);
   assert.ok(lines.slice(1).every((line) => files.some((file) => line.includes(file))));
 

@@ -19,25 +19,31 @@ async function page(file: string, lines: readonly string[], turn = 0): Promise<v
   await sharp(Buffer.from(svg)).rotate(turn).jpeg({ quality: 92 }).toFile(file);
 }
 
-test('text in photos: read as a job (every picture recorded, a broken one with its reason), found with text: (words, prefixes, with a meaning query), shown with its boxes, from the command line too', { timeout: 240_000 }, async (t) => {
+test('text in photos: read as a job after a quick look for letters (every picture recorded, a broken one with its reason), found with text: (words, prefixes), by plain queries (words, a misspelling, a meaning) with "its text" in the breakdown, shown with its boxes, from the command line too', { timeout: 240_000 }, async (t) => {
   const dir = tempDir(t);
   const folder = path.join(dir, 'Pictures');
   await writePhotos(folder, 3);
   await page(path.join(folder, 'receipt.jpg'), ['CORNER MARKET', 'Milk 1.29', 'TOTAL 14.06']);
   await page(path.join(folder, 'invoice.jpg'), ['Invoice 2024-117', 'Due 30 June'], 90);
+  await page(path.join(folder, 'sign.jpg'), ['USED AUTOMOBILE SALE']);
   fs.copyFileSync(path.join(folder, 'receipt.jpg'), path.join(folder, 'receipt copy.jpg'));
   const engine = libraryEngine(t, dir);
   await engine.index({ paths: [folder] });
   // A picture that was readable when indexed and is broken now: recorded with its reason, the job goes on.
   fs.writeFileSync(path.join(folder, 'photo-0002.jpg'), 'broken since');
 
-  const summary = await engine.readText();
+  const summary = await engine.readText({});
   assert.equal(summary.state, 'done');
-  assert.equal(summary.read, 4, 'one read per content: the copy shares the receipt\'s');
-  assert.equal(summary.withText, 2, JSON.stringify(summary));
+  assert.equal(summary.read, 3, `one read per content (the copy shares the receipt's): ${JSON.stringify(summary)}`);
+  assert.equal(summary.withText, 3, JSON.stringify(summary));
+  assert.equal(summary.skipped, 2, 'the two photos show no line of letters: not read');
+  assert.equal(summary.embedded, 3, 'each text read is embedded in the text space');
+  assert.equal(summary.meaning, null);
   assert.equal(summary.failed.length, 1);
   assert.match(summary.failed[0]?.path ?? '', /photo-0002\.jpg$/);
-  assert.equal((await engine.readText()).read, 0, 'nothing is read twice');
+  assert.equal((await engine.readText({})).read, 0, 'nothing is read twice');
+  const photoId = peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(path.join(folder, 'photo-0001.jpg')) as number;
+  assert.equal((await engine.itemText({ id: photoId })).skipped, true);
 
   const names = async (query: string): Promise<string[]> => (await engine.search({ query, k: 20 })).results.map((r) => path.basename(r.path ?? '')).sort();
   assert.deepEqual(await names('text:"total 14.06"'), ['receipt copy.jpg', 'receipt.jpg']);
@@ -47,6 +53,32 @@ test('text in photos: read as a job (every picture recorded, a broken one with i
   assert.deepEqual(await names('text:"total invoice"'), [], 'every word must be there');
   assert.deepEqual(await names('something red text:invoice'), ['invoice.jpg'], 'a meaning query among the pictures that say it');
   await assert.rejects(engine.search({ query: 'text:"--"' }), /text: takes words read in pictures/);
+
+  // Plain queries: pictures that print the query's words gain a share of the score ("its text"),
+  // which brings them above the pictures that look alike (the other pages; the test CLIP model
+  // scores the coloured photos higher whatever the words, so those are not compared).
+  const plain = async (query: string): Promise<{ name: string; printed: number; words: string[] }[]> =>
+    (await engine.search({ query, k: 20 })).results.map((r) => ({ name: path.basename(r.path ?? ''), printed: r.breakdown.printed ?? 0, words: r.printed ?? [] }));
+  const pages = (results: { name: string }[]): string[] => results.map((r) => r.name).filter((name) => !name.startsWith('photo-'));
+  const printedBy = (results: { name: string; printed: number }[]): string[] => results.filter((r) => r.printed > 0).map((r) => r.name).sort();
+  const market = await plain('the corner market');
+  assert.deepEqual(printedBy(market), ['receipt copy.jpg', 'receipt.jpg'], JSON.stringify(market));
+  assert.deepEqual(pages(market).slice(0, 2).sort(), ['receipt copy.jpg', 'receipt.jpg'], JSON.stringify(market));
+  const receipt = market.find((r) => r.name === 'receipt.jpg');
+  assert.ok(receipt && Math.abs(receipt.printed - 0.15) < 1e-9 && receipt.words.sort().join() === 'corner,market', JSON.stringify(receipt));
+  // A misspelt word: the word printed one letter away, counted for less.
+  const misspelt = await plain('invoise');
+  assert.deepEqual(printedBy(misspelt), ['invoice.jpg'], JSON.stringify(misspelt));
+  assert.equal(pages(misspelt)[0], 'invoice.jpg');
+  const invoice = misspelt.find((r) => r.name === 'invoice.jpg');
+  assert.deepEqual(invoice?.words, ['invoice']);
+  assert.ok(invoice && invoice.printed > 0 && invoice.printed < 0.15, 'a spelling counts less than the word');
+  // By meaning: "car" is printed nowhere; the sign says AUTOMOBILE (a synonym to the text model).
+  const car = await plain('car');
+  assert.deepEqual(printedBy(car), ['sign.jpg'], JSON.stringify(car));
+  assert.equal(pages(car)[0], 'sign.jpg');
+  assert.deepEqual(car.find((r) => r.name === 'sign.jpg')?.words, [], 'no word of it is printed');
+  assert.deepEqual(printedBy(await plain('dog')), [], 'a word printed nowhere and meant by no text: no share');
 
   const id = peek(engine).prepare('SELECT id FROM items WHERE path = ?').pluck().get(path.join(folder, 'receipt.jpg')) as number;
   const text = await engine.itemText({ id });
@@ -66,7 +98,7 @@ test('text in photos: read as a job (every picture recorded, a broken one with i
   await page(path.join(shop, 'oat.jpg'), ['OAT DRINK', 'barista 1 L']);
   fs.writeFileSync(path.join(shop, 'shop.csv'), 'id,name,image\nP1,Plant milk,oat.jpg\n');
   await engine.importCatalog({ file: path.join(shop, 'shop.csv'), name: 'shop' });
-  assert.equal((await engine.readText()).withText, 1);
+  assert.equal((await engine.readText({})).withText, 1);
   assert.deepEqual((await engine.search({ query: 'text:barista', k: 5 })).results.map((r) => r.key), ['shop:P1']);
 
   // With the setting on, photos indexed later are read when indexing ends (a job queued after it).
@@ -76,6 +108,11 @@ test('text in photos: read as a job (every picture recorded, a broken one with i
   await engine.index({ paths: [folder] });
   await engine.jobs.idle();
   assert.deepEqual(await names('text:admit'), ['ticket.jpg']);
+  // --all reads what the quick look passed over: the two photos, which hold no text.
+  const everything = await engine.readText({ everything: true });
+  assert.equal(everything.read, 2, JSON.stringify(everything));
+  assert.equal(everything.withText, 0);
+  assert.equal((await engine.itemText({ id: photoId })).skipped, false);
 
   // The command line: read-text reads what is new, text prints what was read.
   await engine.close();

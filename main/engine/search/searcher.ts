@@ -32,6 +32,7 @@ import { parseWhere, whereFields } from '../catalog/where-clause.js';
 import { newestFirst } from './date-order.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { swatchDescriptor } from '../embed/colour-descriptor.js';
+import { PrintedWords, type PrintedMatch } from './printed-words.js';
 import { parseQuery, queryError, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
 import type { VectorIndex } from './vector-index.js';
@@ -44,6 +45,8 @@ export interface SearcherDeps {
   vectorIndex: VectorIndex;
   pool: () => EmbedPool;
   stats: SearchStats;
+  /** The key of the text model the pool embeds with now. */
+  textModel: () => string;
 }
 
 const DEFAULT_SIMILAR_WEIGHTS: Partial<Record<Space, number>> = { clip: 0.5, visual: 0.3, colour: 0.2 };
@@ -51,6 +54,12 @@ const DEFAULT_SIMILAR_WEIGHTS: Partial<Record<Space, number>> = { clip: 0.5, vis
 const CUTOFF_WINDOW = 200;
 /** Weight of an item's own words against what its picture shows, per query term. */
 const ITEM_TEXT_WEIGHT = 0.5;
+/**
+ * What a picture printing all of a plain query's words gains (its text by meaning or spelling
+ * gains less): above the spread of CLIP's scores between a relevant photo and an unrelated one
+ * (about 0.1), so printed words bring a picture up among those that look the part.
+ */
+const PRINTED_WEIGHT = 0.15;
 /** CLIP reads at most 77 tokens; longer queries are cut, with a warning. */
 const CLIP_MAX_TOKENS = 77;
 
@@ -73,7 +82,11 @@ export function ftsWords(text: string): string {
 }
 
 export class Searcher {
-  constructor(private readonly deps: SearcherDeps) {}
+  private readonly printed: PrintedWords;
+
+  constructor(private readonly deps: SearcherDeps) {
+    this.printed = new PrintedWords(deps.store);
+  }
 
   readonly api = {
     searchVectors: async (request) => {
@@ -98,6 +111,7 @@ export class Searcher {
     if (!SPACES.some((space) => this.deps.store.spaceModel(space))) return { query: request.query, results: [], cutoff: null, total: 0, warnings: [NOTHING_INDEXED] };
     const warnings: string[] = [];
     const terms: VectorTerm[] = [];
+    const printed = new Map<number, PrintedMatch>();
     const texts = parsed.terms.filter((t) => t.text !== undefined);
     if (texts.length > 0) {
       const pool = this.deps.pool();
@@ -113,11 +127,14 @@ export class Searcher {
       // Both towers at once: the query lane stays busy until both answer, so no index batch
       // slips in between them.
       const words = texts.map((t) => t.text as string);
+      const textSpace = this.deps.store.hasVectors('text');
+      const printedText = this.printed.any();
       const [vectors, textVectors] = await Promise.all([
         pool.embedTexts(words, 'clip', QUERY),
         // Items with words of their own (file and folder names, product attributes) are matched
-        // on those too, in the text space, with a smaller weight than what the picture shows.
-        this.deps.store.hasVectors('text')
+        // on those too, in the text space, with a smaller weight than what the picture shows;
+        // and so are the texts read in pictures, by meaning.
+        textSpace || printedText
           ? pool.embedTexts(words, 'text', QUERY).catch((error: unknown) => {
               // Without the text model the pictures are still searched; say what was left out.
               if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
@@ -127,7 +144,16 @@ export class Searcher {
           : Promise.resolve(null),
       ]);
       texts.forEach((term, i) => terms.push({ space: 'clip', vector: Array.from(vectors[i] as Float32Array), weight: term.weight }));
-      if (textVectors) {
+      if (printedText) {
+        texts.forEach((term, i) => {
+          if (term.weight <= 0) return;
+          for (const [id, match] of this.printed.match(term.text as string, (textVectors?.[i] as Float32Array | undefined) ?? null, this.deps.textModel())) {
+            const before = printed.get(id);
+            if (!before || before.strength < match.strength) printed.set(id, match);
+          }
+        });
+      }
+      if (textVectors && textSpace) {
         texts.forEach((term, i) =>
           terms.push({ space: 'text', vector: Array.from(textVectors[i] as Float32Array), weight: ITEM_TEXT_WEIGHT * term.weight }),
         );
@@ -153,7 +179,7 @@ export class Searcher {
     // A library with nothing indexed yet has nothing to rank: say so, as an empty answer.
     const ready = terms.filter((term) => this.deps.store.spaceModel(term.space));
     if (ready.length === 0) return { query: request.query, results: [], cutoff: null, total: 0, warnings: [...warnings, NOTHING_INDEXED] };
-    const ranked = await this.rank(ready, filters, request.k ?? DEFAULT_K, exclude, request.sort ?? 'score');
+    const ranked = await this.rank(ready, filters, request.k ?? DEFAULT_K, exclude, request.sort ?? 'score', printed);
     return { query: request.query, ...ranked, warnings: [...warnings, ...ranked.warnings] };
   }
 
@@ -282,12 +308,20 @@ export class Searcher {
    * Ranks, finds the cut-off over a wider window, then returns k results in the asked order,
    * with how many items were ranked in all (a header says "12,345 results", not the k cap).
    */
-  private async rank(terms: VectorTerm[], filters: SearchFilters, k: number, exclude: Set<number>, sort: 'score' | 'date'): Promise<RankedResponse> {
+  private async rank(
+    terms: VectorTerm[],
+    filters: SearchFilters,
+    k: number,
+    exclude: Set<number>,
+    sort: 'score' | 'date',
+    printed: ReadonlyMap<number, PrintedMatch> = new Map(),
+  ): Promise<RankedResponse> {
     await this.deps.vectorIndex.prepare(terms.map((term) => term.space));
-    const window = Math.min(1000, Math.max(k, CUTOFF_WINDOW) + exclude.size);
+    const window = Math.min(MAX_K, Math.max(k, CUTOFF_WINDOW) + exclude.size);
     const stats: SearchStats = { scanned: 0, candidates: 0, rescored: 0 };
-    const hits = fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: window, filters }, stats).filter((hit) => !exclude.has(hit.id));
+    let hits = fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: window, filters }, stats).filter((hit) => !exclude.has(hit.id));
     Object.assign(this.deps.stats, stats);
+    if (printed.size > 0) hits = this.withPrinted(hits, terms, filters, window, exclude, printed);
     // The excluded items (the example itself) were ranked too, but are not results.
     const total = Math.max(hits.length, stats.scanned - exclude.size);
     const cutoff = relevanceCutoff(hits.map((h) => h.score));
@@ -297,6 +331,25 @@ export class Searcher {
     }
     const results: SearchHit[] = hits.slice(0, k);
     return { results, cutoff, total, warnings: [] };
+  }
+
+  /**
+   * The ranking with what pictures print: the pictures matched that the vectors did not rank
+   * high enough are scored too (their vector scores, under the same filters), and every match
+   * gains PRINTED_WEIGHT × its strength, shown in the breakdown as `printed`.
+   */
+  private withPrinted(hits: SearchHit[], terms: VectorTerm[], filters: SearchFilters, window: number, exclude: Set<number>, printed: ReadonlyMap<number, PrintedMatch>): SearchHit[] {
+    const ranked = new Set(hits.map((hit) => hit.id));
+    const allowed = filters.itemIds ? new Set(filters.itemIds) : null;
+    const missing = [...printed.keys()].filter((id) => !ranked.has(id) && !exclude.has(id) && (!allowed || allowed.has(id)));
+    const more = missing.length > 0 ? fusedSearch(this.deps.store, this.deps.vectorIndex, { terms, k: Math.min(MAX_K, missing.length), filters: { ...filters, itemIds: missing } }) : [];
+    const all = [...hits, ...more].map((hit) => {
+      const match = printed.get(hit.id);
+      if (!match) return hit;
+      const share = PRINTED_WEIGHT * match.strength;
+      return { ...hit, score: hit.score + share, breakdown: { ...hit.breakdown, printed: share }, ...(match.words.length > 0 ? { printed: match.words } : {}) };
+    });
+    return all.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, window);
   }
 
   /** What a smart album finds now: its query, or its weighted view (look-alikes, substitutes). */

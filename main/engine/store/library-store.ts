@@ -24,7 +24,7 @@ import type { LabelSetDefinition } from './labels.js';
 import type { VectorLogState } from './vector-log.js';
 import type { PictureFacts, ProductFacts } from './picture-hashes.js';
 import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
-import type { PictureTextRow, StoredWord } from './picture-text.js';
+import type { PictureReading, PictureTextRow } from './picture-text.js';
 
 export type { AlbumRecord } from './albums.js';
 export type { LabelSetDefinition } from './labels.js';
@@ -257,8 +257,14 @@ export interface LibraryStore {
   /** Every readable product with its words and its picture's hashes, for the duplicate finder. */
   productFacts(): ProductFacts[];
   /** Text read in pictures (by content), the photos not read yet, and an FTS5 search of it. */
-  setPictureText(contentHash: string, reading: { text: string; words: StoredWord[]; turned: number; problem: string | null }, now?: number): void;
-  unreadPictures(): { id: number; contentHash: string }[];
+  setPictureText(contentHash: string, reading: PictureReading, now?: number): void;
+  unreadPictures(everything?: boolean): { id: number; contentHash: string }[];
+  textsToEmbed(model: string): { contentHash: string; text: string }[];
+  setTextVectors(model: string, rows: readonly { contentHash: string; vector: Float32Array }[]): void;
+  textVectorsVersion(): string;
+  textVectors(model: string): Map<string, Float32Array>;
+  itemsOfContents(contentHashes: readonly string[]): Map<string, number[]>;
+  textVocabulary(): string[];
   itemsWithText(match: string): number[];
   pictureText(itemId: number): PictureTextRow | undefined;
   /** What the duplicate checks found (by content), and which pictures they checked. */

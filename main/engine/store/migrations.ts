@@ -446,6 +446,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 15,
+    name: 'text looked for, and its meaning',
+    up(db) {
+      db.exec(`
+        -- 1: the cheap test (likely-text.ts) saw no line of letters, so the picture was not read;
+        -- \`semblance read-text --all\` reads it anyway.
+        ALTER TABLE picture_text ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+        -- The text read, embedded in the text space (for searches by meaning), with the model
+        -- that embedded it: another text model makes it stale, and it is embedded again.
+        CREATE TABLE picture_text_vectors (
+          content_hash TEXT PRIMARY KEY REFERENCES picture_text(content_hash) ON DELETE CASCADE,
+          model TEXT NOT NULL,
+          vector BLOB NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        -- FTS5's list of the words read, for "did you mean" on a misspelt word.
+        CREATE VIRTUAL TABLE picture_text_vocab USING fts5vocab(picture_text_fts, 'row');
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

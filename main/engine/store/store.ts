@@ -430,12 +430,36 @@ export class Store implements LibraryStore {
 
   // ---- text read in pictures (see picture-text.ts) -----------------------------------------
 
-  setPictureText(contentHash: string, reading: { text: string; words: pictureText.StoredWord[]; turned: number; problem: string | null }, now = Date.now()): void {
+  setPictureText(contentHash: string, reading: pictureText.PictureReading, now = Date.now()): void {
     pictureText.setPictureText(this.#sql, contentHash, reading, now);
   }
 
-  unreadPictures(): { id: number; contentHash: string }[] {
-    return pictureText.unreadPictures(this.#sql);
+  unreadPictures(everything = false): { id: number; contentHash: string }[] {
+    return pictureText.unreadPictures(this.#sql, everything);
+  }
+
+  textsToEmbed(model: string): { contentHash: string; text: string }[] {
+    return pictureText.textsToEmbed(this.#sql, model);
+  }
+
+  setTextVectors(model: string, rows: readonly { contentHash: string; vector: Float32Array }[]): void {
+    pictureText.setTextVectors(this.#sql, model, rows);
+  }
+
+  textVectorsVersion(): string {
+    return pictureText.textVectorsVersion(this.#sql);
+  }
+
+  textVectors(model: string): Map<string, Float32Array> {
+    return pictureText.textVectors(this.#sql, model);
+  }
+
+  itemsOfContents(contentHashes: readonly string[]): Map<string, number[]> {
+    return pictureText.itemsOfContents(this.#sql, contentHashes);
+  }
+
+  textVocabulary(): string[] {
+    return pictureText.textVocabulary(this.#sql);
   }
 
   itemsWithText(match: string): number[] {

@@ -1,9 +1,11 @@
-import type { FinderApi, ItemTextResponse, ReadTextSummary } from '../../../preload/contract.js';
-import { notFound } from '../errors.js';
+import type { FinderApi, ItemTextResponse, ReadTextRequest, ReadTextSummary } from '../../../preload/contract.js';
+import type { EmbedPool } from '../embed/embed-pool.js';
+import { SemblanceError, notFound } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import type { LibraryStore } from '../store/library-store.js';
-import { TextReader } from './text-reader.js';
+import { pictureLikelyHasText } from './likely-text.js';
+import { MAX_PIXELS, TextReader } from './text-reader.js';
 
 export interface TextDeps {
   store: LibraryStore;
@@ -11,12 +13,22 @@ export interface TextDeps {
   events: EngineEvents;
   /** A library photo's file, under the access policy, or undefined. */
   fileOf(itemId: number): string | undefined;
+  /** The embedding workers (for the text space) and the key of the text model they use now. */
+  pool(): EmbedPool;
+  textModel(): string;
 }
+
+/** Texts embedded per request to the workers. */
+const EMBED_BATCH = 16;
+/** The text space's model reads this much of a text (DistilBERT's 512 tokens, roughly). */
+const EMBED_CHARS = 2000;
 
 /**
  * Text in pictures: reading the library's photos and products' pictures (labels, packaging) as
- * a job (one Tesseract worker, so search and
- * indexing keep the other core), and the text read, for the detail pane and `text:` searches.
+ * a job (one Tesseract worker, so search and indexing keep the other core), after a cheap test
+ * for a line of letters (likely-text.ts) that passes over most photos; the text read is
+ * embedded in the text space, for searches by meaning; and the text read, for the detail pane
+ * and `text:` searches.
  */
 export class TextService {
   private readonly reader = new TextReader();
@@ -24,11 +36,11 @@ export class TextService {
   constructor(private readonly deps: TextDeps) {}
 
   readonly api = {
-    readText: (): Promise<ReadTextSummary> => this.readAll(),
+    readText: (request: ReadTextRequest): Promise<ReadTextSummary> => this.readAll(request.everything === true),
     itemText: async (request: { id: number }): Promise<ItemTextResponse> => {
       if (!this.deps.store.getItems([request.id]).has(request.id)) throw notFound(`No item with id ${request.id}.`);
       const row = this.deps.store.pictureText(request.id);
-      if (!row) return { id: request.id, read: false, text: '', words: [], turned: 0, problem: null };
+      if (!row) return { id: request.id, read: false, text: '', words: [], turned: 0, problem: null, skipped: false };
       return {
         id: request.id,
         read: true,
@@ -36,11 +48,12 @@ export class TextService {
         words: row.words.map(([text, confidence, x0, y0, x1, y1]) => ({ text, confidence, box: { x0, y0, x1, y1 } })),
         turned: row.turned,
         problem: row.problem,
+        skipped: row.skipped,
       };
     },
   } satisfies Pick<FinderApi, 'readText' | 'itemText'>;
 
-  private async readAll(): Promise<ReadTextSummary> {
+  private async readAll(everything: boolean): Promise<ReadTextSummary> {
     const { store } = this.deps;
     return await this.deps.jobs.run({
       kind: 'read-text',
@@ -50,8 +63,8 @@ export class TextService {
         const started = performance.now();
         // No model, no reading: the job fails with why, and nothing is recorded as unreadable.
         await this.reader.start();
-        const pending = store.unreadPictures();
-        const summary: ReadTextSummary = { state: 'done', read: 0, withText: 0, failed: [], seconds: 0 };
+        const pending = store.unreadPictures(everything);
+        const summary: ReadTextSummary = { state: 'done', read: 0, withText: 0, skipped: 0, embedded: 0, meaning: null, failed: [], seconds: 0 };
         for (const [done, picture] of pending.entries()) {
           if (job.signal.aborted) {
             summary.state = 'cancelled';
@@ -61,6 +74,11 @@ export class TextService {
           job.report(done, pending.length, file ?? null);
           if (!file) continue; // its folder is offline or gone: read when it is back
           try {
+            if (!everything && !(await pictureLikelyHasText(file, MAX_PIXELS)).likely) {
+              store.setPictureText(picture.contentHash, { text: '', words: [], turned: 0, problem: null, skipped: true });
+              summary.skipped++;
+              continue;
+            }
             const reading = await this.reader.read(file);
             store.setPictureText(picture.contentHash, {
               text: reading.text,
@@ -78,11 +96,40 @@ export class TextService {
           }
         }
         job.report(pending.length, pending.length, null);
+        if (summary.state === 'done') {
+          const embedded = await this.embedTexts(job.signal);
+          summary.embedded = embedded.count;
+          summary.meaning = embedded.problem;
+        }
         summary.seconds = (performance.now() - started) / 1000;
-        if (summary.read > 0) this.deps.events.emit({ type: 'library-changed' });
+        if (summary.read > 0 || summary.embedded > 0) this.deps.events.emit({ type: 'library-changed' });
         return summary;
       },
     }).result;
+  }
+
+  /**
+   * Every text read that has no vector from the text model of now, embedded (in the index lane,
+   * so searches go first). Without a text model, the words are still found by `text:` and by
+   * plain queries; the reason is returned, for the summary.
+   */
+  private async embedTexts(signal: AbortSignal): Promise<{ count: number; problem: string | null }> {
+    const { store } = this.deps;
+    const model = this.deps.textModel();
+    const texts = store.textsToEmbed(model);
+    let count = 0;
+    for (let at = 0; at < texts.length && !signal.aborted; at += EMBED_BATCH) {
+      const batch = texts.slice(at, at + EMBED_BATCH);
+      try {
+        const vectors = await this.deps.pool().embedTexts(batch.map((row) => row.text.replace(/\s+/g, ' ').slice(0, EMBED_CHARS)), 'text');
+        store.setTextVectors(model, batch.map((row, i) => ({ contentHash: row.contentHash, vector: vectors[i] as Float32Array })));
+        count += batch.length;
+      } catch (error) {
+        if (error instanceof SemblanceError && error.code === 'not-found') return { count, problem: `the text read is searched by its words only: ${error.message}` };
+        throw error;
+      }
+    }
+    return { count, problem: null };
   }
 
   close(): Promise<void> {

@@ -149,11 +149,16 @@ export class AppState {
 
   /** Reads the text in the photos not read yet (a job the sidebar shows), then says what it found. */
   async readText(): Promise<void> {
-    const summary = await this.notices.attempt(() => this.bridge.api.readText());
+    const summary = await this.notices.attempt(() => this.bridge.api.readText({}));
     if (!summary) return;
     const failed = summary.failed.length > 0 ? ` ${summary.failed.length} could not be read: ${summary.failed.slice(0, 3).map((f) => `${folderName(f.path)} (${f.reason})`).join('; ')}.` : '';
-    const what = summary.read === 0 ? 'Every picture was read already.' : `Read ${summary.read.toLocaleString()} ${summary.read === 1 ? 'picture' : 'pictures'}: ${summary.withText.toLocaleString()} with text. Search it with text:"…".`;
-    this.notices.notify(failed ? 'error' : 'info', `${what}${failed}`);
+    const passed = summary.skipped > 0 ? ` ${summary.skipped.toLocaleString()} showed no line of letters at a quick look.` : '';
+    const what =
+      summary.read === 0 && summary.skipped === 0
+        ? 'Every picture was read already.'
+        : `Read ${summary.read.toLocaleString()} ${summary.read === 1 ? 'picture' : 'pictures'}: ${summary.withText.toLocaleString()} with text, found by searches and text:"…".${passed}`;
+    const meaning = summary.meaning ? ` Note: ${summary.meaning}.` : '';
+    this.notices.notify(failed ? 'error' : 'info', `${what}${failed}${meaning}`);
   }
 
   async addFolders(paths: string[]): Promise<void> {

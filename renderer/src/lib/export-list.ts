@@ -1,10 +1,10 @@
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import { SPACES } from '../../../preload/contract.js';
+import { SIGNALS } from '../../../preload/contract/spaces.js';
 import type { GridItem } from './stores/results.svelte.js';
 
 /**
  * A list of items as CSV (the same columns as `semblance search --csv`): rank, id, kind,
- * file, title, key, score and each space's part when the list is ranked.
+ * file, title, key, score and each space's part (and its text's) when the list is ranked.
  */
 export function listCsv(items: readonly GridItem[]): string {
   const rows = items.map((item, i) => [
@@ -15,9 +15,9 @@ export function listCsv(items: readonly GridItem[]): string {
     item.title ?? '',
     item.key ?? '',
     item.score ?? '',
-    ...SPACES.map((space) => item.breakdown?.[space] ?? ''),
+    ...SIGNALS.map((signal) => item.breakdown?.[signal] ?? ''),
   ]);
-  return stringify(rows, { header: true, columns: ['rank', 'id', 'kind', 'path', 'title', 'key', 'score', ...SPACES] });
+  return stringify(rows, { header: true, columns: ['rank', 'id', 'kind', 'path', 'title', 'key', 'score', ...SIGNALS] });
 }
 
 /** Hands the user a file to save (the browser's download; the desktop app asks where). */

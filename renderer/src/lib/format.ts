@@ -1,9 +1,13 @@
 import type { ItemSummary } from '../../../preload/contract.js';
 // The table of spaces alone: the page does not need the contract's schemas (zod).
-import { SPACES, SPACE_TABLE, type Space } from '../../../preload/contract/spaces.js';
+import { SIGNALS, SIGNAL_WORDS, SPACES, SPACE_TABLE, type Signal, type Space } from '../../../preload/contract/spaces.js';
 
 /** Spaces in the order users see them. */
 export const SPACE_ORDER: readonly Space[] = SPACES;
+
+/** What a score is made of, in the order users see it: the spaces, then the text in the picture. */
+export const SIGNAL_ORDER: readonly Signal[] = SIGNALS;
+export const SIGNAL_NAMES = Object.fromEntries(SIGNALS.map((signal) => [signal, SIGNAL_WORDS[signal].word])) as Record<Signal, string>;
 
 /** The user's word for each space (a slider's label). */
 export const SPACE_NAMES = Object.fromEntries(SPACES.map((space) => [space, SPACE_TABLE[space].word])) as Record<Space, string>;
@@ -35,11 +39,11 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The detail pane's sentence about a score: which spaces carried it. */
-export function explainBreakdown(breakdown: Partial<Record<Space, number>>): string {
-  const parts = (Object.entries(breakdown) as [Space, number][]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+export function explainBreakdown(breakdown: Partial<Record<Signal, number>>): string {
+  const parts = (Object.entries(breakdown) as [Signal, number][]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
   const total = parts.reduce((sum, [, v]) => sum + v, 0);
   if (parts.length === 0 || total <= 0) return 'No space found it similar.';
-  const phrase = (space: Space): string => SPACE_TABLE[space].phrase;
+  const phrase = (signal: Signal): string => SIGNAL_WORDS[signal].phrase;
   const [first, second] = parts;
   if (!first) return '';
   if (first[1] / total > 0.7 || !second) return `Mostly ${phrase(first[0])}.`;
