@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { CATALOG_ROLES, SIGNALS, SIGNAL_WORDS, SPACES, type Signal } from '../../preload/contract.js';
+import { CATALOG_ROLES, SIGNALS, SIGNAL_WORDS, type Signal } from '../../preload/contract.js';
 import type {
   AlbumSummary,
   AlbumView,
