@@ -222,8 +222,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .command('read-text')
     .description('read the text in every photo and product picture not read yet (receipts, screenshots, signs, pages, labels), for searches; a job, Ctrl-C stops it')
     .option('--all', 'also read the pictures a quick look found no line of letters in (slower: every picture is read)')
-    .action((opts: { all?: boolean }) =>
-      call((api, send) => send(api, 'readText', opts.all ? { everything: true } : {}), (summary) => {
+    .option('--languages <codes>', 'the languages to read in this time, as Tesseract codes separated by commas (eng,deu); default: the setting, else English')
+    .action((opts: { all?: boolean; languages?: string }) =>
+      call((api, send) => send(api, 'readText', { ...(opts.all ? { everything: true } : {}), ...(opts.languages ? { languages: opts.languages.split(',').map((code) => code.trim()).filter(Boolean) } : {}) }), (summary) => {
         const lines = [`${summary.state === 'cancelled' ? 'Stopped after reading' : 'Read'} ${summary.read.toLocaleString()} ${summary.read === 1 ? 'picture' : 'pictures'} (${summary.withText.toLocaleString()} with text) in ${summary.seconds.toFixed(1)} s.`];
         if (summary.skipped > 0) lines.push(`  ${summary.skipped.toLocaleString()} more showed no line of letters at a quick look and were not read (read-text --all reads them).`);
         if (summary.embedded > 0) lines.push(`  ${summary.embedded.toLocaleString()} ${summary.embedded === 1 ? 'text' : 'texts'} embedded for searches by meaning.`);

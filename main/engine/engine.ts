@@ -76,6 +76,7 @@ export class Engine {
     library.tidyFolders();
     const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch, textModel: () => modelKey(models.config().specs.text) });
     const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
+    settings.textModels = () => path.join(models.config().modelsDir, 'tesseract');
     const text = new TextService({
       store,
       jobs,
@@ -83,6 +84,8 @@ export class Engine {
       fileOf: (id) => library.originalFile(id),
       pool: () => models.embedder(),
       textModel: () => modelKey(models.config().specs.text),
+      languages: () => settings.read('library').textLanguages ?? ['eng'],
+      textModels: () => settings.textModels(),
     });
     const duplicates = new DuplicateService({
       store,

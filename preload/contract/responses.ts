@@ -475,6 +475,8 @@ export interface SettingsResponse {
   excludedFolders: string[];
   /** Whether new photos' text is read when indexing ends. */
   readText: boolean;
+  /** The languages text is read in (Tesseract's codes). */
+  textLanguages: string[];
   /** Where the library lives (SEMBLANCE_DATA_DIR moves it). */
   dataFolder: string;
 }

@@ -71,6 +71,8 @@ export const EmptyRequestSchema = z.strictObject({});
 export const ReadTextRequestSchema = z.strictObject({
   /** Read the pictures the cheap test passed over too. */
   everything: z.boolean().optional(),
+  /** The languages to read in this time (default: the setting's, else English). */
+  languages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,5})?$/, 'a Tesseract language code such as eng, deu or chi_sim')).min(1).max(10).optional(),
 });
 export type ReadTextRequest = z.input<typeof ReadTextRequestSchema>;
 
@@ -274,6 +276,8 @@ export const SaveSettingsRequestSchema = z.strictObject({
   excludedFolders: z.array(z.string().min(1).max(4096)).max(1000).optional(),
   /** Read the text in new photos when indexing ends (off by default: it costs more than indexing). */
   readText: z.boolean().optional(),
+  /** The languages text is read in (Tesseract's codes); each one's model must be installed. */
+  textLanguages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,5})?$/, 'a Tesseract language code such as eng, deu or chi_sim')).min(1).max(10).optional(),
 });
 export type SaveSettingsRequest = z.infer<typeof SaveSettingsRequestSchema>;
 
@@ -282,6 +286,7 @@ export const LibrarySettingsSchema = z.object({
   threads: z.number().int().min(1).max(256).nullable().optional(),
   excludedFolders: z.array(z.string()).optional(),
   readText: z.boolean().optional(),
+  textLanguages: z.array(z.string()).optional(),
 });
 export const ModelSettingsSchema = z.partialRecord(z.enum(MODEL_SPACES), z.object({ model: z.string().optional(), dtype: z.enum(DTYPES).optional() }));
 export const SavedPresetsSchema = z.record(z.string(), WeightsSchema);

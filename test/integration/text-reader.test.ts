@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { distance } from 'fastest-levenshtein';
 import sharp from 'sharp';
-import { TextReader } from '../../main/engine/text/text-reader.js';
+import { pictureLikelyHasText } from '../../main/engine/text/likely-text.js';
+import { MAX_PIXELS, TextReader, turnsFor, type Turn } from '../../main/engine/text/text-reader.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { DEBIAN_PHOTOS, IMAGENET, imagenetMissing } from '../helpers/test-models.js';
 
@@ -28,7 +29,7 @@ test('text in pictures, read by the real Tesseract model offline: receipts, scre
   const receipt = ['CORNER MARKET', 'Date 2024-03-15 10:42', 'Milk 2 x 1.29', 'Bread 2.49', 'Coffee beans 8.99', 'TOTAL 14.06'];
   const photo = fs.readFileSync(path.join(IMAGENET, fs.readdirSync(IMAGENET).filter((f) => f.endsWith('.JPEG')).sort()[200] as string));
   const sign = await sharp(photo).resize(800, 600, { fit: 'cover' }).composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect x="140" y="200" width="540" height="150" rx="10" fill="#0b6623"/></svg>') }]).png().toBuffer();
-  const cases: { name: string; lines: string[]; picture: Buffer; turned?: number }[] = [
+  const cases: { name: string; lines: string[]; picture: Buffer; turned?: Turn }[] = [
     { name: 'receipt', lines: receipt, picture: await drawn(receipt, { width: 640, height: 480, size: 30 }) },
     { name: 'receipt photographed on its side', lines: receipt, picture: await sharp(await drawn(receipt, { width: 640, height: 480, size: 30 })).rotate(90).png().toBuffer(), turned: 270 },
     { name: 'page upside down', lines: receipt, picture: await sharp(await drawn(receipt, { width: 640, height: 480, size: 30 })).rotate(180).png().toBuffer(), turned: 180 },
@@ -58,6 +59,10 @@ test('text in pictures, read by the real Tesseract model offline: receipts, scre
     // On a photo, the photo around the sign may add a stray reading ("74"): counted, with more room.
     assert.ok(cer <= (name === 'sign on a photo' ? 0.3 : 0.1), `${name}: character error rate ${cer.toFixed(3)} (read "${read.text}")`);
     if (turned !== undefined) assert.equal(read.turned, turned, `${name} is read turned by ${turned}°`);
+    // The quick look passes it on to be read, pointing at the turns that read it.
+    const look = await pictureLikelyHasText(picture, MAX_PIXELS);
+    assert.ok(look.likely, `${name}: the quick look sees its lines ${JSON.stringify(look)}`);
+    assert.ok(turnsFor(look).includes(turned ?? 0), `${name}: ${JSON.stringify(look)} → ${turnsFor(look).join(', ')}`);
     // Boxes are in the picture's own pixels: every word's box lies inside it.
     const { width = 0, height = 0 } = await sharp(picture).metadata();
     for (const word of read.words) assert.ok(word.box.x0 >= 0 && word.box.y0 >= 0 && word.box.x1 <= width + 1 && word.box.y1 <= height + 1, `${name}: ${JSON.stringify(word)} inside ${width}×${height}`);
@@ -76,4 +81,18 @@ test('text in pictures, read by the real Tesseract model offline: receipts, scre
   fs.writeFileSync(path.join(dir, 'broken.jpg'), 'not a picture');
   await assert.rejects(reader.read(path.join(dir, 'broken.jpg')), /unsupported image format|not a picture|Input file/);
   console.log(`ℹ text in pictures: word recall ${(found / expected).toFixed(3)}, character error rate ${(errors / characters).toFixed(3)} over ${cases.length} pictures; ${figures.join('; ')}; page.png ${page.words.length} words`);
+});
+
+test('the quick look on real photos: those with words in them are read, most of the others are passed over', { skip: imagenetMissing, timeout: 120_000 }, async () => {
+  // Photos of ../shared's ImageNet sample Tesseract reads words in (a brand on a package, a
+  // cinema's sign, a rugby ball's print, a rickshaw's name, a date stamp), and the Debian page.
+  const worded = ['n04367480_swab.JPEG', 'n04118538_rugby_ball.JPEG', 'n03032252_cinema.JPEG', 'n03599486_jinrikisha.JPEG', 'n02086646_Blenheim_spaniel.JPEG'];
+  for (const name of worded) assert.ok((await pictureLikelyHasText(path.join(IMAGENET, name), MAX_PIXELS)).likely, `${name} holds words`);
+  assert.ok((await pictureLikelyHasText(path.join(DEBIAN_PHOTOS, 'page.png'), MAX_PIXELS)).likely);
+  const sample = fs.readdirSync(IMAGENET).filter((f) => f.endsWith('.JPEG')).sort().filter((_, i) => i % 6 === 0);
+  let passed = 0;
+  for (const name of sample) if ((await pictureLikelyHasText(path.join(IMAGENET, name), MAX_PIXELS)).likely) passed++;
+  console.log(`ℹ the quick look passed ${passed} of ${sample.length} ImageNet photos on to be read`);
+  assert.ok(passed / sample.length <= 0.25, `${passed} of ${sample.length} passed: the look saves little`);
+  for (const name of ['chelsea.png', 'astronaut.png', 'coffee.png', 'horse.png']) assert.equal((await pictureLikelyHasText(path.join(DEBIAN_PHOTOS, name), MAX_PIXELS)).likely, false, name);
 });

@@ -101,6 +101,12 @@ test('text in photos: read as a job after a quick look for letters (every pictur
   assert.equal((await engine.readText({})).withText, 1);
   assert.deepEqual((await engine.search({ query: 'text:barista', k: 5 })).results.map((r) => r.key), ['shop:P1']);
 
+  // Languages: English ships; another is refused in words, saying where to put its model, and nothing is saved.
+  await assert.rejects(engine.saveSettings({ textLanguages: ['eng', 'fra'] }), /French \(fra\) text model is not installed: put fra\.traineddata .* in .*tesseract/);
+  assert.deepEqual((await engine.settings()).textLanguages, ['eng']);
+  await assert.rejects(engine.readText({ languages: ['deu'] }), /German \(deu\) text model is not installed/);
+  assert.deepEqual((await engine.saveSettings({ textLanguages: ['eng'] })).textLanguages, ['eng']);
+
   // With the setting on, photos indexed later are read when indexing ends (a job queued after it).
   assert.equal((await engine.settings()).readText, false, 'off unless chosen');
   assert.equal((await engine.saveSettings({ readText: true })).readText, true);

@@ -44,11 +44,25 @@ export function contentWords(text: string): string[] {
   return [...new Set(words.filter((word) => !STOP_WORDS.has(word) && (word.length > 1 || /\p{N}/u.test(word))))];
 }
 
-/** Words of the vocabulary a misspelt word could be: one letter away, two for long words. */
+/**
+ * Words of the vocabulary a misspelt word could be: one letter away (added, dropped, changed,
+ * or two neighbours swapped: "reciept"), two for words of eight letters or more.
+ */
 export function spellings(word: string, vocabulary: readonly string[]): string[] {
   if (word.length < 4 || /\p{N}/u.test(word)) return [];
   const allowed = word.length >= 8 ? 2 : 1;
-  return vocabulary.filter((candidate) => Math.abs(candidate.length - word.length) <= allowed && candidate !== word && distance(candidate, word) <= allowed);
+  return vocabulary.filter((candidate) => {
+    if (candidate === word || Math.abs(candidate.length - word.length) > allowed) return false;
+    const edits = distance(candidate, word);
+    return edits <= allowed || (edits === 2 && swapped(candidate, word));
+  });
+}
+
+/** Whether two words differ only by two neighbouring letters swapped. */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const at = [...a].findIndex((ch, i) => ch !== b[i]);
+  return at >= 0 && a[at] === b[at + 1] && a[at + 1] === b[at] && a.slice(at + 2) === b.slice(at + 2);
 }
 
 interface MeaningCache {
@@ -69,6 +83,11 @@ export class PrintedWords {
   /** Whether any picture's text has been read (nothing to match otherwise). */
   any(): boolean {
     return this.store.textVectorsVersion() !== '0:0:0';
+  }
+
+  /** Whether texts read were embedded (the meaning path needs the query in the text space). */
+  anyMeaning(): boolean {
+    return !this.store.textVectorsVersion().startsWith('0:');
   }
 
   /**

@@ -134,7 +134,7 @@ export class Searcher {
         // Items with words of their own (file and folder names, product attributes) are matched
         // on those too, in the text space, with a smaller weight than what the picture shows;
         // and so are the texts read in pictures, by meaning.
-        textSpace || printedText
+        textSpace || this.printed.anyMeaning()
           ? pool.embedTexts(words, 'text', QUERY).catch((error: unknown) => {
               // Without the text model the pictures are still searched; say what was left out.
               if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;

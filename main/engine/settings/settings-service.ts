@@ -12,6 +12,7 @@ import {
   type WeightPresetsResponse,
 } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
+import { languageModel } from '../text/text-reader.js';
 import type { EngineEvents } from '../events.js';
 import type { LibraryStore } from '../store/library-store.js';
 
@@ -35,6 +36,9 @@ type ValueOf<K extends Kind> = z.infer<(typeof KEYS)[K]['schema']>;
  * hand, or from a build that got it wrong) is ignored with its defaults, never cast.
  */
 export class SettingsService {
+  /** The folder of hand-copied text models (`<models folder>/tesseract`), set by the engine. */
+  textModels: () => string | null = () => null;
+
   constructor(
     private readonly store: LibraryStore,
     private readonly events: EngineEvents,
@@ -70,6 +74,7 @@ export class SettingsService {
         ...(request.threads !== undefined ? { threads: request.threads } : {}),
         ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
         ...(request.readText !== undefined ? { readText: request.readText } : {}),
+        ...(request.textLanguages ? { textLanguages: this.checkedLanguages(request.textLanguages) } : {}),
       };
       this.write('library', next);
       if ((next.threads ?? null) !== (saved.threads ?? null)) this.events.emit({ type: 'threads-changed' });
@@ -90,6 +95,26 @@ export class SettingsService {
 
   private describe(): SettingsResponse {
     const saved = this.read('library');
-    return { threads: saved.threads ?? null, cores: os.availableParallelism(), excludedFolders: saved.excludedFolders ?? [], readText: saved.readText ?? false, dataFolder: path.dirname(this.store.file) };
+    return {
+      threads: saved.threads ?? null,
+      cores: os.availableParallelism(),
+      excludedFolders: saved.excludedFolders ?? [],
+      readText: saved.readText ?? false,
+      textLanguages: saved.textLanguages ?? ['eng'],
+      dataFolder: path.dirname(this.store.file),
+    };
+  }
+
+  /** Languages to read text in, each with its model installed (else an error naming where to get it); nothing is saved otherwise. */
+  private checkedLanguages(codes: readonly string[]): string[] {
+    const unique = [...new Set(codes)];
+    for (const code of unique) {
+      try {
+        languageModel(code, this.textModels());
+      } catch (error) {
+        throw badInput(`Text cannot be read in that language: ${error instanceof Error ? error.message : String(error)}.`);
+      }
+    }
+    return unique;
   }
 }

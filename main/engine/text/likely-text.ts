@@ -22,6 +22,9 @@ export interface TextLikelihood {
   lines: number;
   /** Blobs in those lines. */
   letters: number;
+  /** Letters in lines running across (an upright or upside-down page) and down (one on its side). */
+  across: number;
+  down: number;
   likely: boolean;
 }
 
@@ -38,15 +41,18 @@ export function textLikelihood(grey: Uint8Array, width: number, height: number):
   const integral = integralOf(grey, width, height);
   let lines = 0;
   let letters = 0;
+  let [acrossLetters, downLetters] = [0, 0];
   for (const polarity of [1, -1] as const) {
     const blobs = blobsOf(inkOf(grey, integral, width, height, polarity), width, height);
     for (const across of [true, false]) {
       const found = rowsOf(blobs, across);
       lines += found.lines;
       letters += found.letters;
+      if (across) acrossLetters += found.letters;
+      else downLetters += found.letters;
     }
   }
-  return { lines, letters, likely: lines >= 1 };
+  return { lines, letters, across: acrossLetters, down: downLetters, likely: lines >= 1 };
 }
 
 /** Summed-area table (one row and column of zeros in front), for local means in O(1). */

@@ -5,7 +5,7 @@ import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { pictureLikelyHasText } from './likely-text.js';
-import { MAX_PIXELS, TextReader } from './text-reader.js';
+import { MAX_PIXELS, TextReader, languageModel, turnsFor } from './text-reader.js';
 
 export interface TextDeps {
   store: LibraryStore;
@@ -16,6 +16,9 @@ export interface TextDeps {
   /** The embedding workers (for the text space) and the key of the text model they use now. */
   pool(): EmbedPool;
   textModel(): string;
+  /** The languages chosen in the settings, and where hand-copied language models are. */
+  languages(): string[];
+  textModels(): string | null;
 }
 
 /** Texts embedded per request to the workers. */
@@ -31,12 +34,14 @@ const EMBED_CHARS = 2000;
  * and `text:` searches.
  */
 export class TextService {
-  private readonly reader = new TextReader();
+  private readonly reader: TextReader;
 
-  constructor(private readonly deps: TextDeps) {}
+  constructor(private readonly deps: TextDeps) {
+    this.reader = new TextReader(deps.textModels());
+  }
 
   readonly api = {
-    readText: (request: ReadTextRequest): Promise<ReadTextSummary> => this.readAll(request.everything === true),
+    readText: (request: ReadTextRequest): Promise<ReadTextSummary> => this.readAll(request.everything === true, request.languages ?? this.deps.languages()),
     itemText: async (request: { id: number }): Promise<ItemTextResponse> => {
       if (!this.deps.store.getItems([request.id]).has(request.id)) throw notFound(`No item with id ${request.id}.`);
       const row = this.deps.store.pictureText(request.id);
@@ -53,16 +58,25 @@ export class TextService {
     },
   } satisfies Pick<FinderApi, 'readText' | 'itemText'>;
 
-  private async readAll(everything: boolean): Promise<ReadTextSummary> {
+  private async readAll(everything: boolean, languages: readonly string[]): Promise<ReadTextSummary> {
     const { store } = this.deps;
+    // A language whose model is not installed is refused before a job starts, saying where to get it.
+    for (const code of languages) {
+      try {
+        languageModel(code, this.deps.textModels());
+      } catch (error) {
+        throw notFound(`Text cannot be read: ${error instanceof Error ? error.message : String(error)}.`);
+      }
+    }
     return await this.deps.jobs.run({
       kind: 'read-text',
       title: 'Reading the text in pictures',
       unit: 'pictures',
       run: async (job) => {
         const started = performance.now();
-        // No model, no reading: the job fails with why, and nothing is recorded as unreadable.
-        await this.reader.start();
+        // No model, no reading: the job fails with why (a language not installed, and where to
+        // get it), and nothing is recorded as unreadable.
+        await this.reader.start(languages);
         const pending = store.unreadPictures(everything);
         const summary: ReadTextSummary = { state: 'done', read: 0, withText: 0, skipped: 0, embedded: 0, meaning: null, failed: [], seconds: 0 };
         for (const [done, picture] of pending.entries()) {
@@ -74,12 +88,14 @@ export class TextService {
           job.report(done, pending.length, file ?? null);
           if (!file) continue; // its folder is offline or gone: read when it is back
           try {
-            if (!everything && !(await pictureLikelyHasText(file, MAX_PIXELS)).likely) {
+            const look = everything ? null : await pictureLikelyHasText(file, MAX_PIXELS);
+            if (look && !look.likely) {
               store.setPictureText(picture.contentHash, { text: '', words: [], turned: 0, problem: null, skipped: true });
               summary.skipped++;
               continue;
             }
-            const reading = await this.reader.read(file);
+            // The look saw which way its lines run: only those turns are read.
+            const reading = await this.reader.read(file, look ? turnsFor(look) : undefined);
             store.setPictureText(picture.contentHash, {
               text: reading.text,
               words: reading.words.map((w) => [w.text, Math.round(w.confidence), w.box.x0, w.box.y0, w.box.x1, w.box.y1]),
