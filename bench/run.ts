@@ -9,6 +9,7 @@
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
  *   npm run bench -- --only text                reading text: drawn pages and real photos per second, with and without the quick look, against indexing
+ *   npm run bench -- --only map                 the map's layout at 10k and 100k items
  *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
 import fs from 'node:fs';
@@ -21,6 +22,8 @@ import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js'
 import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchCli, type CliBenchResult } from './cli.js';
 import { benchText, type TextBenchResult } from './text.js';
+import { benchMap, type MapBenchResult } from './map.js';
+import { benchMapUi, type MapUiBenchResult } from './map-ui.js';
 import { benchDuplicateJob, benchDuplicates, type DuplicateJobBenchResult, type DuplicatesBenchResult } from './duplicates.js';
 import { benchLibrary } from './library.js';
 import { buildTextTower } from './models/clip-vit-b32.js';
@@ -39,8 +42,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -65,6 +68,8 @@ let cli: CliBenchResult | null = null;
 const duplicates: DuplicatesBenchResult[] = [];
 const duplicateJobs: DuplicateJobBenchResult[] = [];
 let text: TextBenchResult | null = null;
+const maps: MapBenchResult[] = [];
+let mapUi: MapUiBenchResult | null = null;
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -128,6 +133,24 @@ try {
     );
     log(`  ${job.newPhotos} new photos checked against the library: ${fmt(job.incrementalMsPerPhoto, 1)} ms a photo; the view's groups from the kept evidence: ${fmt(job.groupsMs, 0)} ms (${fmt(job.similarGroupsMs, 0)} ms with the similar tier)`);
   }
+  for (const items of only === undefined || only === 'map' ? sizes : []) {
+    const result = await benchMap(items);
+    maps.push(result);
+    log(`\nThe map's layout, ${items} items (${result.dims}-d unit vectors around ${result.clusters} planted centres)`);
+    log(
+      `  UMAP on a sample of ${Math.min(items, 8000)}, the rest placed by their neighbours: ${fmt(result.seconds, 1)} s; ` +
+        `of 1,000 probes' 10 nearest on the map ${fmt(result.clusterKept * 100, 1)}% are from their cluster, by the vectors themselves ${fmt(result.clusterKeptInSpace * 100, 1)}%`,
+    );
+  }
+  if (only === undefined || only === 'map') {
+    const items = sizes[sizes.length - 1] ?? 100_000;
+    log(`\nThe map view in Chromium, ${items} points (headless, software WebGL: no GPU)`);
+    mapUi = await benchMapUi({ dir, items, log });
+    if (mapUi) {
+      const frames = (f: MapUiBenchResult['panFrames']): string => `p50 ${fmt(f.p50, 1)} ms, p95 ${fmt(f.p95, 1)} ms, max ${fmt(f.max, 0)} ms over ${f.frames} frames`;
+      log(`  opened in ${fmt(mapUi.openMs, 0)} ms; frames while panning: ${frames(mapUi.panFrames)}; while zooming: ${frames(mapUi.zoomFrames)}`);
+    }
+  }
   if (only === undefined || only === 'text') {
     text = await benchText(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 20, 84);
     const t = text;
@@ -186,7 +209,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DTYPES, DUPLICATE_SIMILARITY, DUPLICATE_TIERS, MAX_K, MODEL_SPACES, type DuplicateTier, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
@@ -7,6 +8,7 @@ import { badInput, notFound, toApiError } from '../engine/errors.js';
 import { defaultDatabaseFile } from '../engine/paths.js';
 import { VERSION } from '../engine/version.js';
 import { formatDuplicates } from './format-duplicates.js';
+import { writeMapPicture } from './map-picture.js';
 import { formatModels } from './format-models.js';
 import { formatErrors, formatForgot, formatStatus } from './format-status.js';
 import { formatIndexSummary } from './index-progress.js';
@@ -216,6 +218,39 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         }
         return send(api, 'duplicates', { ...(tiers ? { tiers } : {}), ...(similarity !== undefined ? { similarity } : {}) });
       }, formatDuplicates);
+    });
+
+  const mapCommand = program.command('map').description('the map of the library: every item laid out by meaning in two dimensions (UMAP)');
+  mapCommand
+    .command('export')
+    .description('the map\'s coordinates as JSON (--out) and a picture of it (--png); lays it out first when it is not yet (a job; Ctrl-C stops it)')
+    .option('--space <space>', `the space to lay out: ${SPACES.join(', ')} (default clip)`)
+    .option('--weights <list>', 'a mix of spaces instead, as clip=0.5,visual=0.3,colour=0.2')
+    .option('--out <file>', 'write ids, coordinates and items as JSON here')
+    .option('--png <file>', 'write a picture of the map here (PNG)')
+    .option('--recompute', 'lay it out again even if a layout is kept')
+    .action((opts: { space?: string; weights?: string; out?: string; png?: string; recompute?: boolean }) => {
+      if (opts.space && opts.weights) throw badInput('Give --space or --weights, not both.');
+      if (opts.space && !(SPACES as readonly string[]).includes(opts.space)) throw badInput(`--space takes ${SPACES.join(', ')}, got "${opts.space}".`);
+      if (!opts.out && !opts.png) throw badInput('Say where to write the map: --out map.json, --png map.png, or both.');
+      const request = opts.weights ? { weights: parseWeights(opts.weights) } : { space: (opts.space ?? 'clip') as Space };
+      return call(async (api, send) => {
+        const kept = await send(api, 'mapPoints', request);
+        if (!kept.ok) return kept;
+        if (opts.recompute || !kept.value.computed || kept.value.stale || kept.value.notPlaced > 0) {
+          const laid = await send(api, 'mapLayout', request);
+          if (!laid.ok) return laid;
+        }
+        const map = await send(api, 'mapPoints', { ...request, details: true });
+        if (!map.ok) return map;
+        const { ids, x, y, items = [] } = map.value;
+        if (opts.out) {
+          const points = ids.map((id, i) => ({ id, x: x[i], y: y[i], ...items[i] }));
+          fs.writeFileSync(path.resolve(opts.out), `${JSON.stringify({ map: map.value.name, computedAt: new Date(map.value.computedAt ?? 0).toISOString(), points }, null, 1)}\n`);
+        }
+        if (opts.png) await writeMapPicture(path.resolve(opts.png), { x, y, kinds: items.map((item) => item.kind) });
+        return map;
+      }, (map) => `Map of ${map.name}: ${map.ids.length.toLocaleString()} items${map.newlyPlaced > 0 ? ` (${map.newlyPlaced} placed since it was laid out)` : ''}; written to ${[opts.out, opts.png].filter(Boolean).join(' and ')}.\n`);
     });
 
   program

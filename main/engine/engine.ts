@@ -13,6 +13,7 @@ import { ModelService } from './models/model-service.js';
 import { modelKey } from './models/registry.js';
 import { fusedSearch, type SearchStats } from './search/fused-search.js';
 import { Searcher } from './search/searcher.js';
+import { MapService } from './map/map-service.js';
 import { VectorIndex } from './search/vector-index.js';
 import { SettingsService } from './settings/settings-service.js';
 import { Store } from './store/store.js';
@@ -64,6 +65,7 @@ export class Engine {
     albums: AlbumService;
     duplicates: DuplicateService;
     text: TextService;
+    map: MapService;
   };
 
   private constructor(store: Store, options: EngineOptions) {
@@ -106,10 +108,11 @@ export class Engine {
       // `semblance index` ends without it; `semblance read-text` reads).
       if (settings.read('library').readText) void text.api.readText({}).catch(() => undefined);
     };
+    const map = new MapService({ store, jobs });
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
-    this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text };
-    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api, ...text.api } satisfies FinderApi;
+    this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text, map };
+    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api, ...text.api, ...map.api } satisfies FinderApi;
     Object.assign(this, api);
     jobs.onProgress((progress) => events.emit({ type: 'job-progress', progress }));
     this.events.on((event) => {

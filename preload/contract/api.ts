@@ -94,6 +94,10 @@ export const METHODS = {
   /** Moves duplicates to the trash or into a folder, out of the library; undoable. */
   setAside: method(S.SetAsideRequestSchema).returns<R.SetAsideResponse>(),
   undoSetAside: method(S.UndoSetAsideRequestSchema).returns<R.UndoSetAsideResponse>(),
+  /** Lays out a space (or a mix) in 2-D for the map: UMAP on a sample, the rest placed (a job). */
+  mapLayout: method(S.MapRequestSchema).returns<R.MapLayoutSummary>(),
+  /** The map's points; items added since the layout are placed by their neighbours first. */
+  mapPoints: method(S.MapRequestSchema).returns<R.MapPointsResponse>(),
   /** Reads the text in every photo not read yet (a job): words, boxes, confidence, kept for text: searches. */
   readText: method(S.ReadTextRequestSchema).returns<R.ReadTextSummary>(),
   /** The text read in an item's picture, with each word's box. */

@@ -588,3 +588,34 @@ export interface ItemTextResponse {
   /** The cheap test saw no text in it, so it was not read. */
   skipped: boolean;
 }
+
+/** A layout computed (the map job's answer). */
+export interface MapLayoutSummary {
+  state: 'done' | 'cancelled';
+  /** The space ("clip") or mix ("mix:clip=0.5,visual=0.3") laid out. */
+  name: string;
+  items: number;
+  /** Laid out by UMAP; the others placed by their nearest laid-out neighbours. */
+  sampled: number;
+  seconds: number;
+}
+
+/** The map of a space or mix: every item's place, as parallel arrays. */
+export interface MapPointsResponse {
+  name: string;
+  /** Whether a layout was computed yet (none: ask mapLayout). */
+  computed: boolean;
+  computedAt: number | null;
+  ids: number[];
+  x: number[];
+  y: number[];
+  /** 1 where the point was placed by its neighbours rather than laid out by UMAP. */
+  placed: number[];
+  /** A space's model changed since the layout: its places no longer mean anything. */
+  stale: boolean;
+  /** Items added since the layout and placed now, and those too many to place (recompute). */
+  newlyPlaced: number;
+  notPlaced: number;
+  /** With `details`: each point's item, in the same order. */
+  items?: { kind: ItemKind; path: string | null; title: string | null; key: string | null; takenAt: number | null }[];
+}

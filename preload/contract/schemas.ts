@@ -68,6 +68,18 @@ export type SearchVectorsRequest = z.input<typeof SearchVectorsRequestSchema>;
 
 export const EmptyRequestSchema = z.strictObject({});
 
+/** A map of one space, or of a weighted mix of spaces (the sliders' weights; the positive ones count). */
+export const MapRequestSchema = z
+  .strictObject({
+    space: SpaceSchema.optional(),
+    weights: z.partialRecord(SpaceSchema, z.number().min(0).max(10)).optional(),
+    /** mapPoints: each point's item too (kind, file, title, key), for an export. */
+    details: z.boolean().optional(),
+  })
+  .refine((r) => (r.space === undefined) !== (r.weights === undefined), 'name a space or weights, not both')
+  .refine((r) => !r.weights || Object.values(r.weights).some((w) => (w ?? 0) > 0), 'at least one weight above 0');
+export type MapRequest = z.input<typeof MapRequestSchema>;
+
 export const ReadTextRequestSchema = z.strictObject({
   /** Read the pictures the cheap test passed over too. */
   everything: z.boolean().optional(),
@@ -254,6 +266,8 @@ export const BrowseRequestSchema = z.strictObject({
   /** Items whose path lies inside this folder (a library folder or one below it). */
   folder: z.string().min(1).optional(),
   label: z.string().min(1).optional(),
+  /** Only these items (a selection on the map). */
+  ids: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
   statuses: z.array(ItemStatusSchema).min(1).optional(),
   /** Conditions on product fields, all of which must hold. */
   where: WhereSchema.optional(),

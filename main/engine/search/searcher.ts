@@ -161,6 +161,13 @@ export class Searcher {
     }
     const exclude = new Set<number>();
     for (const term of parsed.terms.filter((t) => t.like !== undefined)) {
+      // like:12,15,19 (a selection, as the map makes one): what they have in common, in each
+      // space. The chosen items stay in the results: they show what "these" were.
+      if (/^\d+(,\d+)+$/.test(term.like as string)) {
+        const ids = (term.like as string).split(',').map(Number);
+        terms.push(...this.centroidTerms(ids, term.weight, request.query, term.at));
+        continue;
+      }
       const example = await this.vectorsOf(term.like as string, ['clip']);
       if (example.id !== null) exclude.add(example.id);
       const vector = example.vectors.clip;
@@ -405,6 +412,28 @@ export class Searcher {
       ...(filters.after !== undefined ? { after: filters.after } : {}),
       ...(filters.before !== undefined ? { before: filters.before } : {}),
     };
+  }
+
+  /**
+   * The items' centroid in each space they have vectors in (the mean of their unit vectors),
+   * weighted as "find similar" weighs spaces: the terms of "more like these".
+   */
+  private centroidTerms(ids: readonly number[], weight: number, query: string, at: number): VectorTerm[] {
+    const { store } = this.deps;
+    const known = store.getItems(ids);
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length > 0) throw queryError(query, at, `like: names items that are not in the library (${missing.slice(0, 5).join(', ')})`);
+    const terms: VectorTerm[] = [];
+    for (const [space, share] of Object.entries(DEFAULT_SIMILAR_WEIGHTS) as [Space, number][]) {
+      const vectors = [...store.readVectors(space, ids).values()];
+      if (vectors.length === 0) continue;
+      const sum = new Float64Array((vectors[0] as Float32Array).length);
+      for (const vector of vectors) for (let j = 0; j < sum.length; j++) sum[j] = (sum[j] as number) + (vector[j] as number);
+      const norm = Math.hypot(...sum);
+      if (norm > 0) terms.push({ space, vector: Array.from(sum, (x) => x / norm), weight: share * weight });
+    }
+    if (terms.length === 0) throw queryError(query, at, 'like: names items with no vectors yet (are they indexed?)');
+    return terms;
   }
 
   /** The vectors of an item id, a library file, or any image file (embedded now, not stored). */

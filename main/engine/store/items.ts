@@ -296,6 +296,7 @@ function browseClause(request: BrowseRequest): { where: string; params: (string 
     ...(request.statuses ? { statuses: request.statuses } : {}),
     ...(request.folder ? { folders: [path.resolve(request.folder)] } : {}),
     ...(request.label ? { labels: [request.label] } : {}),
+    ...(request.ids ? { itemIds: request.ids } : {}),
     ...(request.where ? { where: request.where } : {}),
   });
 }

@@ -25,6 +25,7 @@ import type { VectorLogState } from './vector-log.js';
 import type { PictureFacts, ProductFacts } from './picture-hashes.js';
 import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
 import type { PictureReading, PictureTextRow } from './picture-text.js';
+import type { MapLayoutRow, MapPointRow } from './map-layouts.js';
 
 export type { AlbumRecord } from './albums.js';
 export type { LabelSetDefinition } from './labels.js';
@@ -265,6 +266,12 @@ export interface LibraryStore {
   textVectors(model: string): Map<string, Float32Array>;
   itemsOfContents(contentHashes: readonly string[]): Map<string, number[]>;
   textVocabulary(): string[];
+
+  // maps
+  mapLayout(name: string): MapLayoutRow | undefined;
+  saveMapLayout(layout: Omit<MapLayoutRow, 'id'>, points: readonly MapPointRow[]): number;
+  addMapPoints(layoutId: number, points: readonly MapPointRow[]): void;
+  mapPoints(layoutId: number): MapPointRow[];
   itemsWithText(match: string): number[];
   pictureText(itemId: number): PictureTextRow | undefined;
   /** What the duplicate checks found (by content), and which pictures they checked. */

@@ -466,6 +466,38 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 16,
+    name: 'maps of the library',
+    up(db) {
+      db.exec(`
+        -- A 2-D layout of one space or a weighted mix (name: "clip", or "mix:clip=0.5,visual=0.3"),
+        -- with what it was computed from: each space's model and generation, and where the
+        -- vector log stood (a changed model makes it stale; new items since are placed).
+        CREATE TABLE map_layouts (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          weights TEXT NOT NULL CHECK (json_valid(weights)),
+          models TEXT NOT NULL CHECK (json_valid(models)),
+          log_seq INTEGER NOT NULL,
+          computed_at INTEGER NOT NULL,
+          sampled INTEGER NOT NULL,
+          seconds REAL NOT NULL,
+          -- The mean the vectors were centred on (float32), to place new ones the same way.
+          mean BLOB NOT NULL
+        ) STRICT;
+        -- placed = 1: put where its nearest laid-out neighbours are, after the layout.
+        CREATE TABLE map_points (
+          layout_id INTEGER NOT NULL REFERENCES map_layouts(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          x REAL NOT NULL,
+          y REAL NOT NULL,
+          placed INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (layout_id, item_id)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -30,6 +30,7 @@ import * as labels from './labels.js';
 import * as duplicates from './duplicates.js';
 import * as pictureHashes from './picture-hashes.js';
 import * as pictureText from './picture-text.js';
+import * as mapLayouts from './map-layouts.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
@@ -468,6 +469,24 @@ export class Store implements LibraryStore {
 
   pictureText(itemId: number): pictureText.PictureTextRow | undefined {
     return pictureText.pictureText(this.#sql, itemId);
+  }
+
+  // ---- maps (see map-layouts.ts) ---------------------------------------------------------
+
+  mapLayout(name: string): mapLayouts.MapLayoutRow | undefined {
+    return mapLayouts.mapLayout(this.#sql, name);
+  }
+
+  saveMapLayout(layout: Omit<mapLayouts.MapLayoutRow, 'id'>, points: readonly mapLayouts.MapPointRow[]): number {
+    return mapLayouts.saveMapLayout(this.#sql, layout, points);
+  }
+
+  addMapPoints(layoutId: number, points: readonly mapLayouts.MapPointRow[]): void {
+    mapLayouts.addMapPoints(this.#sql, layoutId, points);
+  }
+
+  mapPoints(layoutId: number): mapLayouts.MapPointRow[] {
+    return mapLayouts.mapPoints(this.#sql, layoutId);
   }
 
   // ---- duplicates (see duplicates.ts) ---------------------------------------------------

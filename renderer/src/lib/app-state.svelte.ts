@@ -3,6 +3,7 @@ import { folderName } from './format.js';
 import type { Bridge, ConnectionState } from '../bridge.js';
 import { AlbumsStore } from './stores/albums.svelte.js';
 import { DuplicatesStore } from './stores/duplicates.svelte.js';
+import { MapStore } from './stores/map.svelte.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
 import { LibraryStore } from './stores/library.svelte.js';
@@ -30,6 +31,7 @@ export class AppState {
   readonly errors: ErrorsStore;
   readonly albums: AlbumsStore;
   readonly duplicates: DuplicatesStore;
+  readonly map: MapStore;
   /** The catalog import window: choosing columns for a file, or the report of an import. */
   /** The full-window viewer of the selected item. */
   viewerOpen = $state(false);
@@ -49,6 +51,7 @@ export class AppState {
     this.tools = new ToolsStore(bridge, this.notices);
     this.albums = new AlbumsStore(bridge, this.notices);
     this.duplicates = new DuplicatesStore(bridge, this.notices, () => this.scheduleRefresh());
+    this.map = new MapStore(bridge, this.notices);
     this.errors = new ErrorsStore(bridge, this.notices, async () => {
       await this.library.refreshStatus();
       await this.results.showLibrary();

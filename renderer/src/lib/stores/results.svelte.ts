@@ -38,6 +38,9 @@ export interface LibraryFilter {
   label?: string;
   /** Items in this folder and below it. */
   folder?: string;
+  /** Only these items (chosen on the map), and what to call them. */
+  ids?: number[];
+  selection?: string;
 }
 
 export const SIMILAR_WEIGHTS: Record<SimilarBy, Partial<Record<Space, number>>> = {
@@ -341,8 +344,9 @@ export class ResultsStore {
  * What the library view asks for: the filter, without the files that could not be read (they
  * have their own list in the sidebar, and would otherwise sit among the photos).
  */
-function libraryRequest(filter: LibraryFilter): LibraryFilter & { statuses: ('ok' | 'offline')[] } {
-  return { ...filter, statuses: ['ok', 'offline'] };
+function libraryRequest(filter: LibraryFilter): Omit<LibraryFilter, 'selection'> & { statuses: ('ok' | 'offline')[] } {
+  const { selection: _name, ...request } = filter;
+  return { ...request, statuses: ['ok', 'offline'] };
 }
 
 /** A condition as the user reads it: category = stainless steel. */
