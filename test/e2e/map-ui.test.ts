@@ -57,6 +57,10 @@ test('the map in Chromium: laid out from the sidebar, panned and zoomed (picture
   await page.mouse.up();
   const chosen = page.getByRole('toolbar', { name: 'Chosen on the map' });
   await chosen.getByText('8 chosen').waitFor();
+  // The chosen photos made into an album.
+  await chosen.getByLabel('Album for the chosen items').fill('Reds');
+  await chosen.getByRole('button', { name: 'Add to album' }).click();
+  await page.getByRole('status').filter({ hasText: '8 items in “Reds”.' }).waitFor();
   await screenshot(page, 'map-03-lasso');
   await page.setViewportSize({ width: 1024, height: 640 });
   await screenshot(page, 'map-04-lasso-1024');
