@@ -617,5 +617,5 @@ export interface MapPointsResponse {
   newlyPlaced: number;
   notPlaced: number;
   /** With `details`: each point's item, in the same order. */
-  items?: { kind: ItemKind; path: string | null; title: string | null; key: string | null; takenAt: number | null }[];
+  items?: { kind: ItemKind; path: string | null; title: string | null; key: string | null; takenAt: number | null; tag: string | null }[];
 }

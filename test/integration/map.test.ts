@@ -123,6 +123,12 @@ test(
     const colourItems = colours.ids.map((id, i) => [id, i] as const).filter(([id]) => groupOf(id) === 'colour');
     const hueKept = groupKept(colourItems.map(([, i]) => colours.x[i] as number), colourItems.map(([, i]) => colours.y[i] as number), colourItems.map(([id]) => hueOf(id)));
     assert.ok(hueKept >= 0.9, `hues kept apart on the colour map: ${hueKept.toFixed(3)}`);
+    // Each point's surest tag comes with it, for colouring the map by tag.
+    await engine.applyLabels({ name: 'colours', labels: ['red', 'green', 'blue'] });
+    const tagged = await engine.mapPoints({ space: 'colour', details: true });
+    const tagOf = new Map(tagged.ids.map((id, i) => [id, tagged.items?.[i]?.tag ?? null]));
+    const hueTagged = colourItems.filter(([id]) => tagOf.get(id) === hueOf(id)).length;
+    assert.ok(hueTagged >= 15, `${hueTagged} of ${colourItems.length} colour photos carry their hue's tag on the map`);
     const mixed = await engine.mapLayout({ weights: { visual: 3, colour: 1 } });
     assert.equal(mixed.name, 'mix:visual=0.75,colour=0.25');
     const mix = await engine.mapPoints({ weights: { visual: 0.75, colour: 0.25 } });

@@ -127,9 +127,10 @@ export class MapService {
       const slice = ids.slice(start, start + 1000);
       const rows = this.deps.store.getItems(slice);
       const taken = this.deps.store.takenTimes(slice);
+      const tags = this.deps.store.topLabels(slice);
       for (const id of slice) {
         const row = rows.get(id);
-        out.push({ kind: row?.kind ?? 'photo', path: row?.path ?? null, title: row?.title ?? null, key: row?.catalogKey ?? null, takenAt: taken.get(id) ?? null });
+        out.push({ kind: row?.kind ?? 'photo', path: row?.path ?? null, title: row?.title ?? null, key: row?.catalogKey ?? null, takenAt: taken.get(id) ?? null, tag: tags.get(id) ?? null });
       }
     }
     return out;

@@ -81,13 +81,13 @@ export class PrintedWords {
   constructor(private readonly store: LibraryStore) {}
 
   /** Whether any picture's text has been read (nothing to match otherwise). */
-  any(): boolean {
-    return this.store.textVectorsVersion() !== '0:0:0';
+  any(model: string): boolean {
+    return this.store.textState(model).read;
   }
 
-  /** Whether texts read were embedded (the meaning path needs the query in the text space). */
-  anyMeaning(): boolean {
-    return !this.store.textVectorsVersion().startsWith('0:');
+  /** Whether texts read were embedded by this model (the meaning path needs the query in the text space). */
+  anyMeaning(model: string): boolean {
+    return this.store.textState(model).embedded > 0;
   }
 
   /**
@@ -96,7 +96,7 @@ export class PrintedWords {
    */
   match(text: string, queryVector: Float32Array | null, model: string): Map<number, PrintedMatch> {
     const matches = new Map<number, PrintedMatch>();
-    const printed = this.byWords(text, matches);
+    const printed = this.byWords(text, model, matches);
     // Words printed somewhere (or their spellings) are what the user meant; a query whose words
     // are printed nowhere may still be said in other words.
     if (queryVector && !printed) this.byMeaning(queryVector, model, matches);
@@ -104,10 +104,10 @@ export class PrintedWords {
   }
 
   /** Adds the items printing the query's words; whether any of its words is printed anywhere. */
-  private byWords(text: string, matches: Map<number, PrintedMatch>): boolean {
+  private byWords(text: string, model: string, matches: Map<number, PrintedMatch>): boolean {
     const words = contentWords(text);
     if (words.length === 0) return false;
-    const { known, words: vocabulary } = this.vocabularyNow();
+    const { known, words: vocabulary } = this.vocabularyNow(model);
     // Each word: the items printing it (1) or a spelling of it (SPELLING_STRENGTH).
     const found = new Map<number, { strength: number; words: string[]; count: number }>();
     for (const word of words) {
@@ -163,8 +163,8 @@ export class PrintedWords {
     }
   }
 
-  private vocabularyNow(): { words: string[]; known: Set<string> } {
-    const version = this.store.textVectorsVersion();
+  private vocabularyNow(model: string): { words: string[]; known: Set<string> } {
+    const version = this.store.textState(model).key;
     if (this.vocabulary?.version !== version) {
       const words = this.store.textVocabulary();
       this.vocabulary = { version, words, known: new Set(words) };
@@ -173,7 +173,7 @@ export class PrintedWords {
   }
 
   private meaningNow(model: string): MeaningCache {
-    const version = this.store.textVectorsVersion();
+    const version = this.store.textState(model).key;
     if (this.meaning?.version !== version || this.meaning.model !== model) {
       const stored = this.store.textVectors(model);
       const vectors = [...stored.values()];

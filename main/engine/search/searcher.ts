@@ -128,13 +128,14 @@ export class Searcher {
       // slips in between them.
       const words = texts.map((t) => t.text as string);
       const textSpace = this.deps.store.hasVectors('text');
-      const printedText = this.printed.any();
+      const textModel = this.deps.textModel();
+      const printedText = this.printed.any(textModel);
       const [vectors, textVectors] = await Promise.all([
         pool.embedTexts(words, 'clip', QUERY),
         // Items with words of their own (file and folder names, product attributes) are matched
         // on those too, in the text space, with a smaller weight than what the picture shows;
         // and so are the texts read in pictures, by meaning.
-        textSpace || this.printed.anyMeaning()
+        textSpace || this.printed.anyMeaning(textModel)
           ? pool.embedTexts(words, 'text', QUERY).catch((error: unknown) => {
               // Without the text model the pictures are still searched; say what was left out.
               if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
@@ -147,7 +148,7 @@ export class Searcher {
       if (printedText) {
         texts.forEach((term, i) => {
           if (term.weight <= 0) return;
-          for (const [id, match] of this.printed.match(term.text as string, (textVectors?.[i] as Float32Array | undefined) ?? null, this.deps.textModel())) {
+          for (const [id, match] of this.printed.match(term.text as string, (textVectors?.[i] as Float32Array | undefined) ?? null, textModel)) {
             const before = printed.get(id);
             if (!before || before.strength < match.strength) printed.set(id, match);
           }

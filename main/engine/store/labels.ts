@@ -130,3 +130,16 @@ export function itemIdsAfter(sql: Connection, after: number, generation: number)
 export function maxItemId(sql: Connection): number {
   return sql.stmt('SELECT coalesce(max(id), 0) FROM items').pluck().get() as number;
 }
+
+/** Each item's surest tag (of any label set), for colouring the map by tag. */
+export function topLabels(sql: Connection, itemIds: readonly number[]): Map<number, string> {
+  const rows = sql
+    .stmt(
+      `SELECT item_id AS id, label FROM (
+         SELECT item_id, label, row_number() OVER (PARTITION BY item_id ORDER BY confidence DESC, label) AS rank
+         FROM labels WHERE item_id IN (SELECT value FROM json_each(?))
+       ) WHERE rank = 1`,
+    )
+    .all(JSON.stringify(itemIds)) as { id: number; label: string }[];
+  return new Map(rows.map((row) => [row.id, row.label]));
+}

@@ -262,7 +262,7 @@ export interface LibraryStore {
   unreadPictures(everything?: boolean): { id: number; contentHash: string }[];
   textsToEmbed(model: string): { contentHash: string; text: string }[];
   setTextVectors(model: string, rows: readonly { contentHash: string; vector: Float32Array }[]): void;
-  textVectorsVersion(): string;
+  textState(model: string): { read: boolean; embedded: number; key: string };
   textVectors(model: string): Map<string, Float32Array>;
   itemsOfContents(contentHashes: readonly string[]): Map<string, number[]>;
   textVocabulary(): string[];
@@ -272,6 +272,8 @@ export interface LibraryStore {
   saveMapLayout(layout: Omit<MapLayoutRow, 'id'>, points: readonly MapPointRow[]): number;
   addMapPoints(layoutId: number, points: readonly MapPointRow[]): void;
   mapPoints(layoutId: number): MapPointRow[];
+  /** Each item's surest tag, of any label set. */
+  topLabels(itemIds: readonly number[]): Map<number, string>;
   itemsWithText(match: string): number[];
   pictureText(itemId: number): PictureTextRow | undefined;
   /** What the duplicate checks found (by content), and which pictures they checked. */

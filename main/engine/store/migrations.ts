@@ -454,6 +454,8 @@ export const MIGRATIONS: readonly Migration[] = [
         -- 1: the cheap test (likely-text.ts) saw no line of letters, so the picture was not read;
         -- \`semblance read-text --all\` reads it anyway.
         ALTER TABLE picture_text ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+        -- Every search asks when text was last read (printed-words.ts): the index answers at once.
+        CREATE INDEX picture_text_read_at ON picture_text (read_at);
         -- The text read, embedded in the text space (for searches by meaning), with the model
         -- that embedded it: another text model makes it stale, and it is embedded again.
         CREATE TABLE picture_text_vectors (

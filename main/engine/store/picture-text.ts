@@ -68,11 +68,15 @@ export function setTextVectors(sql: Connection, model: string, rows: readonly { 
   });
 }
 
-/** A figure that changes whenever a text vector is added, replaced or removed (for caches). */
-export function textVectorsVersion(sql: Connection): string {
-  const row = sql.stmt('SELECT count(*) AS n, coalesce(sum(length(vector) + length(model)), 0) AS bytes FROM picture_text_vectors').get() as { n: number; bytes: number };
-  const changes = sql.stmt('SELECT coalesce(max(read_at), 0) AS at FROM picture_text').get() as { at: number };
-  return `${row.n}:${row.bytes}:${changes.at}`;
+/**
+ * Where the text read stands, for every search (so both figures are cheap: the last entry of
+ * an index, and a count of the embedded texts): whether anything was read, how many texts this
+ * model embedded, and a key that changes when either changes (for caches).
+ */
+export function textState(sql: Connection, model: string): { read: boolean; embedded: number; key: string } {
+  const lastRead = sql.stmt('SELECT max(read_at) FROM picture_text').pluck().get() as number | null;
+  const embedded = sql.stmt('SELECT count(*) FROM picture_text_vectors WHERE model = ?').pluck().get(model) as number;
+  return { read: lastRead !== null, embedded, key: `${lastRead ?? 0}:${embedded}:${model}` };
 }
 
 /** Every text vector of a model, by content. */

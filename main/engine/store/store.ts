@@ -447,8 +447,8 @@ export class Store implements LibraryStore {
     pictureText.setTextVectors(this.#sql, model, rows);
   }
 
-  textVectorsVersion(): string {
-    return pictureText.textVectorsVersion(this.#sql);
+  textState(model: string): { read: boolean; embedded: number; key: string } {
+    return pictureText.textState(this.#sql, model);
   }
 
   textVectors(model: string): Map<string, Float32Array> {
@@ -487,6 +487,10 @@ export class Store implements LibraryStore {
 
   mapPoints(layoutId: number): mapLayouts.MapPointRow[] {
     return mapLayouts.mapPoints(this.#sql, layoutId);
+  }
+
+  topLabels(itemIds: readonly number[]): Map<number, string> {
+    return labels.topLabels(this.#sql, itemIds);
   }
 
   // ---- duplicates (see duplicates.ts) ---------------------------------------------------

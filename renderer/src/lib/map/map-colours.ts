@@ -1,6 +1,6 @@
 import type { MapPointsResponse } from '../../../../preload/contract.js';
 
-export type ColourBy = 'kind' | 'folder' | 'date' | 'search';
+export type ColourBy = 'kind' | 'folder' | 'tag' | 'date' | 'search';
 
 /** Tableau 10: categories told apart by most eyes, on light and dark backgrounds alike. */
 const PALETTE: [number, number, number][] = [
@@ -37,8 +37,8 @@ function groupOf(item: NonNullable<MapPointsResponse['items']>[number]): string 
 }
 
 /**
- * Each point's colour (r, g, b, a bytes) and the legend: by kind, by folder (the nine largest,
- * the rest grey), by date (oldest blue to newest orange), or by a search's score (its relevant
+ * Each point's colour (r, g, b, a bytes) and the legend: by kind, by folder or by tag (the
+ * nine largest groups, the rest grey), by date (oldest blue to newest orange), or by a search's score (its relevant
  * results strong, those below the cut-off lighter, the rest faint).
  */
 export function colourPoints(map: MapPointsResponse, by: ColourBy, search: { scores: Map<number, number>; relevant: Set<number> } | null): Colouring {
@@ -82,13 +82,14 @@ export function colourPoints(map: MapPointsResponse, by: ColourBy, search: { sco
       legend: Number.isFinite(first) ? [{ label: `oldest, ${year(first)}`, colour: css(from) }, { label: `newest, ${year(last)}`, colour: css(to) }] : [],
     };
   }
-  const groups = items.map((item) => (by === 'kind' ? item.kind : groupOf(item)));
+  const groups = items.map((item) => (by === 'kind' ? item.kind : by === 'tag' ? (item.tag ?? '') : groupOf(item)));
   const counts = new Map<string, number>();
   for (const group of groups) counts.set(group, (counts.get(group) ?? 0) + 1);
   const largest = [...counts].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length - 1).map(([group]) => group);
   const colourOf = new Map(largest.map((group, i) => [group, PALETTE[i] as [number, number, number]]));
   for (let i = 0; i < n; i++) set(i, colourOf.get(groups[i] ?? '') ?? OTHER, 0.85);
-  const legend = largest.map((group) => ({ label: by === 'kind' ? `${group}s` : group || '(top folder)', colour: css(colourOf.get(group) as [number, number, number]) }));
+  const unnamed = by === 'tag' ? '(no tag)' : '(top folder)';
+  const legend = largest.map((group) => ({ label: by === 'kind' ? `${group}s` : group || unnamed, colour: css(colourOf.get(group) as [number, number, number]) }));
   if (counts.size > largest.length) legend.push({ label: 'others', colour: css(OTHER) });
   return { colours, legend };
 }
