@@ -32,7 +32,7 @@ test('text in photos in Chromium: read from the sidebar, found with text: and by
   await text.getByText('CORNER MARKET Milk 1.29 TOTAL 14.06').waitFor();
   // The words the search asked for are marked on the picture, where they were read.
   const marks = page.getByTestId('text-marks').locator('rect');
-  await marks.first().waitFor();
+  for (const word of ['TOTAL', '14.06']) await page.getByTestId('text-marks').locator(`rect[data-word="${word}"]`).waitFor();
   assert.deepEqual((await marks.evaluateAll((rects) => rects.map((r) => r.getAttribute('data-word')))).sort(), ['14.06', 'TOTAL']);
   const [picture, mark] = [await page.getByRole('complementary', { name: 'Details' }).getByRole('img', { name: 'receipt.jpg' }).boundingBox(), await marks.last().boundingBox()];
   assert.ok(picture && mark && mark.x > picture.x && mark.y > picture.y + picture.height / 2 && mark.y + mark.height < picture.y + picture.height, `the mark ${JSON.stringify(mark)} lies on the picture's last line ${JSON.stringify(picture)}`);
@@ -51,7 +51,7 @@ test('text in photos in Chromium: read from the sidebar, found with text: and by
   const why = page.getByRole('region', { name: 'Why it matched' });
   await why.getByText('its text', { exact: true }).waitFor();
   await why.getByText('Similar meaning and its text.').waitFor();
-  await marks.first().waitFor();
+  for (const word of ['CORNER', 'MARKET']) await page.getByTestId('text-marks').locator(`rect[data-word="${word}"]`).waitFor();
   assert.deepEqual((await marks.evaluateAll((rects) => rects.map((r) => r.getAttribute('data-word')))).sort(), ['CORNER', 'MARKET']);
   await screenshot(page, 'text-03-plain-query');
   // The viewer frames them too, over the picture at its size, and shows the text with Copy.
