@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import exifReader from 'exif-reader';
 import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
@@ -44,7 +45,7 @@ export async function decodeImage(input: string | Buffer, shortSide: number, nam
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
     return { pixels: data, width: info.width, height: info.height, original };
   } catch (error) {
-    throw new SemblanceError('bad-input', `${name}: ${explain(error)}`, { cause: error });
+    throw new SemblanceError('bad-input', `${name}: ${explain(error, input)}`, { cause: error });
   }
 }
 
@@ -106,8 +107,12 @@ function collect(node: unknown, out: string[], inside = false): void {
   }
 }
 
-/** sharp's and libvips's messages, in words a person can act on. */
-export function explain(error: unknown): string {
+/**
+ * sharp's and libvips's messages, in words a person can act on. libvips's message can be lost
+ * when threads fail at once ("Unknown error"): a JPEG or PNG whose end marker is missing is then
+ * still called what it is, damaged or incomplete, from its own bytes.
+ */
+export function explain(error: unknown, input?: string | Buffer): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) {
     return `the image is larger than ${MAX_INPUT_PIXELS / 1e6} megapixels, so it is not decoded (a safeguard against decompression bombs)`;
@@ -119,7 +124,33 @@ export function explain(error: unknown): string {
   if (/premature end|truncated|unexpected end|Corrupt|corrupt|bad huffman|not enough data|read error/i.test(message)) {
     return `the image is damaged or incomplete (${message.split('\n')[0]})`;
   }
+  if (input !== undefined && endsEarly(input)) return `the image is damaged or incomplete (it ends before its end marker; ${message.split('\n')[0]})`;
   return `cannot decode the image (${message.split('\n')[0]})`;
+}
+
+/** A JPEG without its closing FF D9, or a PNG without its IEND chunk: a file cut short. */
+function endsEarly(input: string | Buffer): boolean {
+  try {
+    let head: Buffer;
+    let tail: Buffer;
+    if (typeof input === 'string') {
+      const fd = fs.openSync(input, 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        head = Buffer.alloc(Math.min(8, size));
+        fs.readSync(fd, head, 0, head.length, 0);
+        tail = Buffer.alloc(Math.min(32, size));
+        fs.readSync(fd, tail, 0, tail.length, Math.max(0, size - tail.length));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } else [head, tail] = [input.subarray(0, 8), input.subarray(Math.max(0, input.length - 32))];
+    if (head[0] === 0xff && head[1] === 0xd8) return !tail.includes(Buffer.from([0xff, 0xd9]));
+    if (head.subarray(1, 4).toString('latin1') === 'PNG') return !tail.includes(Buffer.from('IEND', 'latin1'));
+    return false;
+  } catch {
+    return false;
+  }
 }
 
 function describe(input: string | Buffer): string {

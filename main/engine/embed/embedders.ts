@@ -146,7 +146,7 @@ export class Embedders {
     );
     const decoded = await Promise.all(
       // The reason alone: results are positional, so the caller knows which input it was.
-      inputs.map((input) => decodeImage(input, shortSide).catch((error: unknown) => explain(error instanceof Error && error.cause ? error.cause : error))),
+      inputs.map((input) => decodeImage(input, shortSide).catch((error: unknown) => explain(error instanceof Error && error.cause ? error.cause : error, input))),
     );
     const good = decoded.filter((d): d is DecodedImage => typeof d !== 'string');
     if (thumbnails) {
