@@ -80,16 +80,6 @@ export class PrintedWords {
 
   constructor(private readonly store: LibraryStore) {}
 
-  /** Whether any picture's text has been read (nothing to match otherwise). */
-  any(model: string): boolean {
-    return this.store.textState(model).read;
-  }
-
-  /** Whether texts read were embedded by this model (the meaning path needs the query in the text space). */
-  anyMeaning(model: string): boolean {
-    return this.store.textState(model).embedded > 0;
-  }
-
   /**
    * Items whose pictures print the query's words, or whose text means the same (when a vector
    * of the query in the text space is given, from `model`).

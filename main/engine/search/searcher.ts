@@ -129,13 +129,16 @@ export class Searcher {
       const words = texts.map((t) => t.text as string);
       const textSpace = this.deps.store.hasVectors('text');
       const textModel = this.deps.textModel();
-      const printedText = this.printed.any(textModel);
+      // Whether any text was read (nothing to match otherwise), and embedded by this model (the
+      // meaning path needs the query in the text space): one cheap look per search.
+      const textRead = this.deps.store.textState(textModel);
+      const printedText = textRead.read;
       const [vectors, textVectors] = await Promise.all([
         pool.embedTexts(words, 'clip', QUERY),
         // Items with words of their own (file and folder names, product attributes) are matched
         // on those too, in the text space, with a smaller weight than what the picture shows;
         // and so are the texts read in pictures, by meaning.
-        textSpace || this.printed.anyMeaning(textModel)
+        textSpace || textRead.embedded > 0
           ? pool.embedTexts(words, 'text', QUERY).catch((error: unknown) => {
               // Without the text model the pictures are still searched; say what was left out.
               if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
