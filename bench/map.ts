@@ -1,3 +1,4 @@
+import { clusterMap } from '../main/engine/map/clusters.js';
 import { layOut } from '../main/engine/map/layout.js';
 import { seeded } from '../main/engine/map/umap-worker.js';
 
@@ -10,6 +11,8 @@ export interface MapBenchResult {
   clusterKept: number;
   /** The same among their 10 nearest by cosine: what the map can at best keep. */
   clusterKeptInSpace: number;
+  /** HDBSCAN on the layout: its time, the regions found, the share of points in one, and their purity (share in their region's commonest planted cluster). */
+  clustering: { seconds: number; regions: number; leaves: number; clustered: number; purity: number };
 }
 
 /**
@@ -53,5 +56,31 @@ export async function benchMap(items: number, dims = 512, clusters = 20): Promis
     kept += share(onMap);
     inSpace += share(bySpace);
   }
-  return { items, dims, clusters, seconds, clusterKept: kept / probes.length, clusterKeptInSpace: inSpace / probes.length };
+  const clusteringStarted = performance.now();
+  const found = clusterMap(layout.coords);
+  const clusteringSeconds = (performance.now() - clusteringStarted) / 1000;
+  const counts = new Map<number, Map<number, number>>();
+  found.region.forEach((r, i) => {
+    if (r < 0) return;
+    const byLabel = counts.get(r) ?? new Map<number, number>();
+    byLabel.set(label[i] as number, (byLabel.get(label[i] as number) ?? 0) + 1);
+    counts.set(r, byLabel);
+  });
+  const clustered = found.region.filter((r) => r >= 0).length;
+  const pure = [...counts.values()].reduce((sum, byLabel) => sum + Math.max(...byLabel.values()), 0);
+  return {
+    items,
+    dims,
+    clusters,
+    seconds,
+    clusterKept: kept / probes.length,
+    clusterKeptInSpace: inSpace / probes.length,
+    clustering: {
+      seconds: clusteringSeconds,
+      regions: found.clusters.filter((c) => c.level === 'region').length,
+      leaves: found.clusters.filter((c) => c.level === 'leaf').length,
+      clustered: clustered / items,
+      purity: clustered > 0 ? pure / clustered : 0,
+    },
+  };
 }

@@ -9,7 +9,7 @@
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
  *   npm run bench -- --only text                reading text: drawn pages and real photos per second, with and without the quick look, against indexing
- *   npm run bench -- --only map                 the map's layout at 10k and 100k items
+ *   npm run bench -- --only map                 the map's layout and clusters at 10k and 100k items, frames in Chromium
  *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
 import fs from 'node:fs';
@@ -141,13 +141,19 @@ try {
       `  UMAP on a sample of ${Math.min(items, 8000)}, the rest placed by their neighbours: ${fmt(result.seconds, 1)} s; ` +
         `of 1,000 probes' 10 nearest on the map ${fmt(result.clusterKept * 100, 1)}% are from their cluster, by the vectors themselves ${fmt(result.clusterKeptInSpace * 100, 1)}%`,
     );
+    const c = result.clustering;
+    log(
+      `  its clusters (HDBSCAN on the map): ${fmt(c.seconds, 2)} s (${fmt((c.seconds / result.seconds) * 100, 1)}% of the layout's time); ${c.regions} regions (${c.leaves} finer groups) ` +
+        `holding ${fmt(c.clustered * 100, 1)}% of the items, ${fmt(c.purity * 100, 1)}% of them in their region's commonest planted cluster`,
+    );
   }
   if (only === undefined || only === 'map') {
     const items = sizes[sizes.length - 1] ?? 100_000;
     log(`\nThe map view in Chromium, ${items} points (headless, software WebGL: no GPU)`);
     mapUi = await benchMapUi({ dir, items, log });
     if (mapUi) {
-      const frames = (f: MapUiBenchResult['panFrames']): string => `p50 ${fmt(f.p50, 1)} ms, p95 ${fmt(f.p95, 1)} ms, max ${fmt(f.max, 0)} ms over ${f.frames} frames`;
+      const frames = (f: MapUiBenchResult['panFrames']): string =>
+        `p50 ${fmt(f.p50, 1)} ms, p95 ${fmt(f.p95, 1)} ms, max ${fmt(f.max, 0)} ms over ${f.frames} frames, drawing ${f.drawn.toLocaleString('en-US')} points by the end`;
       log(`  opened in ${fmt(mapUi.openMs, 0)} ms; frames while panning: ${frames(mapUi.panFrames)}; while zooming: ${frames(mapUi.zoomFrames)}`);
     }
   }

@@ -243,14 +243,37 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         }
         const map = await send(api, 'mapPoints', { ...request, details: true });
         if (!map.ok) return map;
-        const { ids, x, y, items = [] } = map.value;
+        const { ids, x, y, region, leaf, clusters, items = [] } = map.value;
         if (opts.out) {
-          const points = ids.map((id, i) => ({ id, x: x[i], y: y[i], ...items[i] }));
-          fs.writeFileSync(path.resolve(opts.out), `${JSON.stringify({ map: map.value.name, computedAt: new Date(map.value.computedAt ?? 0).toISOString(), points }, null, 1)}\n`);
+          const points = ids.map((id, i) => ({ id, x: x[i], y: y[i], region: region[i], leaf: leaf[i], ...items[i] }));
+          const named = clusters.map(({ id, level, parent, size, x: cx, y: cy, name, label, confidence, words, tag }) => ({ id, level, parent, size, x: cx, y: cy, name, label, confidence, words, tag }));
+          fs.writeFileSync(path.resolve(opts.out), `${JSON.stringify({ map: map.value.name, computedAt: new Date(map.value.computedAt ?? 0).toISOString(), clusters: named, points }, null, 1)}\n`);
         }
-        if (opts.png) await writeMapPicture(path.resolve(opts.png), { x, y, kinds: items.map((item) => item.kind) });
+        if (opts.png) {
+          const names = clusters.filter((c) => c.level === 'region' && c.name).map((c) => ({ x: c.x, y: c.y, name: c.name as string, size: c.size }));
+          await writeMapPicture(path.resolve(opts.png), { x, y, kinds: items.map((item) => item.kind), names });
+        }
         return map;
-      }, (map) => `Map of ${map.name}: ${map.ids.length.toLocaleString()} items${map.newlyPlaced > 0 ? ` (${map.newlyPlaced} placed since it was laid out)` : ''}; written to ${[opts.out, opts.png].filter(Boolean).join(' and ')}.\n`);
+      }, (map) => {
+        const regions = map.clusters.filter((c) => c.level === 'region');
+        const named = regions.filter((c) => c.name).map((c) => c.name);
+        const about = regions.length > 0 ? `, ${regions.length} ${regions.length === 1 ? 'region' : 'regions'}${named.length > 0 ? ` (${named.slice(0, 8).join(', ')}${named.length > 8 ? ', …' : ''})` : ''}` : '';
+        return `Map of ${map.name}: ${map.ids.length.toLocaleString()} items${about}${map.newlyPlaced > 0 ? ` (${map.newlyPlaced} placed since it was laid out)` : ''}; written to ${[opts.out, opts.png].filter(Boolean).join(' and ')}.\n`;
+      });
+    });
+  mapCommand
+    .command('vocabulary')
+    .description("the words the map names its clusters with (CLIP zero-shot: the word nearest each cluster's centroid); prints them, or sets them")
+    .option('--set <words>', 'use these words instead, separated by commas ("dog, beach, receipt, birthday cake")')
+    .option('--reset', 'go back to the built-in words')
+    .action((opts: { set?: string; reset?: boolean }) => {
+      if (opts.set !== undefined && opts.reset) throw badInput('Give --set or --reset, not both.');
+      const words = opts.reset ? [] : opts.set?.split(',').map((w) => w.trim()).filter(Boolean);
+      if (words && words.length === 0 && !opts.reset) throw badInput('--set needs at least one word (or --reset for the built-in ones).');
+      return call(
+        (api, send) => (words ? send(api, 'saveSettings', { mapVocabulary: words }) : send(api, 'settings', {})),
+        (settings) => `${settings.mapVocabulary.length} words${settings.mapVocabularyBuiltIn ? ' (the built-in ones)' : ''}: ${settings.mapVocabulary.join(', ')}\n`,
+      );
     });
 
   program

@@ -15,7 +15,7 @@ import { fusedSearch, type SearchStats } from './search/fused-search.js';
 import { Searcher } from './search/searcher.js';
 import { MapService } from './map/map-service.js';
 import { VectorIndex } from './search/vector-index.js';
-import { SettingsService } from './settings/settings-service.js';
+import { SettingsService, mapVocabulary } from './settings/settings-service.js';
 import { Store } from './store/store.js';
 import { TextService } from './text/text-service.js';
 
@@ -108,7 +108,12 @@ export class Engine {
       // `semblance index` ends without it; `semblance read-text` reads).
       if (settings.read('library').readText) void text.api.readText({}).catch(() => undefined);
     };
-    const map = new MapService({ store, jobs });
+    const map = new MapService({
+      store,
+      jobs,
+      vocabulary: () => mapVocabulary(settings.read('library')),
+      clipWords: (words) => models.embedder().embedTexts(words.map((word) => `a photo of a ${word}`), 'clip', { lane: 'query' }),
+    });
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
     this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text, map };

@@ -109,6 +109,10 @@ export const METHODS = {
   addToAlbum: method(S.AlbumItemsRequestSchema).returns<R.AlbumSummary[]>(),
   removeFromAlbum: method(S.AlbumItemsRequestSchema).returns<R.AlbumSummary[]>(),
   renameAlbum: method(S.RenameAlbumRequestSchema).returns<R.AlbumSummary[]>(),
+  /** Gives items a tag by hand (label:<tag> finds them): the ones that had not had it (undo: untagItems with those). */
+  tagItems: method(S.TagItemsRequestSchema).returns<{ tagged: number; added: number[] }>(),
+  /** Takes a tag given by hand off items (the undo of tagItems). */
+  untagItems: method(S.TagItemsRequestSchema).returns<{ untagged: number }>(),
   /** Deletes an album (its items stay in the library). */
   deleteAlbum: method(S.AlbumRequestSchema).returns<R.AlbumSummary[]>(),
   /** Renames a label set (its tags follow). */

@@ -477,6 +477,10 @@ export interface SettingsResponse {
   readText: boolean;
   /** The languages text is read in (Tesseract's codes). */
   textLanguages: string[];
+  /** The words the map names its clusters with. */
+  mapVocabulary: string[];
+  /** Whether those are the built-in words (not edited). */
+  mapVocabularyBuiltIn: boolean;
   /** Where the library lives (SEMBLANCE_DATA_DIR moves it). */
   dataFolder: string;
 }
@@ -598,6 +602,8 @@ export interface MapLayoutSummary {
   /** Laid out by UMAP; the others placed by their nearest laid-out neighbours. */
   sampled: number;
   seconds: number;
+  /** Regions found on it (each with finer groups inside). */
+  clusters: number;
 }
 
 /** The map of a space or mix: every item's place, as parallel arrays. */
@@ -616,6 +622,33 @@ export interface MapPointsResponse {
   /** Items added since the layout and placed now, and those too many to place (recompute). */
   newlyPlaced: number;
   notPlaced: number;
+  /** Each point's region and finer group: an index into `clusters`, or -1 (between clusters). */
+  region: number[];
+  leaf: number[];
+  /** The map's clusters, regions first, with their names. */
+  clusters: MapCluster[];
   /** With `details`: each point's item, in the same order. */
-  items?: { kind: ItemKind; path: string | null; title: string | null; key: string | null; takenAt: number | null; tag: string | null }[];
+  items?: { kind: ItemKind; path: string | null; title: string | null; key: string | null; takenAt: number | null; tag: string | null; category: string | null }[];
+}
+
+/** A cluster of the map: a region (named when the whole map shows) or a finer group in one (named as the user zooms in). */
+export interface MapCluster {
+  id: number;
+  level: 'region' | 'leaf';
+  /** A leaf's region (a region's own id). */
+  parent: number;
+  size: number;
+  /** Where its name goes (one of its points), and how far its points spread around it, in map units. */
+  x: number;
+  y: number;
+  radius: number;
+  /** What the map shows it as: the tag most of its items were given by hand, else its vocabulary word when sure, else its words; null: unnamed. */
+  name: string | null;
+  /** The vocabulary word nearest its CLIP centroid, and its probability over the vocabulary. */
+  label: string | null;
+  confidence: number | null;
+  /** Words of its items' text (product names, categories, text in pictures) common in it and rare around it. */
+  words: string[];
+  /** The tag given by hand to most of its items, if one was. */
+  tag: string | null;
 }

@@ -292,6 +292,8 @@ export const SaveSettingsRequestSchema = z.strictObject({
   readText: z.boolean().optional(),
   /** The languages text is read in (Tesseract's codes); each one's model must be installed. */
   textLanguages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,5})?$/, 'a Tesseract language code such as eng, deu or chi_sim')).min(1).max(10).optional(),
+  /** The words the map names its clusters with; [] brings back the built-in ones. */
+  mapVocabulary: z.array(z.string().trim().min(1).max(60)).max(2000).optional(),
 });
 export type SaveSettingsRequest = z.infer<typeof SaveSettingsRequestSchema>;
 
@@ -301,6 +303,7 @@ export const LibrarySettingsSchema = z.object({
   excludedFolders: z.array(z.string()).optional(),
   readText: z.boolean().optional(),
   textLanguages: z.array(z.string()).optional(),
+  mapVocabulary: z.array(z.string()).optional(),
 });
 export const ModelSettingsSchema = z.partialRecord(z.enum(MODEL_SPACES), z.object({ model: z.string().optional(), dtype: z.enum(DTYPES).optional() }));
 export const SavedPresetsSchema = z.record(z.string(), WeightsSchema);
@@ -326,6 +329,10 @@ export const CreateAlbumRequestSchema = z.strictObject({
 });
 export const AlbumItemsRequestSchema = z.strictObject({ name: AlbumNameSchema, ids: z.array(z.number().int().positive()).min(1).max(100_000) });
 export const RenameAlbumRequestSchema = z.strictObject({ name: AlbumNameSchema, to: AlbumNameSchema });
+
+/** A tag given by hand to items ("name this cluster"), or taken off them again. */
+export const TagItemsRequestSchema = z.strictObject({ tag: z.string().trim().min(1).max(100), ids: z.array(z.number().int().positive()).min(1).max(1_000_000) });
+export type TagItemsRequest = z.infer<typeof TagItemsRequestSchema>;
 
 export const DuplicatesRequestSchema = z.strictObject({
   /** Only these tiers (all when left out). */

@@ -46,6 +46,48 @@ test('the map in Chromium: laid out from the sidebar, panned and zoomed (picture
   await screenshot(page, 'map-02-opened');
   await page.getByRole('button', { name: 'Close details (Esc)' }).click();
 
+  // Names: each hue's cluster is named by its photos' file names at first (the built-in words
+  // are not colours, which are all the test CLIP knows); the user's words name them by CLIP,
+  // drawn on the map and listed to go to.
+  const regionList = map.getByLabel('Go to a region');
+  for (const hue of ['red', 'green', 'blue']) await regionList.locator('option', { hasText: new RegExp(`^${hue} \\(8\\)$`) }).waitFor({ state: 'attached' });
+  await map.getByRole('button', { name: 'Names…' }).click();
+  const names = map.getByRole('form', { name: 'Names of the clusters' });
+  await names.getByLabel(/Name clusters with these words/).fill('crimson, lime, navy, gold');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await screenshot(page, 'map-02a-names-panel');
+  await names.getByRole('button', { name: 'Name them again' }).click();
+  await names.waitFor({ state: 'detached' });
+  for (const word of ['crimson', 'lime', 'navy']) await regionList.locator('option', { hasText: new RegExp(`^${word} \\(8\\)$`) }).waitFor({ state: 'attached' });
+  // Coloured by cluster, the legend says each one's name.
+  await map.getByLabel('Colour by').selectOption('cluster');
+  await map.getByRole('list', { name: 'Legend' }).getByText('crimson', { exact: true }).waitFor();
+  await screenshot(page, 'map-02b-names');
+  // A click on a name chooses its cluster; a tag given to it names it instead, until undone.
+  const named = await served.api<MapPointsResponse>('mapPoints', { space: 'clip' });
+  const redCluster = named.clusters.find((c) => c.name === 'crimson') as MapPointsResponse['clusters'][number];
+  const at = named.ids.findIndex((_, i) => named.x[i] === redCluster.x && named.y[i] === redCluster.y);
+  // On the name, beside its point (a point under a name stays a point to click).
+  const [nx, ny] = screen(points.ids.indexOf(named.ids[at] as number));
+  const spots = [-24, 24, -16, 16].flatMap((dx) => [0, -3, 3].map((dy) => [nx + dx, ny + dy] as [number, number]));
+  const clear = spots.find(([x, y]) => points.ids.every((_, i) => Math.hypot(screen(i)[0] - x, screen(i)[1] - y) > 10)) as [number, number];
+  await page.mouse.click(...clear);
+  const chosenRed = page.getByRole('toolbar', { name: 'Chosen on the map' });
+  await chosenRed.getByText('8 chosen').waitFor();
+  await chosenRed.getByLabel('Tag for the chosen items').fill('tomatoes');
+  await chosenRed.getByRole('button', { name: 'Tag', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Tagged 8 items “tomatoes”' }).waitFor();
+  await regionList.locator('option', { hasText: /^tomatoes \(8\)$/ }).waitFor({ state: 'attached' });
+  await screenshot(page, 'map-02c-tagged');
+  await page.getByRole('status').filter({ hasText: 'Tagged 8 items' }).getByRole('button', { name: 'Undo' }).click();
+  await regionList.locator('option', { hasText: /^crimson \(8\)$/ }).waitFor({ state: 'attached' });
+  // Going to a region from the list chooses it and zooms in on it (close enough for its pictures).
+  await regionList.selectOption({ label: 'lime (8)' });
+  await chosenRed.getByText('8 chosen').waitFor();
+  await map.locator('img.thumb').first().waitFor();
+  await chosenRed.getByRole('button', { name: 'Clear' }).click();
+  await map.getByRole('button', { name: 'Fit' }).click();
+
   // A lasso around the red photos (the polygon of their screen positions, widened a little).
   const [cx, cy] = reds.map(screen).reduce(([sx, sy], [x, y]) => [sx + x / reds.length, sy + y / reds.length], [0, 0]);
   const hull = reds.map(screen).map(([x, y]) => [x + (x - cx) * 0.3 + Math.sign(x - cx) * 6, y + (y - cy) * 0.3 + Math.sign(y - cy) * 6] as [number, number]);

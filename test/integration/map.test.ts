@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { Engine } from '../../main/engine/engine.js';
+import type { MapCluster } from '../../preload/contract.js';
 import { colourPhoto } from '../helpers/library.js';
 import { peek } from '../helpers/peek.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -96,6 +97,28 @@ test(
     assert.ok(kept >= 0.85, `groups kept on the map: ${kept.toFixed(3)}`);
     assert.ok(kept >= inSpace - 0.08, `the map keeps the groups about as well as the vectors do (${kept.toFixed(3)} against ${inSpace.toFixed(3)})`);
 
+    // Its clusters: each region mostly of one group, the dogs' and the birds' each a region of their own.
+    const regions = map.clusters.filter((c) => c.level === 'region');
+    assert.ok(regions.length >= 3, `${regions.length} regions`);
+    const groupsOf = (cluster: number): string[] => map.ids.filter((_, i) => map.region[i] === cluster).map(groupOf);
+    const purity = regions.reduce((sum, c) => {
+      const members = groupsOf(c.id);
+      return sum + Math.max(...['dog', 'bird', 'colour'].map((g) => members.filter((m) => m === g).length));
+    }, 0) / map.region.filter((r) => r >= 0).length;
+    const clustered = map.region.filter((r) => r >= 0).length / map.ids.length;
+    console.log(`ℹ clusters of the visual map: ${regions.length} regions holding ${(clustered * 100).toFixed(0)}% of the photos, ${(purity * 100).toFixed(1)}% of them in their region's commonest group`);
+    assert.ok(purity >= 0.85, `purity ${purity.toFixed(3)}`);
+    assert.ok(clustered >= 0.6, `${(clustered * 100).toFixed(0)}% of the photos in a region`);
+    for (const group of ['dog', 'bird']) {
+      assert.ok(regions.some((c) => groupsOf(c.id).filter((g) => g === group).length >= 0.7 * groupsOf(c.id).length && c.size >= 5), `a region of ${group}s`);
+    }
+    for (const c of map.clusters) {
+      assert.equal(c.size, map.ids.filter((_, i) => (c.level === 'region' ? map.region[i] : map.leaf[i]) === c.id).length, 'a cluster counts its points');
+      const at = map.ids.findIndex((_, i) => map.x[i] === c.x && map.y[i] === c.y);
+      assert.ok(at >= 0 && (c.level === 'region' ? map.region[at] : map.leaf[at]) === c.id, "a cluster's name sits on one of its points");
+      if (c.level === 'leaf') assert.equal(map.clusters[c.parent]?.level, 'region');
+    }
+
     // The same layout comes back from the database, the same each time it is asked for.
     assert.deepEqual((await engine.mapPoints({ space: 'visual' })).x, map.x);
 
@@ -116,13 +139,39 @@ test(
     assert.ok(nearest.filter((g) => g === 'dog').length >= 4, `the new dog's neighbours on the map: ${nearest.join(', ')}`);
     assert.deepEqual(grown.x.filter((_, j) => j !== at), map.x, 'the others did not move');
 
-    // The colour space: the three hues apart; a mix of the two spaces is laid out too.
+    // A placed photo joins the clusters of its nearest point on the map.
+    const besideNew = grown.ids
+      .map((_, j) => j)
+      .filter((j) => j !== at)
+      .sort((a, b) => ((grown.x[a] as number) - (grown.x[at] as number)) ** 2 + ((grown.y[a] as number) - (grown.y[at] as number)) ** 2 - (((grown.x[b] as number) - (grown.x[at] as number)) ** 2 + ((grown.y[b] as number) - (grown.y[at] as number)) ** 2))[0] as number;
+    assert.equal(grown.region[at], grown.region[besideNew]);
+
+    // The colour space: the three hues apart, each hue's cluster named by its colour (CLIP
+    // zero-shot against the vocabulary the user gave); a mix of the two spaces is laid out too.
+    await engine.saveSettings({ mapVocabulary: ['red', 'green', 'blue', 'yellow', 'black', 'white'] });
     await engine.mapLayout({ space: 'colour' });
     const colours = await engine.mapPoints({ space: 'colour' });
     const hueOf = (id: number): string => path.basename(pathOf.get(id) ?? '').split('-')[0] as string;
     const colourItems = colours.ids.map((id, i) => [id, i] as const).filter(([id]) => groupOf(id) === 'colour');
     const hueKept = groupKept(colourItems.map(([, i]) => colours.x[i] as number), colourItems.map(([, i]) => colours.y[i] as number), colourItems.map(([id]) => hueOf(id)));
     assert.ok(hueKept >= 0.9, `hues kept apart on the colour map: ${hueKept.toFixed(3)}`);
+    for (const hue of Object.keys(hues)) {
+      const theirs = colourItems.filter(([id]) => hueOf(id) === hue).map(([, i]) => colours.region[i] as number);
+      const commonest = theirs.sort((a, b) => theirs.filter((r) => r === b).length - theirs.filter((r) => r === a).length)[0] as number;
+      const cluster = colours.clusters[commonest];
+      assert.ok(cluster && theirs.filter((r) => r === commonest).length >= 5, `the ${hue} photos share a region (${theirs.join(', ')})`);
+      assert.equal(cluster.label, hue, `the ${hue} photos' region is named by its CLIP centroid: ${cluster.label} (${cluster.confidence})`);
+      assert.equal(cluster.name, hue);
+      assert.ok((cluster.confidence ?? 0) > 0.5);
+    }
+    // Naming a cluster by hand: a tag given to most of its items names it; taken off, the old name is back.
+    const redRegion = colours.clusters.find((c) => c.name === 'red') as MapCluster;
+    const redIds = colours.ids.filter((_, i) => colours.region[i] === redRegion.id);
+    assert.equal((await engine.tagItems({ tag: 'tomato soup', ids: redIds })).tagged, redIds.length);
+    assert.equal((await engine.mapPoints({ space: 'colour' })).clusters[redRegion.id]?.name, 'tomato soup');
+    assert.deepEqual((await engine.search({ query: 'label:"tomato soup"', k: 50 })).results.map((r) => r.id).sort(), [...redIds].sort(), 'label: finds the tagged items');
+    assert.equal((await engine.untagItems({ tag: 'tomato soup', ids: redIds })).untagged, redIds.length);
+    assert.equal((await engine.mapPoints({ space: 'colour' })).clusters[redRegion.id]?.name, 'red');
     // Each point's surest tag comes with it, for colouring the map by tag.
     await engine.applyLabels({ name: 'colours', labels: ['red', 'green', 'blue'] });
     const tagged = await engine.mapPoints({ space: 'colour', details: true });
@@ -141,7 +190,7 @@ test(
     const png = path.join(dir, 'map.png');
     const run = spawnSync(process.execPath, [bin, '--db', path.join(dir, 'data', 'library.db'), 'map', 'export', '--space', 'visual', '--out', out, '--png', png], { encoding: 'utf8', env, timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`^Map of visual: ${grown.ids.length} items; written to `));
+    assert.match(run.stdout, new RegExp(`^Map of visual: ${grown.ids.length} items, \\d+ regions \\(.*\\); written to `));
     const exported = JSON.parse(fs.readFileSync(out, 'utf8')) as { map: string; points: { id: number; x: number; y: number; kind: string; path: string }[] };
     assert.equal(exported.map, 'visual');
     assert.equal(exported.points.length, grown.ids.length);
@@ -157,3 +206,54 @@ test(
     assert.match(refused.stderr, /Say where to write the map/);
   },
 );
+
+test('the map of a catalog: its regions named by their products\' own words, the names in the export', { timeout: 200_000 }, async (t) => {
+  const dir = tempDir(t);
+  // Three kinds of product (the test text model knows toasters, trousers and balls apart),
+  // each named with words of its own; the balls are footballs and basketballs.
+  const kinds: [string, string, string[]][] = [
+    ['toaster', 'Kitchen', ['chrome', 'steel', 'retro', 'compact', 'wide', 'quiet', 'classic', 'smart', 'mini', 'family', 'white', 'black']],
+    ['jeans', 'Clothing', ['slim', 'straight', 'bootcut', 'relaxed', 'skinny', 'tapered', 'loose', 'cropped', 'flared', 'stretch', 'raw', 'washed']],
+    ['football', 'Sport', ['leather', 'training', 'match', 'junior', 'street', 'indoor', 'beach', 'pro', 'club', 'league', 'youth', 'classic']],
+  ];
+  const rows = kinds.flatMap(([kind, category, adjectives], k) => adjectives.map((adjective, i) => `P${k}-${i},${adjective} ${kind} ${i % 2 === 0 ? 'deluxe' : 'basic'},${category}`));
+  const csv = path.join(dir, 'shop.csv');
+  fs.writeFileSync(csv, `id,name,category\n${rows.join('\n')}\n`);
+  const engine = Engine.open({ databaseFile: path.join(dir, 'data', 'library.db'), env: testModelEnv(path.join(dir, 'models')), pool: { size: 1, threads: 1 } });
+  t.after(() => engine.close());
+  await engine.importCatalog({ file: csv, name: 'shop' });
+  const summary = await engine.mapLayout({ space: 'text' });
+  assert.ok(summary.clusters >= 3, `${summary.clusters} regions`);
+  const map = await engine.mapPoints({ space: 'text', details: true });
+  const kindOf = (i: number): string => kinds.find(([kind]) => (map.items?.[i]?.title ?? '').includes(kind))?.[0] ?? '?';
+  assert.deepEqual([...new Set(map.items?.map((item) => item.category))].sort(), ['Clothing', 'Kitchen', 'Sport'], "each point carries its product's category");
+  for (const [kind, category] of kinds) {
+    const regions = map.region.filter((_, i) => kindOf(i) === kind);
+    const region = map.clusters[regions[0] as number] as MapCluster;
+    assert.ok(regions.every((r) => r === region.id), `the ${kind} products share one region (${regions.join(', ')})`);
+    assert.ok(map.region.every((r, i) => r !== region.id || kindOf(i) === kind), `the ${kind} region holds only ${kind} products`);
+    // Named by its words (the test CLIP knows only colours: no vocabulary word is sure enough).
+    assert.ok((region.confidence ?? 0) < 0.25);
+    assert.deepEqual(region.words.slice(0, 2).sort(), [kind, category.toLowerCase()].sort(), `the ${kind} region's words: ${region.words.join(', ')}`);
+    assert.ok(region.name?.includes(kind), `named ${region.name}`);
+    assert.ok(!region.words.includes('deluxe') && !region.words.includes('basic'), 'words every region has name none');
+  }
+
+  // The export: each cluster with its names, each point with its clusters; the picture with the names.
+  await engine.close();
+  const out = path.join(dir, 'map.json');
+  const run = spawnSync(process.execPath, [bin, '--db', path.join(dir, 'data', 'library.db'), 'map', 'export', '--space', 'text', '--out', out, '--png', path.join(dir, 'map.png')], {
+    encoding: 'utf8',
+    env: { ...process.env, ...testModelEnv(path.join(dir, 'models')) },
+    timeout: 120_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^Map of text: 36 items, \d+ regions \(.*toaster.*\)/);
+  const exported = JSON.parse(fs.readFileSync(out, 'utf8')) as { clusters: { id: number; name: string | null; words: string[] }[]; points: { title: string; region: number; category: string }[] };
+  const toasters = exported.points.filter((p) => p.title.includes('toaster'));
+  assert.ok(toasters.every((p) => exported.clusters[p.region]?.name?.includes('toaster')), "a point's region, by its index, is the named cluster");
+  fs.copyFileSync(path.join(dir, 'map.png'), path.join(process.cwd(), 'test-results', 'map-export-catalog.png'));
+  const vocabulary = spawnSync(process.execPath, [bin, '--db', path.join(dir, 'data', 'library.db'), 'map', 'vocabulary', '--set', 'toaster, lamp'], { encoding: 'utf8', env: { ...process.env, ...testModelEnv(path.join(dir, 'models')) } });
+  assert.equal(vocabulary.status, 0, vocabulary.stderr);
+  assert.equal(vocabulary.stdout, '2 words: toaster, lamp\n');
+});

@@ -37,7 +37,17 @@ export class LabelService {
       this.events.emit({ type: 'library-changed' });
       return this.store.labelSets();
     },
-  } satisfies Pick<FinderApi, 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet'>;
+    tagItems: async (request: { tag: string; ids: number[] }) => {
+      const added = this.store.tagItems(request.tag.trim(), request.ids);
+      this.events.emit({ type: 'library-changed' });
+      return { tagged: added.length, added };
+    },
+    untagItems: async (request: { tag: string; ids: number[] }) => {
+      const untagged = this.store.untagItems(request.tag.trim(), request.ids);
+      this.events.emit({ type: 'library-changed' });
+      return { untagged };
+    },
+  } satisfies Pick<FinderApi, 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems'>;
 
   /**
    * Labels the items each label set has not seen yet (added since it last ran), as a job: only

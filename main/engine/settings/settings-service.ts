@@ -12,6 +12,7 @@ import {
   type WeightPresetsResponse,
 } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
+import { DEFAULT_MAP_VOCABULARY } from '../map/vocabulary.js';
 import { languageModel } from '../text/text-reader.js';
 import type { EngineEvents } from '../events.js';
 import type { LibraryStore } from '../store/library-store.js';
@@ -75,6 +76,8 @@ export class SettingsService {
         ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
         ...(request.readText !== undefined ? { readText: request.readText } : {}),
         ...(request.textLanguages ? { textLanguages: this.checkedLanguages(request.textLanguages) } : {}),
+        // Each word once, as typed; none: the built-in words again.
+        ...(request.mapVocabulary ? { mapVocabulary: [...new Set(request.mapVocabulary.map((w) => w.trim()).filter(Boolean))] } : {}),
       };
       this.write('library', next);
       if ((next.threads ?? null) !== (saved.threads ?? null)) this.events.emit({ type: 'threads-changed' });
@@ -101,6 +104,8 @@ export class SettingsService {
       excludedFolders: saved.excludedFolders ?? [],
       readText: saved.readText ?? false,
       textLanguages: saved.textLanguages ?? ['eng'],
+      mapVocabulary: mapVocabulary(saved),
+      mapVocabularyBuiltIn: (saved.mapVocabulary ?? []).length === 0,
       dataFolder: path.dirname(this.store.file),
     };
   }
@@ -117,4 +122,9 @@ export class SettingsService {
     }
     return unique;
   }
+}
+
+/** The words the map names clusters with: the user's, or the built-in ones when none were given. */
+export function mapVocabulary(saved: LibrarySettings): string[] {
+  return saved.mapVocabulary && saved.mapVocabulary.length > 0 ? saved.mapVocabulary : [...DEFAULT_MAP_VOCABULARY];
 }

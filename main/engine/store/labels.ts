@@ -143,3 +143,32 @@ export function topLabels(sql: Connection, itemIds: readonly number[]): Map<numb
     .all(JSON.stringify(itemIds)) as { id: number; label: string }[];
   return new Map(rows.map((row) => [row.id, row.label]));
 }
+
+/** Tags the user gives by hand (label set ''): added to the items that lack it; the ones that got it (an undo takes it off just those). */
+export function tagItems(sql: Connection, tag: string, itemIds: readonly number[]): number[] {
+  if (!tag.trim()) throw badInput('A tag must not be empty.');
+  return sql.write(() => {
+    const insert = sql.stmt(`INSERT OR IGNORE INTO labels (item_id, label_set, label, confidence) SELECT id, '', ?, 1 FROM items WHERE id = ?`);
+    return itemIds.filter((id) => insert.run(tag, id).changes > 0);
+  });
+}
+
+/** Takes a hand-given tag off the items (the undo of tagItems); how many lost it. */
+export function untagItems(sql: Connection, tag: string, itemIds: readonly number[]): number {
+  return sql.write(() => {
+    const remove = sql.stmt(`DELETE FROM labels WHERE item_id = ? AND label_set = '' AND label = ?`);
+    let removed = 0;
+    for (const id of itemIds) removed += remove.run(id, tag).changes;
+    return removed;
+  });
+}
+
+/** The tags the user gave each of these items by hand. */
+export function userTags(sql: Connection, itemIds: readonly number[]): Map<number, string[]> {
+  const rows = sql
+    .stmt(`SELECT item_id AS id, label FROM labels WHERE label_set = '' AND item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, label`)
+    .all(JSON.stringify(itemIds)) as { id: number; label: string }[];
+  const tags = new Map<number, string[]>();
+  for (const row of rows) tags.set(row.id, [...(tags.get(row.id) ?? []), row.label]);
+  return tags;
+}

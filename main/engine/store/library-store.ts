@@ -25,7 +25,7 @@ import type { VectorLogState } from './vector-log.js';
 import type { PictureFacts, ProductFacts } from './picture-hashes.js';
 import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
 import type { PictureReading, PictureTextRow } from './picture-text.js';
-import type { MapLayoutRow, MapPointRow } from './map-layouts.js';
+import type { MapClusterRow, MapLayoutRow, MapPointRow, WordSource } from './map-layouts.js';
 
 export type { AlbumRecord } from './albums.js';
 export type { LabelSetDefinition } from './labels.js';
@@ -269,9 +269,20 @@ export interface LibraryStore {
 
   // maps
   mapLayout(name: string): MapLayoutRow | undefined;
-  saveMapLayout(layout: Omit<MapLayoutRow, 'id'>, points: readonly MapPointRow[]): number;
+  saveMapLayout(layout: Omit<MapLayoutRow, 'id' | 'namedWith'>, points: readonly MapPointRow[], clusters: readonly MapClusterRow[]): number;
   addMapPoints(layoutId: number, points: readonly MapPointRow[]): void;
   mapPoints(layoutId: number): MapPointRow[];
+  saveMapClusters(layoutId: number, points: readonly MapPointRow[], clusters: readonly MapClusterRow[], at: number): void;
+  mapClusters(layoutId: number): MapClusterRow[];
+  nameMapClusters(layoutId: number, names: readonly Pick<MapClusterRow, 'cluster' | 'label' | 'confidence' | 'words'>[], namedWith: string): void;
+  /** Per item, what the words a cluster may be named by come from. */
+  itemWordSources(itemIds: readonly number[]): Map<number, WordSource>;
+  /** Products' categories (their catalog's category column). */
+  itemCategories(itemIds: readonly number[]): Map<number, string>;
+  /** Tags given by hand: added (the items that got it), taken off (the undo: how many lost it), and each item's. */
+  tagItems(tag: string, itemIds: readonly number[]): number[];
+  untagItems(tag: string, itemIds: readonly number[]): number;
+  userTags(itemIds: readonly number[]): Map<number, string[]>;
   /** Each item's surest tag, of any label set. */
   topLabels(itemIds: readonly number[]): Map<number, string>;
   itemsWithText(match: string): number[];

@@ -500,6 +500,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 17,
+    name: 'clusters of the maps, with their names',
+    up(db) {
+      db.exec(`
+        -- Each point's region (a cluster HDBSCAN selected) and leaf (a finer group in it); -1: none.
+        ALTER TABLE map_points ADD COLUMN region INTEGER NOT NULL DEFAULT -1;
+        ALTER TABLE map_points ADD COLUMN leaf INTEGER NOT NULL DEFAULT -1;
+        -- When the layout was clustered (null: laid out before clusters, clustered when next shown),
+        -- and the vocabulary its clusters were named with (null: not named yet).
+        ALTER TABLE map_layouts ADD COLUMN clustered_at INTEGER;
+        ALTER TABLE map_layouts ADD COLUMN named_with TEXT;
+        -- A cluster: where its name goes, how large it is, and its names: the vocabulary word
+        -- nearest its CLIP centroid (with the probability) and its items' distinctive words.
+        CREATE TABLE map_clusters (
+          layout_id INTEGER NOT NULL REFERENCES map_layouts(id) ON DELETE CASCADE,
+          cluster INTEGER NOT NULL,
+          level TEXT NOT NULL CHECK (level IN ('region', 'leaf')),
+          parent INTEGER NOT NULL,
+          size INTEGER NOT NULL,
+          x REAL NOT NULL,
+          y REAL NOT NULL,
+          radius REAL NOT NULL,
+          label TEXT,
+          confidence REAL,
+          words TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(words)),
+          PRIMARY KEY (layout_id, cluster)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -477,8 +477,40 @@ export class Store implements LibraryStore {
     return mapLayouts.mapLayout(this.#sql, name);
   }
 
-  saveMapLayout(layout: Omit<mapLayouts.MapLayoutRow, 'id'>, points: readonly mapLayouts.MapPointRow[]): number {
-    return mapLayouts.saveMapLayout(this.#sql, layout, points);
+  saveMapLayout(layout: Omit<mapLayouts.MapLayoutRow, 'id' | 'namedWith'>, points: readonly mapLayouts.MapPointRow[], clusters: readonly mapLayouts.MapClusterRow[]): number {
+    return mapLayouts.saveMapLayout(this.#sql, layout, points, clusters);
+  }
+
+  saveMapClusters(layoutId: number, points: readonly mapLayouts.MapPointRow[], clusters: readonly mapLayouts.MapClusterRow[], at: number): void {
+    mapLayouts.saveMapClusters(this.#sql, layoutId, points, clusters, at);
+  }
+
+  mapClusters(layoutId: number): mapLayouts.MapClusterRow[] {
+    return mapLayouts.mapClusters(this.#sql, layoutId);
+  }
+
+  nameMapClusters(layoutId: number, names: readonly Pick<mapLayouts.MapClusterRow, 'cluster' | 'label' | 'confidence' | 'words'>[], namedWith: string): void {
+    mapLayouts.nameMapClusters(this.#sql, layoutId, names, namedWith);
+  }
+
+  itemWordSources(itemIds: readonly number[]): Map<number, mapLayouts.WordSource> {
+    return mapLayouts.itemWordSources(this.#sql, itemIds);
+  }
+
+  itemCategories(itemIds: readonly number[]): Map<number, string> {
+    return mapLayouts.itemCategories(this.#sql, itemIds);
+  }
+
+  tagItems(tag: string, itemIds: readonly number[]): number[] {
+    return labels.tagItems(this.#sql, tag, itemIds);
+  }
+
+  untagItems(tag: string, itemIds: readonly number[]): number {
+    return labels.untagItems(this.#sql, tag, itemIds);
+  }
+
+  userTags(itemIds: readonly number[]): Map<number, string[]> {
+    return labels.userTags(this.#sql, itemIds);
   }
 
   addMapPoints(layoutId: number, points: readonly mapLayouts.MapPointRow[]): void {
