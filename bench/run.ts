@@ -9,6 +9,7 @@
  *   npm run bench -- --only pool --photos 200    the embedding pool against piscina's
  *   npm run bench -- --only cli --items 100000   one-shot commands, process start to exit
  *   npm run bench -- --only text                reading text: drawn pages and real photos per second, with and without the quick look, against indexing
+ *   npm run bench -- --only faces               finding faces: per photo, faces/s, against indexing, memory
  *   npm run bench -- --only map                 the map's layout and clusters at 10k and 100k items, frames in Chromium
  *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
@@ -22,6 +23,7 @@ import { benchEmbed, defaultEmbedDirs, type EmbedBenchResult } from './embed.js'
 import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchCli, type CliBenchResult } from './cli.js';
 import { benchText, type TextBenchResult } from './text.js';
+import { benchFaces, type FacesBenchResult } from './faces.js';
 import { benchMap, type MapBenchResult } from './map.js';
 import { benchMapUi, type MapUiBenchResult } from './map-ui.js';
 import { benchDuplicateJob, benchDuplicates, type DuplicateJobBenchResult, type DuplicatesBenchResult } from './duplicates.js';
@@ -42,8 +44,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map', 'faces'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map|faces] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -70,6 +72,7 @@ const duplicateJobs: DuplicateJobBenchResult[] = [];
 let text: TextBenchResult | null = null;
 const maps: MapBenchResult[] = [];
 let mapUi: MapUiBenchResult | null = null;
+let faces: FacesBenchResult | null = null;
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -157,6 +160,18 @@ try {
       log(`  opened in ${fmt(mapUi.openMs, 0)} ms; frames while panning: ${frames(mapUi.panFrames)}; while zooming: ${frames(mapUi.zoomFrames)}`);
     }
   }
+  if (only === undefined || only === 'faces') {
+    faces = await benchFaces(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 60);
+    const f = faces;
+    log('\nFaces (face-api: SSD MobileNetV1 + TinyFaceDetector to confirm, 68 landmarks, 128-d descriptors; TensorFlow.js WebAssembly, one worker)');
+    log(`  loading the networks: ${fmt(f.loadMs, 0)} ms once; the worker and its networks take ${fmt(f.memoryMb, 0)} MB more memory`);
+    log(`  ${f.peoplePhotos} photos of people (1920 px group photos, the astronaut): ${fmt(f.msPerPeoplePhoto, 0)} ms a photo, ${f.faces} faces, ${fmt(f.facesPerSecond, 2)} faces/s`);
+    log(`  ${f.otherPhotos} ImageNet photos (about 500×375): ${fmt(f.msPerOtherPhoto, 0)} ms a photo, ${f.otherFaces} faces; ${f.notFaces} taken for faces by one detector only, not kept`);
+    log(
+      `  indexing a photo on one thread (decode, CLIP ViT-B/32, ResNet-18): ${fmt(f.indexSecondsPerPhoto * 1000, 0)} ms; finding its faces adds ` +
+        `${fmt(f.msPerOtherPhoto / 1000 / f.indexSecondsPerPhoto, 1)}x that for an ordinary photo, ${fmt(f.msPerPeoplePhoto / 1000 / f.indexSecondsPerPhoto, 1)}x for a large group photo`,
+    );
+  }
   if (only === undefined || only === 'text') {
     text = await benchText(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 20, 84);
     const t = text;
@@ -215,7 +230,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi, faces }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -92,7 +92,7 @@ export async function benchText(imagenet: string, pages: number, photos: number)
 }
 
 /** Seconds to index one photo on one thread: decode once, CLIP ViT-B/32's vision tower and ResNet-18 (batches of 8). */
-async function indexingPerPhoto(files: readonly string[]): Promise<number> {
+export async function indexingPerPhoto(files: readonly string[]): Promise<number> {
   if (files.length < 8) return Number.NaN;
   const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
   const [vision, resnet] = [await ort.InferenceSession.create(buildVisionTower('fp32'), options), await ort.InferenceSession.create(buildResNet18(), options)];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DTYPES, DUPLICATE_SIMILARITY, DUPLICATE_TIERS, MAX_K, MODEL_SPACES, type DuplicateTier, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
+import { DTYPES, DUPLICATE_SIMILARITY, DUPLICATE_TIERS, MAX_K, MODEL_SPACES, type DuplicateTier, SPACES, SUBSTITUTE_PRESETS, type ApiResult, type FinderApi, type IndexSummary, type PersonSummary, type SimilarResponse, type Space } from '../../preload/contract.js';
 import { dispatch } from '../engine/dispatch.js';
 import type { Engine } from '../engine/engine.js';
 import { badInput, notFound, toApiError } from '../engine/errors.js';
@@ -291,6 +291,94 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         return `${lines.join('\n')}\n`;
       }),
     );
+
+  const facesCommand = program.command('faces').description('faces in photos: found on this computer (face-api, offline), kept with the library');
+  facesCommand
+    .command('find')
+    .description('find the faces in every photo and product picture not looked at yet (a job, Ctrl-C stops it); a face only one of the two detectors sees is taken for no face')
+    .action(() =>
+      call((api, send) => send(api, 'findFaces', {}), (summary) => {
+        const lines = [
+          `${summary.state === 'cancelled' ? 'Stopped after looking at' : 'Looked at'} ${summary.scanned.toLocaleString()} ${summary.scanned === 1 ? 'picture' : 'pictures'} in ${summary.seconds.toFixed(1)} s: ${summary.faces.toLocaleString()} ${summary.faces === 1 ? 'face' : 'faces'} in ${summary.withFaces.toLocaleString()}.`,
+        ];
+        if (summary.grouped > 0) lines.push(`  ${summary.grouped.toLocaleString()} ${summary.grouped === 1 ? 'face' : 'faces'} grouped into people (semblance people).`);
+        if (summary.notFaces > 0) lines.push(`  ${summary.notFaces.toLocaleString()} more ${summary.notFaces === 1 ? 'looked like a face' : 'looked like faces'} to one detector only and ${summary.notFaces === 1 ? 'was' : 'were'} not kept.`);
+        for (const failed of summary.failed) lines.push(`  could not look at ${failed.path}: ${failed.reason}`);
+        return `${lines.join('\n')}\n`;
+      }),
+    );
+  facesCommand
+    .command('show')
+    .description("the faces found in an item's picture: where, how large, how sharp, how turned")
+    .argument('<id>', 'an item id')
+    .action((id: string) =>
+      call((api, send) => send(api, 'itemFaces', { id: Number(id) }), (found) => {
+        if (!found.scanned) return `Item ${found.id} was not looked at for faces yet (semblance faces find).\n`;
+        if (found.problem) return `Item ${found.id} could not be looked at: ${found.problem}\n`;
+        if (found.faces.length === 0) return `No face in item ${found.id}.\n`;
+        const percent = (value: number): string => `${Math.round(value * 100)}%`;
+        return `${found.faces
+          .map((face, i) => `face ${i + 1} (#${face.id}${face.personId ? `, ${face.personName ?? 'unnamed'} #${face.personId}` : ''}): at ${percent(face.box.x)}, ${percent(face.box.y)} (${percent(face.box.width)} × ${percent(face.box.height)}), score ${face.score.toFixed(2)}, ${face.size} px, sharpness ${Math.round(face.sharpness)}, turned ${face.yaw.toFixed(2)}${face.good ? '' : ' (too small, blurred or turned to tell who)'}`)
+          .join('\n')}\n`;
+      }),
+    );
+  facesCommand
+    .command('forget')
+    .description('forget every face found, for good (finding them again is `faces find`); turns finding faces after indexing off')
+    .option('--yes', 'yes, forget them (asked for: nothing else removes them)')
+    .action((flags: { yes?: boolean }) => {
+      if (!flags.yes) throw badInput('This forgets every face found in the library. Run it again with --yes to go ahead.');
+      return call(
+        async (api, send) => {
+          const off = await send(api, 'saveSettings', { faces: false });
+          return off.ok ? send(api, 'forgetFaces', {}) : off;
+        },
+        (result) => `Forgot ${result.forgotten.toLocaleString()} ${result.forgotten === 1 ? 'face' : 'faces'}; faces are no longer looked for after indexing.\n`,
+      );
+    });
+
+  const peopleCommand = program.command('people').description('people: faces grouped as one person each, to name, merge and search by (person:"Ana")');
+  const formatPeople = (people: readonly PersonSummary[]): string =>
+    people.length === 0
+      ? 'No people yet: find the faces first (semblance faces find).\n'
+      : `${people.map((p) => `#${p.id}  ${p.name ?? '(unnamed)'}  ${p.faces} ${p.faces === 1 ? 'face' : 'faces'} in ${p.items} ${p.items === 1 ? 'item' : 'items'}${p.hidden ? '  (hidden)' : ''}`).join('\n')}\n`;
+  peopleCommand
+    .command('list', { isDefault: true })
+    .description('the people found, most faces first')
+    .option('--hidden', 'the hidden ones too')
+    .action((flags: { hidden?: boolean }) => call((api, send) => send(api, 'people', flags.hidden ? { hidden: true } : {}), formatPeople));
+  const personId = (value: string): number => {
+    const id = Number(value.replace(/^#/, ''));
+    if (!Number.isInteger(id) || id <= 0) throw badInput(`A person is named by their number, as \`semblance people\` lists them (#12), not "${value}".`);
+    return id;
+  };
+  peopleCommand
+    .command('name')
+    .description('name a person (person:"<name>" then finds their photos); --clear unnames them')
+    .argument('<person>', 'their number, as listed')
+    .argument('[name]')
+    .option('--clear', 'take their name off')
+    .action((person: string, name: string | undefined, flags: { clear?: boolean }) => {
+      if (!name && !flags.clear) throw badInput('Give the name (or --clear to take it off).');
+      return call((api, send) => send(api, 'namePerson', { id: personId(person), name: flags.clear ? null : (name as string) }), formatPeople);
+    });
+  peopleCommand
+    .command('merge')
+    .description('the same person found twice: make them one (the second keeps its name, else takes the first\'s)')
+    .argument('<from>')
+    .argument('<into>')
+    .action((from: string, into: string) => call((api, send) => send(api, 'mergePeople', { from: personId(from), into: personId(into) }), formatPeople));
+  peopleCommand
+    .command('not')
+    .description("a face that is not this person (see `semblance faces show <id>`): it leaves them for good")
+    .argument('<face>', 'the face\'s number')
+    .action((face: string) => call((api, send) => send(api, 'rejectFace', { face: Number(face.replace(/^#/, '')) }), formatPeople));
+  peopleCommand
+    .command('hide')
+    .description('hide a person from the People view (--show brings them back)')
+    .argument('<person>')
+    .option('--show', 'show them again')
+    .action((person: string, flags: { show?: boolean }) => call((api, send) => send(api, 'hidePerson', { id: personId(person), hidden: !flags.show }), formatPeople));
 
   program
     .command('text')

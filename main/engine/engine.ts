@@ -13,6 +13,7 @@ import { ModelService } from './models/model-service.js';
 import { modelKey } from './models/registry.js';
 import { fusedSearch, type SearchStats } from './search/fused-search.js';
 import { Searcher } from './search/searcher.js';
+import { FaceService } from './faces/face-service.js';
 import { MapService } from './map/map-service.js';
 import { VectorIndex } from './search/vector-index.js';
 import { SettingsService, mapVocabulary } from './settings/settings-service.js';
@@ -66,6 +67,7 @@ export class Engine {
     duplicates: DuplicateService;
     text: TextService;
     map: MapService;
+    faces: FaceService;
   };
 
   private constructor(store: Store, options: EngineOptions) {
@@ -89,6 +91,7 @@ export class Engine {
       languages: () => settings.read('library').textLanguages ?? ['eng'],
       textModels: () => settings.textModels(),
     });
+    const faces = new FaceService({ store, jobs, events, fileOf: (id) => library.originalFile(id) });
     const duplicates = new DuplicateService({
       store,
       jobs,
@@ -107,6 +110,7 @@ export class Engine {
       // Reading text takes longer than indexing: queued after it, not waited for (a one-shot
       // `semblance index` ends without it; `semblance read-text` reads).
       if (settings.read('library').readText) void text.api.readText({}).catch(() => undefined);
+      if (settings.read('library').faces) void faces.api.findFaces().catch(() => undefined);
     };
     const map = new MapService({
       store,
@@ -116,8 +120,8 @@ export class Engine {
     });
     const catalog = new CatalogService(store, models, jobs, events);
     const albums = new AlbumService(store, events);
-    this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text, map };
-    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api, ...text.api, ...map.api } satisfies FinderApi;
+    this.services = { settings, models, library, search, labels, catalog, albums, duplicates, text, map, faces };
+    const api = { ...library.api, ...models.api, ...search.api, ...labels.api, ...catalog.api, ...settings.api, ...albums.api, ...duplicates.api, ...text.api, ...map.api, ...faces.api } satisfies FinderApi;
     Object.assign(this, api);
     jobs.onProgress((progress) => events.emit({ type: 'job-progress', progress }));
     this.events.on((event) => {
@@ -136,6 +140,7 @@ export class Engine {
     await this.jobs.idle();
     await this.services.models.close();
     await this.services.text.close();
+    await this.services.faces.close();
     this.vectorIndex.close();
     this.store.close();
   }

@@ -102,6 +102,24 @@ export const METHODS = {
   readText: method(S.ReadTextRequestSchema).returns<R.ReadTextSummary>(),
   /** The text read in an item's picture, with each word's box. */
   itemText: method(S.ItemTextRequestSchema).returns<R.ItemTextResponse>(),
+  /** Finds the faces in every picture not looked at yet (a job): boxes, quality and descriptors. */
+  findFaces: method(S.EmptyRequestSchema).returns<R.FindFacesSummary>(),
+  /** The faces found in an item's picture. */
+  itemFaces: method(S.ItemFacesRequestSchema).returns<R.ItemFacesResponse>(),
+  /** Forgets every face found and every person with their names (faces turned off): nothing about faces is kept. */
+  forgetFaces: method(S.EmptyRequestSchema).returns<{ forgotten: number }>(),
+  /** The people found, most faces first (the hidden ones too when asked). */
+  people: method(S.PeopleRequestSchema).returns<R.PersonSummary[]>(),
+  /** Names a person (null: unnamed); person:"name" then finds their photos. */
+  namePerson: method(S.NamePersonRequestSchema).returns<R.PersonSummary[]>(),
+  /** Merges two people into one (`into` keeps its name, else takes `from`'s). */
+  mergePeople: method(S.MergePeopleRequestSchema).returns<R.PersonSummary[]>(),
+  /** "Not this person": the face leaves its person for good, and is grouped again without them. */
+  rejectFace: method(S.FaceRequestSchema).returns<R.PersonSummary[]>(),
+  /** Puts a face with a person by hand. */
+  assignFace: method(S.AssignFaceRequestSchema).returns<R.PersonSummary[]>(),
+  /** Hides a person from the People view (or shows them again). */
+  hidePerson: method(S.HidePersonRequestSchema).returns<R.PersonSummary[]>(),
   /** Albums: plain ones with their counts, smart ones with their queries. */
   albums: method(S.EmptyRequestSchema).returns<R.AlbumSummary[]>(),
   /** Makes an album: plain (with items, if given), or smart (a saved query). */

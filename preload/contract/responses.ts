@@ -477,6 +477,8 @@ export interface SettingsResponse {
   readText: boolean;
   /** The languages text is read in (Tesseract's codes). */
   textLanguages: string[];
+  /** Whether faces are found in new photos after indexing. */
+  faces: boolean;
   /** The words the map names its clusters with. */
   mapVocabulary: string[];
   /** Whether those are the built-in words (not edited). */
@@ -570,6 +572,63 @@ export interface ReadTextSummary {
   /** Pictures that could not be read, and why; each is recorded and skipped, none stops the job. */
   failed: { path: string; reason: string }[];
   seconds: number;
+}
+
+/** The faces job's answer. */
+export interface FindFacesSummary {
+  state: 'done' | 'cancelled';
+  /** Pictures looked at (one per content: copies share their faces). */
+  scanned: number;
+  /** Of those, how many show at least one face. */
+  withFaces: number;
+  faces: number;
+  /** Found by the first detector but not the second: taken for no face (a cat's face, a pattern), not kept. */
+  notFaces: number;
+  /** Pictures that could not be read, and why; each is recorded and skipped, none stops the job. */
+  failed: { path: string; reason: string }[];
+  /** Faces put with people by the grouping after it (good ones only), and the people that made new. */
+  grouped: number;
+  seconds: number;
+}
+
+/** A face in a picture: its box (fractions of the picture as shown) and how good a look it is. */
+export interface FaceSummary {
+  id: number;
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  /** Its shorter side in the original's pixels, its focus (Laplacian variance) and turn (0 frontal). */
+  size: number;
+  sharpness: number;
+  yaw: number;
+  /** Large, sharp and frontal enough to tell who it is (the ones grouped into people). */
+  good: boolean;
+  /** Whose face it is, when it was grouped with someone. */
+  personId: number | null;
+  personName: string | null;
+}
+
+/** A person: faces grouped as one (by the grouping, or by hand). */
+export interface PersonSummary {
+  id: number;
+  name: string | null;
+  hidden: boolean;
+  faces: number;
+  /** The photos (and products) they are in. */
+  items: number;
+  /** Their largest face, and the item it is in (for the People view's picture). */
+  coverFace: number | null;
+  coverItem: number | null;
+  /** The cover face's box in that item's picture, and the picture's size (to crop the face from its thumbnail). */
+  coverBox: { x: number; y: number; width: number; height: number } | null;
+  coverSize: { width: number; height: number } | null;
+}
+
+export interface ItemFacesResponse {
+  id: number;
+  /** Whether its picture was looked at for faces yet. */
+  scanned: boolean;
+  faces: FaceSummary[];
+  problem: string | null;
 }
 
 /** A word read in a picture, with its box in the picture's own (upright) pixels. */

@@ -292,6 +292,8 @@ export const SaveSettingsRequestSchema = z.strictObject({
   readText: z.boolean().optional(),
   /** The languages text is read in (Tesseract's codes); each one's model must be installed. */
   textLanguages: z.array(z.string().regex(/^[a-z]{3}(_[a-z]{3,5})?$/, 'a Tesseract language code such as eng, deu or chi_sim')).min(1).max(10).optional(),
+  /** Find the faces in new photos after indexing (off by default: see the README's measurements). */
+  faces: z.boolean().optional(),
   /** The words the map names its clusters with; [] brings back the built-in ones. */
   mapVocabulary: z.array(z.string().trim().min(1).max(60)).max(2000).optional(),
 });
@@ -303,6 +305,7 @@ export const LibrarySettingsSchema = z.object({
   excludedFolders: z.array(z.string()).optional(),
   readText: z.boolean().optional(),
   textLanguages: z.array(z.string()).optional(),
+  faces: z.boolean().optional(),
   mapVocabulary: z.array(z.string()).optional(),
 });
 export const ModelSettingsSchema = z.partialRecord(z.enum(MODEL_SPACES), z.object({ model: z.string().optional(), dtype: z.enum(DTYPES).optional() }));
@@ -354,5 +357,13 @@ export type SetAsideRequest = z.infer<typeof SetAsideRequestSchema>;
 export const UndoSetAsideRequestSchema = z.strictObject({ batch: z.number().int().positive() });
 /** The text read in an item's picture. */
 export const ItemTextRequestSchema = z.strictObject({ id: z.number().int().positive() });
+export const ItemFacesRequestSchema = z.strictObject({ id: z.number().int().positive() });
+const PersonNameSchema = z.string().trim().min(1).max(100);
+export const PeopleRequestSchema = z.strictObject({ hidden: z.boolean().optional() });
+export const NamePersonRequestSchema = z.strictObject({ id: z.number().int().positive(), name: PersonNameSchema.nullable() });
+export const MergePeopleRequestSchema = z.strictObject({ from: z.number().int().positive(), into: z.number().int().positive() });
+export const FaceRequestSchema = z.strictObject({ face: z.number().int().positive() });
+export const AssignFaceRequestSchema = z.strictObject({ face: z.number().int().positive(), person: z.number().int().positive() });
+export const HidePersonRequestSchema = z.strictObject({ id: z.number().int().positive(), hidden: z.boolean() });
 /** What tells a group's files apart beyond their size: format, EXIF, GPS, sharpness. */
 export const DuplicateFactsRequestSchema = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(50) });

@@ -69,7 +69,7 @@ export const DUPLICATE_SIMILARITY = { floor: 0.45, default: 0.55 } as const;
 export type DuplicateTier = (typeof DUPLICATE_TIERS)[number];
 
 /** Every long task is a job of one of these kinds. */
-export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files', 'forget-folder', 'restore-folder', 'duplicates', 'read-text', 'map-layout'] as const;
+export const JOB_KINDS = ['index', 'catalog-import', 'label-set', 'model-download', 'copy-files', 'forget-folder', 'restore-folder', 'duplicates', 'read-text', 'map-layout', 'faces'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];

@@ -206,6 +206,15 @@ test(
         await page.waitForTimeout(100);
       }
       await screenshot(page, 'power-08-settings');
+      // Further down: reading text and finding faces after indexing, each saved when ticked.
+      const faces = settings.getByLabel('Find the faces in new photos after indexing');
+      await faces.scrollIntoViewIfNeeded();
+      await faces.check();
+      for (let i = 0; !(await api<{ faces: boolean }>('settings', {})).faces; i++) {
+        assert.ok(i < 50, 'the faces setting is saved');
+        await page.waitForTimeout(100);
+      }
+      await screenshot(page, 'power-08b-settings-lower');
     } catch (error) {
       await screenshot(page, 'power-failure');
       throw error;

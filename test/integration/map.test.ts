@@ -97,20 +97,28 @@ test(
     assert.ok(kept >= 0.85, `groups kept on the map: ${kept.toFixed(3)}`);
     assert.ok(kept >= inSpace - 0.08, `the map keeps the groups about as well as the vectors do (${kept.toFixed(3)} against ${inSpace.toFixed(3)})`);
 
-    // Its clusters: each region mostly of one group, the dogs' and the birds' each a region of their own.
+    // Its clusters: the finest cluster of each point (its finer group, else its region) mostly of
+    // one group, and the dogs and the birds each a cluster of their own at some level (two close
+    // islands may make one region, with each a finer group inside).
     const regions = map.clusters.filter((c) => c.level === 'region');
-    assert.ok(regions.length >= 3, `${regions.length} regions`);
-    const groupsOf = (cluster: number): string[] => map.ids.filter((_, i) => map.region[i] === cluster).map(groupOf);
-    const purity = regions.reduce((sum, c) => {
-      const members = groupsOf(c.id);
-      return sum + Math.max(...['dog', 'bird', 'colour'].map((g) => members.filter((m) => m === g).length));
-    }, 0) / map.region.filter((r) => r >= 0).length;
+    assert.ok(regions.length >= 2, `${regions.length} regions`);
+    const finest = map.ids.map((_, i) => ((map.leaf[i] as number) >= 0 ? (map.leaf[i] as number) : (map.region[i] as number)));
+    const groupsIn = (cluster: MapCluster): string[] => map.ids.filter((_, i) => (cluster.level === 'region' ? map.region[i] : map.leaf[i]) === cluster.id).map(groupOf);
+    const finestGroups = new Map<number, string[]>();
+    finest.forEach((c, i) => c >= 0 && finestGroups.set(c, [...(finestGroups.get(c) ?? []), groupOf(map.ids[i] as number)]));
+    const purity = [...finestGroups.values()].reduce((sum, members) => sum + Math.max(...['dog', 'bird', 'colour'].map((g) => members.filter((m) => m === g).length)), 0) / finest.filter((c) => c >= 0).length;
     const clustered = map.region.filter((r) => r >= 0).length / map.ids.length;
-    console.log(`ℹ clusters of the visual map: ${regions.length} regions holding ${(clustered * 100).toFixed(0)}% of the photos, ${(purity * 100).toFixed(1)}% of them in their region's commonest group`);
+    console.log(
+      `ℹ clusters of the visual map: ${regions.length} regions (${map.clusters.length - regions.length} finer groups) holding ${(clustered * 100).toFixed(0)}% of the photos, ` +
+        `${(purity * 100).toFixed(1)}% of them in their finest cluster's commonest group; regions: ${regions.map((c) => groupsIn(c).join('').replace(/(dog)+/g, 'D').replace(/(bird)+/g, 'B').replace(/(colour)+/g, 'C')).join(' | ')}`,
+    );
     assert.ok(purity >= 0.85, `purity ${purity.toFixed(3)}`);
     assert.ok(clustered >= 0.6, `${(clustered * 100).toFixed(0)}% of the photos in a region`);
     for (const group of ['dog', 'bird']) {
-      assert.ok(regions.some((c) => groupsOf(c.id).filter((g) => g === group).length >= 0.7 * groupsOf(c.id).length && c.size >= 5), `a region of ${group}s`);
+      assert.ok(
+        map.clusters.some((c) => groupsIn(c).filter((g) => g === group).length >= 0.7 * c.size && c.size >= 5),
+        `a cluster of ${group}s`,
+      );
     }
     for (const c of map.clusters) {
       assert.equal(c.size, map.ids.filter((_, i) => (c.level === 'region' ? map.region[i] : map.leaf[i]) === c.id).length, 'a cluster counts its points');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PhotoInfo, PreviewResponse } from '../../../preload/contract.js';
@@ -17,6 +18,25 @@ export function previewPath(previewsDir: string, contentHash: string): string {
   return path.join(previewsDir, contentHash.slice(0, 2), `${contentHash}.jpg`);
 }
 
+/** Bounded copies being made now, by their file. */
+const beingMade = new Map<string, Promise<void>>();
+
+async function makePreview(original: string, preview: string): Promise<void> {
+  const { default: sharp } = await import('sharp');
+  fs.mkdirSync(path.dirname(preview), { recursive: true });
+  const partial = `${preview}.${process.pid}.${randomUUID()}.part`;
+  try {
+    await sharp(original, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize({ width: PREVIEW_SIDE, height: PREVIEW_SIDE, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 88, mozjpeg: true })
+      .toFile(partial);
+    fs.renameSync(partial, preview);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+}
+
 /** Makes the preview if the original needs one; the picture's sizes and what its EXIF says. */
 export async function preparePreview(original: string, preview: string): Promise<PreviewResponse> {
   const { default: sharp } = await import('sharp');
@@ -28,14 +48,14 @@ export async function preparePreview(original: string, preview: string): Promise
   const asIs = BROWSER_FORMATS.has(metadata.format ?? '') && width * height <= SHOWN_AS_IS_PIXELS;
   if (asIs) return { width, height, shown: { width, height }, scaled: false, info };
   if (!fs.existsSync(preview)) {
-    fs.mkdirSync(path.dirname(preview), { recursive: true });
-    const partial = `${preview}.${process.pid}.part`;
-    await sharp(original, { limitInputPixels: MAX_INPUT_PIXELS })
-      .rotate()
-      .resize({ width: PREVIEW_SIDE, height: PREVIEW_SIDE, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 88, mozjpeg: true })
-      .toFile(partial);
-    fs.renameSync(partial, preview);
+    // Asked twice at once (the list refreshed under the viewer), the copy is made once: two
+    // writers of one file would leave it torn, and the picture would never finish loading.
+    let making = beingMade.get(preview);
+    if (!making) {
+      making = makePreview(original, preview).finally(() => beingMade.delete(preview));
+      beingMade.set(preview, making);
+    }
+    await making;
   }
   const shown = await sharp(preview).metadata();
   return { width, height, shown: { width: shown.width ?? 0, height: shown.height ?? 0 }, scaled: true, info };

@@ -30,6 +30,8 @@ export interface QueryFilters {
   albums?: string[];
   /** Words read in the picture (`text:"invoice 2024"`, `text:inv*`). */
   texts?: { text: string; at: number }[];
+  /** People in the photo, by the names given them (`person:"Ana"`): all of them. */
+  persons?: { name: string; at: number }[];
   kinds?: ItemKind[];
   /** Inclusive bounds in ms since the epoch (EXIF date, else file time). */
   after?: number;
@@ -41,7 +43,7 @@ export interface ParsedQuery {
   filters: QueryFilters;
 }
 
-const FILTERS = ['in', 'label', 'album', 'text', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
+const FILTERS = ['in', 'label', 'album', 'text', 'person', 'kind', 'after', 'before', 'like', 'colour', 'color'] as const;
 
 /** A bad-input error that says where in the query it is (the UI underlines that character). */
 export function queryError(query: string, at: number, message: string): Error {
@@ -123,6 +125,9 @@ export function parseQuery(query: string): ParsedQuery {
         case 'text':
           if (!/[\p{L}\p{N}]/u.test(value.text)) fail(query, value.at, 'text: takes words read in pictures, such as text:"invoice 2024" or text:inv*');
           (filters.texts ??= []).push({ text: value.text, at: value.at });
+          break;
+        case 'person':
+          (filters.persons ??= []).push({ name: value.text, at: value.at });
           break;
         case 'kind':
           if (!(ITEM_KINDS as readonly string[]).includes(value.text)) fail(query, value.at, `kind: takes ${ITEM_KINDS.join(' or ')}, not "${value.text}"`);

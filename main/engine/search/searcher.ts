@@ -407,6 +407,18 @@ export class Searcher {
       const ids = new Set(this.deps.store.itemsWithText(ftsWords(text)));
       itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;
     }
+    // person: the photos with a face of the person of that name; several: all of them in it.
+    for (const { name, at } of filters.persons ?? []) {
+      // person:#12 is person 12, named or not (as the People view and `semblance people` number them).
+      const number = /^#(\d+)$/.exec(name)?.[1];
+      const person = number !== undefined ? this.deps.store.people(true).find((p) => p.id === Number(number))?.id : this.deps.store.personByName(name);
+      if (person === undefined) {
+        const named = this.deps.store.people(true).flatMap((p) => (p.name ? [p.name] : [])).sort((a, b) => a.localeCompare(b));
+        throw badInput(`Nobody is named "${name}"${named.length > 0 ? ` (people: ${named.slice(0, 20).join(', ')})` : ': name people in the People view, or with semblance people name'}.`, at);
+      }
+      const ids = new Set(this.deps.store.itemsOfPerson(person));
+      itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;
+    }
     return {
       ...(plain.length > 0 ? { albums: plain } : {}),
       ...(itemIds ? { itemIds: [...itemIds] } : {}),

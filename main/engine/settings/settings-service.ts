@@ -75,6 +75,7 @@ export class SettingsService {
         ...(request.threads !== undefined ? { threads: request.threads } : {}),
         ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
         ...(request.readText !== undefined ? { readText: request.readText } : {}),
+        ...(request.faces !== undefined ? { faces: request.faces } : {}),
         ...(request.textLanguages ? { textLanguages: this.checkedLanguages(request.textLanguages) } : {}),
         // Each word once, as typed; none: the built-in words again.
         ...(request.mapVocabulary ? { mapVocabulary: [...new Set(request.mapVocabulary.map((w) => w.trim()).filter(Boolean))] } : {}),
@@ -104,6 +105,7 @@ export class SettingsService {
       excludedFolders: saved.excludedFolders ?? [],
       readText: saved.readText ?? false,
       textLanguages: saved.textLanguages ?? ['eng'],
+      faces: saved.faces ?? false,
       mapVocabulary: mapVocabulary(saved),
       mapVocabularyBuiltIn: (saved.mapVocabulary ?? []).length === 0,
       dataFolder: path.dirname(this.store.file),

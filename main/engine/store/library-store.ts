@@ -25,6 +25,8 @@ import type { VectorLogState } from './vector-log.js';
 import type { PictureFacts, ProductFacts } from './picture-hashes.js';
 import type { ScanState, SetAsideItem, StoredEvidence } from './duplicates.js';
 import type { PictureReading, PictureTextRow } from './picture-text.js';
+import type { FaceRow } from './faces.js';
+import type { GroupingFace, PersonRow } from './people.js';
 import type { MapClusterRow, MapLayoutRow, MapPointRow, WordSource } from './map-layouts.js';
 
 export type { AlbumRecord } from './albums.js';
@@ -266,6 +268,28 @@ export interface LibraryStore {
   textVectors(model: string): Map<string, Float32Array>;
   itemsOfContents(contentHashes: readonly string[]): Map<string, number[]>;
   textVocabulary(): string[];
+
+  // faces (see faces.ts)
+  unscannedPictures(): { id: number; contentHash: string }[];
+  setFaces(contentHash: string, faces: readonly Omit<FaceRow, 'id' | 'contentHash'>[], problem?: string | null): void;
+  itemFaces(itemId: number): { faces: FaceRow[]; problem: string | null } | undefined;
+  forEachFace(callback: (face: FaceRow) => void): void;
+  faceCounts(): { scanned: number; faces: number; pictures: number };
+  dropFaces(): number;
+  // people (see people.ts)
+  groupingFaces(good: { size: number; yaw: number; sharpness: number }): GroupingFace[];
+  faceRejections(): Map<number, Set<number>>;
+  saveGrouping(assignments: readonly { faceId: number; person: number | { new: number } }[]): number;
+  people(includeHidden: boolean): PersonRow[];
+  namePerson(id: number, name: string | null): void;
+  mergePeople(from: number, into: number): void;
+  rejectFace(faceId: number): number;
+  assignFace(faceId: number, personId: number): void;
+  hidePerson(id: number, hidden: boolean): void;
+  personByName(name: string): number | undefined;
+  itemsOfPerson(personId: number): number[];
+  itemSize(itemId: number): { width: number; height: number } | undefined;
+  facePeople(faceIds: readonly number[]): Map<number, { personId: number | null; name: string | null }>;
 
   // maps
   mapLayout(name: string): MapLayoutRow | undefined;

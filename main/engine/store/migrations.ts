@@ -531,6 +531,66 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 18,
+    name: 'faces',
+    up(db) {
+      db.exec(`
+        -- Pictures looked at for faces (by content: copies share them), with how many were found
+        -- or why the picture could not be read.
+        CREATE TABLE face_scans (
+          content_hash TEXT PRIMARY KEY,
+          faces INTEGER NOT NULL,
+          scanned_at INTEGER NOT NULL,
+          problem TEXT
+        ) STRICT, WITHOUT ROWID;
+        -- A face: its box (fractions of the picture as shown), the detector's score, the second
+        -- detector's agreement, its size in pixels, focus and turn, and its 128-d descriptor
+        -- (float32): several per picture, the faces space.
+        CREATE TABLE faces (
+          id INTEGER PRIMARY KEY,
+          content_hash TEXT NOT NULL REFERENCES face_scans(content_hash) ON DELETE CASCADE,
+          x REAL NOT NULL,
+          y REAL NOT NULL,
+          width REAL NOT NULL,
+          height REAL NOT NULL,
+          score REAL NOT NULL,
+          agreement REAL NOT NULL,
+          size INTEGER NOT NULL,
+          sharpness REAL NOT NULL,
+          yaw REAL NOT NULL,
+          descriptor BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX faces_by_content ON faces (content_hash);
+      `);
+    },
+  },
+  {
+    version: 19,
+    name: 'people',
+    up(db) {
+      db.exec(`
+        -- A person: faces grouped as one, named (or not) by the user, hidden from the People view if asked.
+        CREATE TABLE people (
+          id INTEGER PRIMARY KEY,
+          name TEXT,
+          hidden INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX people_by_name ON people (name COLLATE NOCASE) WHERE name IS NOT NULL;
+        -- Whose face it is, and who said so: the grouping ('auto') or the user ('user': kept as is).
+        ALTER TABLE faces ADD COLUMN person_id INTEGER REFERENCES people(id) ON DELETE SET NULL;
+        ALTER TABLE faces ADD COLUMN person_by TEXT CHECK (person_by IN ('auto', 'user'));
+        CREATE INDEX faces_by_person ON faces (person_id);
+        -- "Not this person": the grouping never puts the face with them again.
+        CREATE TABLE face_rejections (
+          face_id INTEGER NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+          person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+          PRIMARY KEY (face_id, person_id)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -30,6 +30,8 @@ import * as labels from './labels.js';
 import * as duplicates from './duplicates.js';
 import * as pictureHashes from './picture-hashes.js';
 import * as pictureText from './picture-text.js';
+import * as faces from './faces.js';
+import * as people from './people.js';
 import * as mapLayouts from './map-layouts.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
@@ -469,6 +471,86 @@ export class Store implements LibraryStore {
 
   pictureText(itemId: number): pictureText.PictureTextRow | undefined {
     return pictureText.pictureText(this.#sql, itemId);
+  }
+
+  // ---- faces (see faces.ts) --------------------------------------------------------------
+
+  unscannedPictures(): { id: number; contentHash: string }[] {
+    return faces.unscannedPictures(this.#sql);
+  }
+
+  setFaces(contentHash: string, found: readonly Omit<faces.FaceRow, 'id' | 'contentHash'>[], problem: string | null = null): void {
+    faces.setFaces(this.#sql, contentHash, found, problem);
+  }
+
+  itemFaces(itemId: number): { faces: faces.FaceRow[]; problem: string | null } | undefined {
+    return faces.itemFaces(this.#sql, itemId);
+  }
+
+  forEachFace(callback: (face: faces.FaceRow) => void): void {
+    faces.forEachFace(this.#sql, callback);
+  }
+
+  faceCounts(): { scanned: number; faces: number; pictures: number } {
+    return faces.faceCounts(this.#sql);
+  }
+
+  dropFaces(): number {
+    return faces.dropFaces(this.#sql);
+  }
+
+  // ---- people (see people.ts) ------------------------------------------------------------
+
+  groupingFaces(good: { size: number; yaw: number; sharpness: number }): people.GroupingFace[] {
+    return people.groupingFaces(this.#sql, good);
+  }
+
+  faceRejections(): Map<number, Set<number>> {
+    return people.faceRejections(this.#sql);
+  }
+
+  saveGrouping(assignments: readonly { faceId: number; person: number | { new: number } }[]): number {
+    return people.saveGrouping(this.#sql, assignments);
+  }
+
+  people(includeHidden: boolean): people.PersonRow[] {
+    return people.people(this.#sql, includeHidden);
+  }
+
+  namePerson(id: number, name: string | null): void {
+    people.namePerson(this.#sql, id, name);
+  }
+
+  mergePeople(from: number, into: number): void {
+    people.mergePeople(this.#sql, from, into);
+  }
+
+  rejectFace(faceId: number): number {
+    return people.rejectFace(this.#sql, faceId);
+  }
+
+  assignFace(faceId: number, personId: number): void {
+    people.assignFace(this.#sql, faceId, personId);
+  }
+
+  hidePerson(id: number, hidden: boolean): void {
+    people.hidePerson(this.#sql, id, hidden);
+  }
+
+  personByName(name: string): number | undefined {
+    return people.personByName(this.#sql, name);
+  }
+
+  itemSize(itemId: number): { width: number; height: number } | undefined {
+    return people.itemSize(this.#sql, itemId);
+  }
+
+  itemsOfPerson(personId: number): number[] {
+    return people.itemsOfPerson(this.#sql, personId);
+  }
+
+  facePeople(faceIds: readonly number[]): Map<number, { personId: number | null; name: string | null }> {
+    return people.facePeople(this.#sql, faceIds);
   }
 
   // ---- maps (see map-layouts.ts) ---------------------------------------------------------

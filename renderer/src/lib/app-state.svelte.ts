@@ -4,6 +4,7 @@ import type { Bridge, ConnectionState } from '../bridge.js';
 import { AlbumsStore } from './stores/albums.svelte.js';
 import { DuplicatesStore } from './stores/duplicates.svelte.js';
 import { MapStore } from './stores/map.svelte.js';
+import { PeopleStore } from './stores/people.svelte.js';
 import { ErrorsStore } from './stores/errors.svelte.js';
 import { JobsStore } from './stores/jobs.svelte.js';
 import { LibraryStore } from './stores/library.svelte.js';
@@ -32,6 +33,7 @@ export class AppState {
   readonly albums: AlbumsStore;
   readonly duplicates: DuplicatesStore;
   readonly map: MapStore;
+  readonly people: PeopleStore;
   /** The catalog import window: choosing columns for a file, or the report of an import. */
   /** The full-window viewer of the selected item. */
   viewerOpen = $state(false);
@@ -52,6 +54,7 @@ export class AppState {
     this.albums = new AlbumsStore(bridge, this.notices);
     this.duplicates = new DuplicatesStore(bridge, this.notices, () => this.scheduleRefresh());
     this.map = new MapStore(bridge, this.notices);
+    this.people = new PeopleStore(bridge, this.notices);
     this.errors = new ErrorsStore(bridge, this.notices, async () => {
       await this.library.refreshStatus();
       await this.results.showLibrary();
