@@ -30,7 +30,7 @@ export class FaceFinder {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./face-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./face-worker.js', import.meta.url), { workerData: { faceFinder: true } });
     worker.on('message', (reply: FaceReply) => {
       const waiting = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { laplacianVariance } from '../duplicates/picture-facts.js';
 import { decodeImage } from '../embed/decode-image.js';
 import type { FaceRow } from '../store/faces.js';
@@ -167,7 +167,9 @@ export async function findFaces(file: string): Promise<FoundFace[]> {
   });
 }
 
-if (parentPort) {
+// Only as the face finder's own worker (workerData says so): this module is imported elsewhere
+// for its types and constants, maybe inside another worker, whose messages are not ours.
+if (parentPort && (workerData as { faceFinder?: boolean } | null)?.faceFinder === true) {
   const port = parentPort;
   port.on('message', (request: FaceRequest) => {
     findFaces(request.file).then(
