@@ -586,7 +586,7 @@ export interface FindFacesSummary {
   notFaces: number;
   /** Pictures that could not be read, and why; each is recorded and skipped, none stops the job. */
   failed: { path: string; reason: string }[];
-  /** Faces put with people by the grouping after it (good ones only), and the people that made new. */
+  /** Good faces the grouping after it put with a person (one it found before, or one it made new). */
   grouped: number;
   seconds: number;
 }
