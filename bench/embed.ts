@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeImage } from '../main/engine/embed/decode-image.js';
 import type { PipelineMeasurement } from './embed-pipeline.js';
-import { GraphBuilder, FLOAT } from '../test/fixtures/models/onnx-graph.js';
+import { GraphBuilder, FLOAT } from '../main/engine/models/onnx-graph.js';
 import { VISION_GFLOP, buildTextTower, buildVisionTower, type Precision } from './models/clip-vit-b32.js';
 import { RESNET18_GFLOP, buildDistilBert, buildResNet18 } from './models/resnet-distilbert.js';
 import { percentile } from './stats.js';

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FaceFinder } from '../main/engine/faces/face-finder.js';
 import { MIN_AGREEMENT } from '../main/engine/faces/face-worker.js';
+import sharp, { type Region } from 'sharp';
+import { compareFaceRuntimes, type RuntimeComparison } from './face-runtimes.js';
 import { indexingPerPhoto } from './text.js';
 
 export interface FacesBenchResult {
@@ -23,6 +25,8 @@ export interface FacesBenchResult {
   memoryMb: number;
   /** One photo's indexing with the default models' architectures on one thread (decode, CLIP ViT-B/32, ResNet-18). */
   indexSecondsPerPhoto: number;
+  /** The two nets run on onnxruntime, against TensorFlow.js's WebAssembly backend on the same inputs. */
+  runtimes: RuntimeComparison[];
 }
 
 /**
@@ -43,10 +47,15 @@ export async function benchFaces(imagenet: string, others: number): Promise<Face
     await finder.find(people[0] as string);
     const loadMs = performance.now() - loadStarted;
     let [faces, notFaces] = [0, 0];
+    const crops: { file: string; box: Region }[] = [];
     const started = performance.now();
     for (const file of people) {
       const found = await finder.find(file);
       faces += found.filter((f) => f.agreement >= MIN_AGREEMENT).length;
+      const { width = 0, height = 0 } = await sharp(file).metadata();
+      for (const f of found.filter((face) => face.agreement >= MIN_AGREEMENT)) {
+        crops.push({ file, box: { left: Math.round(f.box.x * width), top: Math.round(f.box.y * height), width: Math.round(f.box.width * width), height: Math.round(f.box.height * height) } });
+      }
       notFaces += found.filter((f) => f.agreement < MIN_AGREEMENT).length;
     }
     const peopleSeconds = (performance.now() - started) / 1000;
@@ -71,6 +80,7 @@ export async function benchFaces(imagenet: string, others: number): Promise<Face
       loadMs: loadMs - (peopleSeconds * 1000) / people.length,
       memoryMb,
       indexSecondsPerPhoto: await indexingPerPhoto(ordinary.slice(0, 16)),
+      runtimes: await compareFaceRuntimes(crops, ordinary.slice(0, 20)),
     };
   } finally {
     await finder.close();

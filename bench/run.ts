@@ -163,7 +163,7 @@ try {
   if (only === undefined || only === 'faces') {
     faces = await benchFaces(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 60);
     const f = faces;
-    log('\nFaces (face-api: SSD MobileNetV1 + TinyFaceDetector to confirm, 68 landmarks, 128-d descriptors; TensorFlow.js WebAssembly, one worker)');
+    log('\nFaces (face-api: TinyFaceDetector first, SSD MobileNetV1 where it sees a face, 68 landmarks, 128-d descriptors; one worker: both detectors and the descriptors on onnxruntime, the landmarks on TensorFlow.js WebAssembly)');
     log(`  loading the networks: ${fmt(f.loadMs, 0)} ms once; the worker and its networks take ${fmt(f.memoryMb, 0)} MB more memory`);
     log(`  ${f.peoplePhotos} photos of people (1920 px group photos, the astronaut): ${fmt(f.msPerPeoplePhoto, 0)} ms a photo, ${f.faces} faces, ${fmt(f.facesPerSecond, 2)} faces/s`);
     log(`  ${f.otherPhotos} ImageNet photos (about 500×375): ${fmt(f.msPerOtherPhoto, 0)} ms a photo, ${f.otherFaces} faces; ${f.notFaces} taken for faces by one detector only, not kept`);
@@ -171,6 +171,11 @@ try {
       `  indexing a photo on one thread (decode, CLIP ViT-B/32, ResNet-18): ${fmt(f.indexSecondsPerPhoto * 1000, 0)} ms; finding its faces adds ` +
         `${fmt(f.msPerOtherPhoto / 1000 / f.indexSecondsPerPhoto, 1)}x that for an ordinary photo, ${fmt(f.msPerPeoplePhoto / 1000 / f.indexSecondsPerPhoto, 1)}x for a large group photo`,
     );
+    log('  the same weights two ways, median ms per input (TensorFlow.js WebAssembly | onnxruntime, 2 threads | 1 thread), and how their outputs agree:');
+    for (const r of f.runtimes) {
+      const agreement = r.network.startsWith('recognition') ? `least cosine between descriptors ${r.agreement.toFixed(6)}` : `largest difference ${r.agreement.toExponential(1)}`;
+      log(`    ${r.network}: ${fmt(r.wasmMs, 1)} | ${fmt(r.onnxMs, 1)} | ${fmt(r.onnxOneThreadMs, 1)} ms (${fmt(r.wasmMs / r.onnxOneThreadMs, 1)}x faster on one thread); ${agreement}`);
+    }
   }
   if (only === undefined || only === 'text') {
     text = await benchText(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 20, 84);

@@ -6,7 +6,7 @@
  * 8.8 GFLOP per image. The q8 variant quantizes every linear layer's weights to int8 with
  * dynamically quantized activations, the way onnxruntime's quantize_dynamic does.
  */
-import { FLOAT, GraphBuilder, INT64 } from '../../test/fixtures/models/onnx-graph.js';
+import { FLOAT, GraphBuilder, INT64 } from '../../main/engine/models/onnx-graph.js';
 
 export type Precision = 'fp32' | 'q8';
 

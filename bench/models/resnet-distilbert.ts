@@ -3,7 +3,7 @@
  * shapes of the default visual and text models, so the bench measures their real cost.
  * (Batch norms are folded into convolution biases, as exported inference graphs do.)
  */
-import { FLOAT, GraphBuilder, INT64 } from '../../test/fixtures/models/onnx-graph.js';
+import { FLOAT, GraphBuilder, INT64 } from '../../main/engine/models/onnx-graph.js';
 import { Tower, Weights } from './clip-vit-b32.js';
 
 /** ResNet-18 at 224×224: 1.8 G multiply-adds (3.6 GFLOP) per image; pooled output [B, 512]. */

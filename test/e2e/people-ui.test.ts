@@ -64,6 +64,34 @@ test(
     await page.getByTestId('face-marks').waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'people-04-details');
+
+    // Full window, the known faces are framed; one reached by the keyboard alone opens that person's photos.
+    await page.locator('[role="gridcell"][data-name="friends-again.jpg"]').click();
+    await page.keyboard.press('v');
+    const viewer = page.getByRole('dialog', { name: /^Viewer: / });
+    const faceMarks = viewer.getByTestId('viewer-faces');
+    await faceMarks.getByRole('button', { name: 'Photos of Ana' }).waitFor();
+    assert.equal(await faceMarks.getByRole('button').count(), 3, 'the three friends framed');
+    await page.waitForFunction(() => (document.querySelector('.viewer img') as HTMLImageElement | null)?.complete === true);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await faceMarks.getByRole('button', { name: 'Photos of Ana' }).hover();
+    await screenshot(page, 'people-07-viewer');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'people-08-viewer-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // I hides the info and the frames with it, and shows them again.
+    await page.keyboard.press('i');
+    await faceMarks.waitFor({ state: 'detached' });
+    await page.keyboard.press('i');
+    const others = (await faceMarks.getByRole('button').all()).length;
+    let tabs = 0;
+    while (!(await faceMarks.getByRole('button', { name: 'Photos of Ana' }).evaluate((b) => b === document.activeElement)) && tabs++ < 30) await page.keyboard.press('Tab');
+    assert.ok(tabs <= 30 && others === 3, 'Tab reaches her face');
+    await page.keyboard.press('Enter');
+    await viewer.waitFor({ state: 'detached' });
+    await page.getByText('“person:"Ana"”').waitFor();
+    await page.locator('[role="gridcell"][data-name="friends-again.jpg"]').dblclick();
+    await inPicture.getByText('Ana', { exact: true }).waitFor();
     await inPicture.getByRole('button', { name: 'Not Ana' }).click();
     await page.getByRole('status').filter({ hasText: "That face is not Ana's any more" }).waitFor();
     const after = await served.api<PersonSummary[]>('people', {});

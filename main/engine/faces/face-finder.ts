@@ -7,7 +7,7 @@ const IDLE_MS = 60_000;
 /**
  * The face worker, seen from the engine: started when first asked (loading the networks takes
  * about two seconds), one picture at a time in the order asked, stopped when idle for a minute
- * and on close. One worker: the WebAssembly backend uses one core, so search and indexing keep
+ * and on close. One worker, its networks on one thread each, so search and indexing keep
  * the other.
  */
 export class FaceFinder {

@@ -28,7 +28,7 @@ export function isGoodFace(face: Pick<FaceRow, 'size' | 'yaw' | 'sharpness'>): b
 }
 
 /**
- * Faces in pictures: found as a job (one worker, face-api on WebAssembly), kept with their box,
+ * Faces in pictures: found as a job (one worker, face-api's networks), kept with their box,
  * scores, quality and descriptor. A face only the first detector sees is not kept: the second
  * detector is what tells a person from a cat's face or a pattern.
  */

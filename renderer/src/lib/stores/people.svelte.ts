@@ -85,3 +85,8 @@ export class PeopleStore {
 export function label(person: Pick<PersonSummary, 'id' | 'name'>): string {
   return person.name ?? `Person #${person.id}`;
 }
+
+/** The search for a person's photos: by their name as the user reads it, by number when it has none (or a quote in it). */
+export function personQuery(person: Pick<PersonSummary, 'id' | 'name'>): string {
+  return person.name && !person.name.includes('"') ? `person:"${person.name}"` : `person:#${person.id}`;
+}
