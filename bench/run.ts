@@ -11,6 +11,7 @@
  *   npm run bench -- --only text                reading text: drawn pages and real photos per second, with and without the quick look, against indexing
  *   npm run bench -- --only faces               finding faces: per photo, faces/s, against indexing, memory
  *   npm run bench -- --only map                 the map's layout and clusters at 10k and 100k items, frames in Chromium
+ *   npm run bench -- --only postgres --items 100000   PostgreSQL + pgvector against SQLite: inserts, fused top-20, recall@20
  *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ import { benchCatalog, type CatalogBenchResult } from './catalog.js';
 import { benchCli, type CliBenchResult } from './cli.js';
 import { benchText, type TextBenchResult } from './text.js';
 import { benchFaces, type FacesBenchResult } from './faces.js';
+import { benchPostgres, type PostgresBenchResult } from './postgres.js';
 import { benchMap, type MapBenchResult } from './map.js';
 import { benchMapUi, type MapUiBenchResult } from './map-ui.js';
 import { benchDuplicateJob, benchDuplicates, type DuplicateJobBenchResult, type DuplicatesBenchResult } from './duplicates.js';
@@ -44,8 +46,8 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map', 'faces'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map|faces] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map', 'faces', 'postgres'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map|faces|postgres] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
@@ -73,6 +75,7 @@ let text: TextBenchResult | null = null;
 const maps: MapBenchResult[] = [];
 let mapUi: MapUiBenchResult | null = null;
 let faces: FacesBenchResult | null = null;
+const postgres: PostgresBenchResult[] = [];
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -177,6 +180,21 @@ try {
       log(`    ${r.network}: ${fmt(r.wasmMs, 1)} | ${fmt(r.onnxMs, 1)} | ${fmt(r.onnxOneThreadMs, 1)} ms (${fmt(r.wasmMs / r.onnxOneThreadMs, 1)}x faster on one thread); ${agreement}`);
     }
   }
+  for (const items of only === undefined || only === 'postgres' ? sizes : []) {
+    log(`\nPostgreSQL + pgvector against SQLite, ${items.toLocaleString()} items, 3 spaces (512, 512, 768), one run`);
+    const r = await benchPostgres({ items, dir, queries, log });
+    postgres.push(r);
+    if (r.skipped) log(`  skipped: ${r.skipped}`);
+    else {
+      log(`  insert: SQLite ${fmt(r.sqliteItemsPerSecond, 0)} items/s, PostgreSQL ${fmt(r.postgresItemsPerSecond, 0)} items/s (${fmt(r.postgresItemsPerSecond / r.sqliteItemsPerSecond, 2)}x), then HNSW ${fmt(r.hnswSeconds, 1)} s`);
+      for (const q of r.queries) {
+        log(
+          `  top-20, ${q.name}: SQLite exact p50 ${fmt(q.sqlite.p50, 1)} / p95 ${fmt(q.sqlite.p95, 1)} ms; PostgreSQL p50 ${fmt(q.postgres.p50, 1)} / p95 ${fmt(q.postgres.p95, 1)} ms ` +
+            `(${fmt(q.postgres.p50 / q.sqlite.p50, 1)}x), recall@20 ${q.recallAt20.toFixed(3)} (${r.candidates} HNSW candidates per space, ef_search ${r.candidates})`,
+        );
+      }
+    }
+  }
   if (only === undefined || only === 'text') {
     text = await benchText(path.resolve(repo, '..', 'shared', 'photos', 'imagenet-sample'), 20, 84);
     const t = text;
@@ -235,7 +253,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi, faces }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi, faces, postgres }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -28,7 +28,7 @@ const QUERY_SETS: { name: string; spaces: (keyof typeof DIMS)[] }[] = [
  * Clustered vectors, like real embeddings: items scatter around a few hundred centres, so
  * many items score close to each other near the top (the hard case for a prefilter).
  */
-function makeGenerator(seed: number): (dims: number, centre: Float32Array | null) => Float32Array {
+export function makeGenerator(seed: number): (dims: number, centre: Float32Array | null) => Float32Array {
   let state = seed;
   const random = (): number => {
     state = (state + 0x6d2b79f5) | 0;

@@ -594,6 +594,65 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       }, 'Stopped watching.\n');
     });
 
+  const storeCommand = program.command('store').description('where the library is kept: SQLite on this computer (the default), or PostgreSQL with pgvector for large catalogs and teams');
+  storeCommand
+    .command('copy')
+    .description('copy a library into an empty PostgreSQL database, or from one into a new SQLite file, with progress; stopped, it goes on from where it was when run again; checked by counts and a checksum of the vectors at the end')
+    .requiredOption('--to <url or file>', 'where to: postgres://user:password@host:5432/database (?host=/a/socket/folder for a Unix socket), or a new SQLite file')
+    .option('--from <file or url>', "where from: a SQLite library (default: this computer's, or --db), or postgres://…")
+    .option('--batch <n>', 'rows per batch (each batch is written with where the copy stands)', '2000')
+    .action(async (opts: { to: string; from?: string; batch: string }) => {
+      const batch = Number(opts.batch);
+      if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw badInput(`--batch takes a whole number from 1 to 100000, got "${opts.batch}".`);
+      const [{ isPostgresUrl, PgStore, describeUrl }, { copyToPostgres, copyToSqlite }, { Store }] = await Promise.all([
+        import('../engine/store/postgres/pg-store.js'),
+        import('../engine/store/store-copy.js'),
+        import('../engine/store/store.js'),
+      ]);
+      const from = opts.from ?? program.opts<GlobalOptions>().db ?? defaultDatabaseFile(io.env);
+      const toPostgres = isPostgresUrl(opts.to);
+      if (toPostgres === isPostgresUrl(from)) {
+        throw badInput(
+          toPostgres
+            ? '--from and --to are both PostgreSQL databases: copy between them with PostgreSQL\'s own tools (pg_dump).'
+            : `--to takes a PostgreSQL URL (postgres://…), got "${opts.to}"; or, to copy from PostgreSQL into a new SQLite file, give --from postgres://….`,
+        );
+      }
+      const file = path.resolve(toPostgres ? from : opts.to);
+      if (toPostgres && !fs.existsSync(file)) throw badInput(`There is no library at ${file}.`);
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop).once('SIGTERM', stop);
+      let pg: Awaited<ReturnType<typeof PgStore.open>> | undefined;
+      let sqlite: ReturnType<typeof Store.open> | undefined;
+      try {
+        pg = await PgStore.open(toPostgres ? opts.to : from);
+        sqlite = Store.open(file);
+        let shown = '';
+        const onProgress = ({ step, done, total }: { step: string; done: number; total: number }): void => {
+          const line = step.startsWith('index ') ? (done === 0 ? `Building the search index of ${step.slice(6)}…` : '') : `${step}: ${done.toLocaleString()} of ${total.toLocaleString()}`;
+          const tenth = `${step}:${total > 0 ? Math.floor((10 * done) / total) : 10}`;
+          if (line && (tenth !== shown || done === total)) io.stderr(`${line}\n`);
+          shown = tenth;
+        };
+        const options = { batch, signal: controller.signal, onProgress };
+        const summary = toPostgres ? await copyToPostgres(sqlite, pg, options) : await copyToSqlite(pg, sqlite, options);
+        if (program.opts<GlobalOptions>().json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        else {
+          io.stdout(
+            `Copied ${summary.tables.map((t) => `${t.rows.toLocaleString()} ${t.table}`).join(', ')}; ` +
+              `${summary.vectors.map((v) => `${v.count.toLocaleString()} ${v.space} vectors (checksum ${v.sha256.slice(0, 12)})`).join(', ')} ` +
+              `into ${toPostgres ? describeUrl(opts.to) : file}, in ${summary.seconds.toFixed(1)} s${summary.resumed ? ', going on from an earlier copy' : ''}. Counts and checksums match.\n`,
+          );
+          if (summary.notCarried.length > 0) io.stdout(`Not carried yet (still in ${file}): ${summary.notCarried.map((t) => `${t.table} (${t.rows.toLocaleString()} rows)`).join(', ')}.\n`);
+        }
+      } finally {
+        process.off('SIGINT', stop).off('SIGTERM', stop);
+        sqlite?.close();
+        await pg?.close();
+      }
+    });
+
   program
     .command('serve')
     .description('the app in your browser (web mode): the UI and its API on 127.0.0.1; prints the URL to open, with its token')
@@ -721,7 +780,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     }
     const apiError = toApiError(error);
     io.stderr(`semblance: ${apiError.message}\n`);
-    return apiError.code === 'bad-input' ? EXIT.usage : EXIT.failure;
+    return apiError.code === 'bad-input' ? EXIT.usage : apiError.code === 'cancelled' ? EXIT.cancelled : EXIT.failure;
   }
   return exitCode;
 }

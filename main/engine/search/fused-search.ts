@@ -1,7 +1,6 @@
 import {
   DEFAULT_K,
   MAX_K,
-  type Breakdown,
   type SearchFilters,
   type SearchHit,
   type Space,
@@ -9,7 +8,8 @@ import {
 } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
 import type { LibraryStore as Store } from '../store/library-store.js';
-import { exactDot, toUnitVector } from '../vector/unit-vector.js';
+import { scoreExactly, type Scored, type UnitTerm } from '../vector/exact-score.js';
+import { toUnitVector } from '../vector/unit-vector.js';
 import { kthLargest } from './kth-largest.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -19,11 +19,6 @@ export interface FusedQuery {
   filters?: SearchFilters;
 }
 
-interface UnitTerm {
-  space: Space;
-  unit: Float32Array;
-  weight: number;
-}
 
 /** How the last search went, for benchmarks and tests of the prefilter's effect. */
 export interface SearchStats {
@@ -186,34 +181,11 @@ function eligibleSlots(store: Store, index: VectorIndex, filters: SearchFilters)
   return mask;
 }
 
-interface Scored {
-  id: number;
-  score: number;
-  breakdown: Breakdown;
-}
 
 function exactScores(store: Store, terms: readonly UnitTerm[], itemIds: readonly number[]): Scored[] {
   const vectorsBySpace = new Map<Space, Map<number, Float32Array>>();
   for (const { space } of terms) {
     if (!vectorsBySpace.has(space)) vectorsBySpace.set(space, store.readVectors(space, itemIds));
   }
-  const scored: Scored[] = [];
-  for (const id of itemIds) {
-    let weightSum = 0;
-    let numerator = 0;
-    const parts: [Space, number][] = [];
-    for (const term of terms) {
-      const vector = vectorsBySpace.get(term.space)?.get(id);
-      if (!vector) continue;
-      const part = term.weight * exactDot(term.unit, vector);
-      numerator += part;
-      weightSum += Math.abs(term.weight);
-      parts.push([term.space, part]);
-    }
-    if (weightSum === 0) continue;
-    const breakdown: Breakdown = {};
-    for (const [space, part] of parts) breakdown[space] = (breakdown[space] ?? 0) + part / weightSum;
-    scored.push({ id, score: numerator / weightSum, breakdown });
-  }
-  return scored;
+  return scoreExactly(terms, vectorsBySpace, itemIds);
 }

@@ -591,6 +591,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 20,
+    name: 'copies in progress',
+    up(db) {
+      db.exec(`
+        -- A copy into this library from another store (PostgreSQL) under way: per source and
+        -- table, the last key written in the same transaction as its rows, so a copy stopped
+        -- anywhere resumes after it. Empty once the copy is done.
+        CREATE TABLE copies_in_progress (
+          source TEXT NOT NULL,
+          table_name TEXT NOT NULL,
+          last_key TEXT,
+          done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+          PRIMARY KEY (source, table_name)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

@@ -33,6 +33,7 @@ import * as pictureText from './picture-text.js';
 import * as faces from './faces.js';
 import * as people from './people.js';
 import * as mapLayouts from './map-layouts.js';
+import * as copyReader from './copy-reader.js';
 import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
@@ -736,4 +737,50 @@ export class Store implements LibraryStore {
   setSetting(key: string, value: unknown): void {
     settings.setSetting(this.#sql, key, value);
   }
+
+  // ---- copies to another store (see copy-reader.ts) ------------------------------------------
+
+  /** What `store copy` reads of this library, a page at a time. */
+  copyReader(): CopyReader {
+    const sql = this.#sql;
+    return {
+      spaces: () => [...this.spaceModels.values()].map((m) => ({ name: m.space, modelId: m.modelId, dims: m.dims, generation: m.generation })),
+      columns: (table) => copyReader.tableColumns(sql, table),
+      rowsAfter: (table, key, after, limit) => copyReader.readTableAfter(sql, table, key, after, limit),
+      vectorsAfter: (space, dims, after, limit) => copyReader.readVectorsAfter(sql, space, dims, after, limit),
+      count: (table) => copyReader.countRows(sql, table),
+      vectorCount: (space) => sql.stmt('SELECT count(*) FROM item_vectors WHERE space = ?').pluck().get(space) as number,
+      uncarried: () => copyReader.uncarriedCounts(sql),
+    };
+  }
+
+  /** What `store copy` writes into this library, a batch at a time, with where it stands. */
+  copyWriter(): CopyWriter {
+    const sql = this.#sql;
+    return {
+      positions: (source) => copyReader.copyPositions(sql, source),
+      otherSources: (source) => copyReader.otherCopySources(sql, source),
+      rows: (table, columns, rows, position) => copyReader.writeCopiedRows(sql, table, columns, rows, position),
+      vectors: (space, dims, rows, position) => copyReader.writeCopiedVectors(sql, space, dims, rows, position),
+      finish: (source) => copyReader.finishCopy(sql, source),
+    };
+  }
+}
+
+export interface CopyWriter {
+  positions(source: string): Map<string, { lastKey: string | null; done: boolean }>;
+  otherSources(source: string): string[];
+  rows(table: string, columns: readonly string[], rows: readonly unknown[][], position: copyReader.CopyPosition): void;
+  vectors(space: Space, dims: number, rows: readonly { itemId: number; generation: number; vector: Float32Array }[], position: copyReader.CopyPosition): void;
+  finish(source: string): void;
+}
+
+export interface CopyReader {
+  spaces(): { name: Space; modelId: string; dims: number; generation: number }[];
+  columns(table: string): string[];
+  rowsAfter(table: string, key: readonly string[], after: readonly unknown[] | null, limit: number): copyReader.TablePage;
+  vectorsAfter(space: Space, dims: number, after: number, limit: number): { itemId: number; generation: number; vector: Float32Array }[];
+  count(table: string): number;
+  vectorCount(space: Space): number;
+  uncarried(): Map<string, number>;
 }

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { DEFAULT_K, MAX_K, type SearchFilters, type SearchHit, type Space, type VectorTerm } from '../../../../preload/contract.js';
+import { badInput } from '../../errors.js';
+import { scoreExactly, type UnitTerm } from '../../vector/exact-score.js';
+import { toUnitVector } from '../../vector/unit-vector.js';
+import { type PgStore, vectorFromBinary, vectorTable, vectorText } from './pg-store.js';
+
+/**
+ * Weighted multi-space search on PostgreSQL, with the SQLite path's scores:
+ * score(item) = Σ_t w_t · cos(q_t, item_t) / Σ_t |w_t| over the terms whose space the item has
+ * a current vector in, the parts per space as its breakdown. Approximate in one place only,
+ * which items are looked at: each space's HNSW index gives its nearest `candidates` to that
+ * space's folded query (Σ w·q, so a negative weight looks for the least alike), filters pushed
+ * into the same SQL with pgvector's iterative scans (so a filter that keeps few items still
+ * yields enough). Their union is then scored exactly, in float64 from the stored float32
+ * vectors, as the SQLite path scores. Recall against an exact scan is measured by the bench.
+ */
+export interface PgSearchOptions {
+  /** Candidates per space from its HNSW index (hnsw.ef_search is at least this). */
+  candidates?: number;
+  efSearch?: number;
+}
+
+export const DEFAULT_CANDIDATES = 200;
+
+export async function pgFusedSearch(store: PgStore, query: { terms: readonly VectorTerm[]; k?: number; filters?: SearchFilters }, options: PgSearchOptions = {}): Promise<SearchHit[]> {
+  const k = query.k ?? DEFAULT_K;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw badInput(`k must be a whole number from 1 to ${MAX_K}, got ${k}.`);
+  const spaces = new Map((await store.spaces()).map((s) => [s.name, s]));
+  if (query.terms.length === 0) throw badInput('A search needs at least one term.');
+  const terms: UnitTerm[] = [];
+  query.terms.forEach((term, i) => {
+    const what = `Term ${i + 1} (${term.space})`;
+    const space = spaces.get(term.space);
+    if (!space) throw badInput(`${what}: the ${term.space} space has no model and no vectors yet.`);
+    if (typeof term.weight !== 'number' || !Number.isFinite(term.weight)) throw badInput(`${what}: the weight must be a finite number, got ${String(term.weight)}.`);
+    const unit = toUnitVector(term.vector, space.dims, `${what} vector`);
+    if (term.weight !== 0) terms.push({ space: term.space, unit, weight: term.weight });
+  });
+  if (terms.length === 0) throw badInput('Every term has weight 0, so nothing would be ranked.');
+  const candidates = Math.max(k, options.candidates ?? DEFAULT_CANDIDATES);
+  const ef = Math.max(candidates, options.efSearch ?? candidates);
+  const filter = filterSql(query.filters ?? {});
+
+  const bySpace = new Map<Space, UnitTerm[]>();
+  for (const term of terms) bySpace.set(term.space, [...(bySpace.get(term.space) ?? []), term]);
+
+  // One connection per space, in parallel: each space's HNSW walk is its own query.
+  const perSpace = await Promise.all(
+    [...bySpace].map(([space, group]) =>
+      store.transaction(async (client) => {
+        // SET LOCAL: these hold for this transaction only, not for the pooled connection after it.
+        await client.query(`SET LOCAL hnsw.ef_search = ${Math.trunc(ef)}`);
+        await client.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+        const folded = new Float32Array((group[0] as UnitTerm).unit.length);
+        for (const term of group) for (let j = 0; j < folded.length; j++) folded[j] = (folded[j] as number) + term.weight * (term.unit[j] as number);
+        const shift = (sql: string): string => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 3}`);
+        // The candidates come with their vectors in this space; what the other spaces found is read after.
+        const { rows } = await client.query<{ item_id: string; embedding: Buffer }>(
+          `SELECT v.item_id, vector_send(v.embedding) AS embedding FROM ${vectorTable(space)} v ${filter.join ? 'JOIN items ON items.id = v.item_id' : ''}
+           WHERE v.generation = $2 ${filter.where ? `AND ${shift(filter.where)}` : ''}
+           ORDER BY v.embedding <=> $1::vector LIMIT $3`,
+          [vectorText(folded), spaces.get(space)?.generation ?? 1, candidates, ...filter.params],
+        );
+        return [space, new Map(rows.map((r) => [Number(r.item_id), vectorFromBinary(r.embedding)]))] as const;
+      }),
+    ),
+  );
+  const vectors = new Map<Space, Map<number, Float32Array>>(perSpace);
+  const ids = [...new Set(perSpace.flatMap(([, found]) => [...found.keys()]))];
+  await Promise.all(
+    [...vectors].map(async ([space, found]) => {
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length === 0) return;
+      const { rows } = await store.pool.query<{ item_id: string; embedding: Buffer }>(
+        `SELECT item_id, vector_send(embedding) AS embedding FROM ${vectorTable(space)} WHERE item_id = ANY($1::bigint[]) AND generation = $2`,
+        [missing, spaces.get(space)?.generation ?? 1],
+      );
+      for (const r of rows) found.set(Number(r.item_id), vectorFromBinary(r.embedding));
+    }),
+  );
+  const top = scoreExactly(terms, vectors, ids)
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, k);
+  const { rows } = await store.pool.query<{ id: string; kind: SearchHit['kind']; path: string | null; title: string | null; catalog_key: string | null; status: SearchHit['status'] }>(
+    'SELECT id, kind, path, title, catalog_key, status FROM items WHERE id = ANY($1::bigint[])',
+    [top.map((t) => t.id)],
+  );
+  const items = new Map(rows.map((r) => [Number(r.id), r]));
+  return top.flatMap(({ id, score, breakdown }) => {
+    const row = items.get(id);
+    return row ? [{ id, kind: row.kind, path: row.path, title: row.title, key: row.catalog_key, status: row.status, score, breakdown }] : [];
+  });
+}
+
+/**
+ * The filters as SQL over `items` (the SQLite store's item-filters.ts, in PostgreSQL's
+ * words); every value bound. Conditions on product fields are not translated yet.
+ */
+export function filterSql(filters: SearchFilters): { join: boolean; where: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filters.kinds) clauses.push(`items.kind = ANY(${bind(filters.kinds)}::text[])`);
+  if (filters.roots) clauses.push(`items.root_id = ANY(${bind(filters.roots)}::bigint[])`);
+  if (filters.statuses) clauses.push(`items.status = ANY(${bind(filters.statuses)}::text[])`);
+  if (filters.labels) clauses.push(`items.id IN (SELECT item_id FROM labels WHERE label = ANY(${bind(filters.labels)}::text[]))`);
+  if (filters.albums) clauses.push(`items.id IN (SELECT item_id FROM album_items WHERE album_id = ANY(${bind(filters.albums)}::bigint[]))`);
+  if (filters.itemIds) clauses.push(`items.id = ANY(${bind(filters.itemIds)}::bigint[])`);
+  if (filters.folders) {
+    const folders = filters.folders.map((f) => (f.endsWith(path.sep) ? f : f + path.sep));
+    clauses.push(`EXISTS (SELECT 1 FROM unnest(${bind(folders)}::text[]) f WHERE left(items.path, length(f)) = f)`);
+  }
+  if (filters.after !== undefined) clauses.push(`coalesce(items.taken_at, items.mtime_ms) >= ${bind(filters.after)}`);
+  if (filters.before !== undefined) clauses.push(`coalesce(items.taken_at, items.mtime_ms) <= ${bind(filters.before)}`);
+  if (filters.where && filters.where.length > 0) throw badInput('Conditions on product fields (price <= 50, category = …) are not searched on PostgreSQL yet.');
+  return { join: clauses.length > 0, where: clauses.join(' AND '), params };
+}
