@@ -179,6 +179,7 @@ try {
       const agreement = r.network.startsWith('recognition') ? `least cosine between descriptors ${r.agreement.toFixed(6)}` : `largest difference ${r.agreement.toExponential(1)}`;
       log(`    ${r.network}: ${fmt(r.wasmMs, 1)} | ${fmt(r.onnxMs, 1)} | ${fmt(r.onnxOneThreadMs, 1)} ms (${fmt(r.wasmMs / r.onnxOneThreadMs, 1)}x faster on one thread); ${agreement}`);
     }
+    log(`    the 68-landmark net, left on TensorFlow.js WebAssembly: ${fmt(f.landmarksMs, 1)} ms a face`);
   }
   for (const items of only === undefined || only === 'postgres' ? sizes : []) {
     log(`\nPostgreSQL + pgvector against SQLite, ${items.toLocaleString()} items, 3 spaces (512, 512, 768), one run`);
