@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FaceFinder } from '../main/engine/faces/face-finder.js';
-import { MIN_AGREEMENT } from '../main/engine/faces/face-worker.js';
+import { MIN_AGREEMENT } from '../main/engine/faces/face-rules.js';
 import sharp, { type Region } from 'sharp';
 import { compareFaceRuntimes, type RuntimeComparison } from './face-runtimes.js';
 import { indexingPerPhoto } from './text.js';

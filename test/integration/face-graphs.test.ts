@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { decodeImage } from '../../main/engine/embed/decode-image.js';
 import { FaceFinder } from '../../main/engine/faces/face-finder.js';
-import { FACE_SHORT_SIDE } from '../../main/engine/faces/face-worker.js';
+import { FACE_SHORT_SIDE } from '../../main/engine/faces/face-rules.js';
 import { DEBIAN_PHOTOS } from '../helpers/test-models.js';
 
 /**

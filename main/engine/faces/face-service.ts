@@ -5,7 +5,7 @@ import type { JobScheduler } from '../jobs/scheduler.js';
 import type { FaceRow } from '../store/faces.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { FaceFinder } from './face-finder.js';
-import { MIN_AGREEMENT } from './face-worker.js';
+import { MIN_AGREEMENT } from './face-rules.js';
 import { groupFaces } from './people-grouping.js';
 
 export interface FaceDeps {

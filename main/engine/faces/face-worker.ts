@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { laplacianVariance } from '../duplicates/picture-facts.js';
 import { decodeImage } from '../embed/decode-image.js';
 import type { FaceRow } from '../store/faces.js';
+import { FACE_SHORT_SIDE } from './face-rules.js';
 import {
   intersectionOverUnion,
   normalise,
@@ -40,13 +41,9 @@ export type FoundFace = Omit<FaceRow, 'id' | 'contentHash'>;
 
 export type FaceReply = { id: number; faces: FoundFace[] } | { id: number; error: string };
 
-/** Pictures are looked at with this shorter side: SSD sees 512 px, descriptors come from 150-px crops. */
-export const FACE_SHORT_SIDE = 1024;
 /** The detector's score a face needs, and the most faces taken from one picture. */
 const MIN_SCORE = 0.5;
 const MAX_FACES = 100;
-/** A face the second detector does not see (overlap under this) is taken for a false one (a cat's face, a pattern). */
-export const MIN_AGREEMENT = 0.2;
 /** A picture without faces is looked at again inside a border of this share: faces cropped to the edge are missed otherwise. */
 const BORDER = 0.25;
 
