@@ -658,19 +658,29 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .description('the app in your browser (web mode): the UI and its API on 127.0.0.1; prints the URL to open, with its token')
     .option('--port <n>', 'port to listen on (default: a free one)', '0')
     .option('--no-watch', 'do not watch library folders for changes while serving')
-    .action(async (opts: { port: string; watch: boolean }) => {
+    .option('--store <url>', 'serve a library kept in PostgreSQL (postgres://…; also SEMBLANCE_STORE): several serve processes can share it')
+    .option('--files <dir>', 'with --store: where thumbnails are kept, a folder every process serving that database reaches (default: the data folder)')
+    .action(async (opts: { port: string; watch: boolean; store?: string; files?: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port takes a port number, got "${opts.port}".`);
       const options = program.opts<GlobalOptions>();
-      const [{ Session }, { startServer }, { RENDERER_DIR }] = await Promise.all([
+      const storeUrl = opts.store ?? (io.env['SEMBLANCE_STORE'] || undefined);
+      if (storeUrl !== undefined && !/^postgres(ql)?:\/\//i.test(storeUrl)) throw badInput(`--store (or SEMBLANCE_STORE) takes a PostgreSQL URL such as postgres://user@host/semblance, got "${storeUrl}".`);
+      if (storeUrl !== undefined && options.db) throw badInput('--db and --store name two different libraries: give one.');
+      if (opts.files && storeUrl === undefined) throw badInput('--files goes with --store: a library in a file keeps its thumbnails beside it.');
+      const [{ Session }, { SharedLibrary }, { startServer }, { RENDERER_DIR }] = await Promise.all([
         import('../app/session.js'),
+        import('../engine/shared-library/shared-library.js'),
         import('../server/http-server.js'),
         import('../app/renderer-dir.js'),
       ]);
-      const session = Session.open({ databaseFile: options.db ?? defaultDatabaseFile(io.env), env: io.env, watch: opts.watch });
+      const library =
+        storeUrl !== undefined
+          ? await SharedLibrary.open({ url: storeUrl, filesDir: path.resolve(opts.files ?? path.dirname(defaultDatabaseFile(io.env))), env: io.env })
+          : Session.open({ databaseFile: options.db ?? defaultDatabaseFile(io.env), env: io.env, watch: opts.watch });
       try {
         const stopped = new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-        const server = await startServer({ library: session, port, staticDir: RENDERER_DIR });
+        const server = await startServer({ library: { api: library.api, engine: library instanceof SharedLibrary ? library : library.engine, subscribe: (listener) => library.subscribe(listener) }, port, staticDir: RENDERER_DIR });
         io.stderr(`Semblance is serving on 127.0.0.1:${server.port}. Open this address in your browser:\n  ${server.url}\n(only this computer can reach it; Ctrl-C stops)\n`);
         if (options.json) io.stdout(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
         await stopped;
@@ -684,7 +694,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         await server.close();
         io.stderr('Stopped serving.\n');
       } finally {
-        await session.close();
+        await library.close();
       }
     });
 

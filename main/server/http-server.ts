@@ -10,7 +10,12 @@ import { dispatch } from '../engine/dispatch.js';
 /** What the server needs: the API, pictures by id, and (for a UI) events. */
 export interface ServedLibrary {
   api: FinderApi;
-  engine: { thumbnailFile(id: number): string | undefined; originalFile(id: number): string | undefined; previewFile(id: number): string | undefined };
+  /** A picture's file by item id (looked up in the database where the library lives there). */
+  engine: {
+    thumbnailFile(id: number): string | undefined | Promise<string | undefined>;
+    originalFile(id: number): string | undefined | Promise<string | undefined>;
+    previewFile(id: number): string | undefined | Promise<string | undefined>;
+  };
   subscribe?: (listener: (event: FinderEvent) => void) => () => void;
 }
 
@@ -129,14 +134,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         return;
       }
       const result: ApiResult<unknown> = await dispatch(finder, method as FinderMethod, body);
-      const status = result.ok ? 200 : ({ 'bad-input': 400, 'not-found': 404, cancelled: 409 } as Partial<Record<string, number>>)[result.error.code] ?? 500;
+      const status = result.ok ? 200 : ({ 'bad-input': 400, 'not-found': 404, cancelled: 409, unavailable: 503, unsupported: 501 } as Partial<Record<string, number>>)[result.error.code] ?? 500;
       send(res, status, result);
       return;
     }
     const picture = /^\/(thumb|original|preview)\/(\d{1,15})$/.exec(url.pathname);
     if (picture && req.method === 'GET') {
       const id = Number(picture[2]);
-      const file = picture[1] === 'thumb' ? engine.thumbnailFile(id) : picture[1] === 'preview' ? engine.previewFile(id) : engine.originalFile(id);
+      const file = await (picture[1] === 'thumb' ? engine.thumbnailFile(id) : picture[1] === 'preview' ? engine.previewFile(id) : engine.originalFile(id));
       if (!file) {
         send(res, 404, { ok: false, error: { code: 'not-found', message: `No picture for item ${id}.` } });
         return;

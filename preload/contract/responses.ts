@@ -204,6 +204,11 @@ export interface StatusResponse {
   catalogs: CatalogStatus[];
   /** Folders forgotten lately, newest first, that can still be brought back. */
   forgotten: ForgottenFolder[];
+  /**
+   * Methods this library does not answer (a library in PostgreSQL answers fewer than one in
+   * SQLite, which answers all and leaves this out): the UI leaves out what would only fail.
+   */
+  unsupported?: string[];
 }
 
 /** The library after a folder was forgotten, and that folder (to offer its undo). */

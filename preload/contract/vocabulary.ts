@@ -74,6 +74,10 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-/** `unavailable` and `unauthorised` come from web mode's page itself: the server did not answer, or not to this page's token. */
-export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'cancelled', 'internal', 'unavailable', 'unauthorised'] as const;
+/**
+ * `unavailable` and `unauthorised` come from web mode's page itself: the server did not answer,
+ * or not to this page's token. `unsupported`: this library's store does not offer the method
+ * yet (a library in PostgreSQL answers fewer than one in SQLite).
+ */
+export const ERROR_CODES = ['bad-input', 'not-found', 'database', 'cancelled', 'internal', 'unavailable', 'unauthorised', 'unsupported'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,12 +17,19 @@ export interface Served {
   stop: () => Promise<number | null>;
   /** Calls the served API as the page does (with the run's token); throws the error's message. */
   api: <T>(method: string, body: unknown) => Promise<T>;
+  /** The same call, its whole answer and HTTP status (to check an error's code). */
+  call: (method: string, body: unknown) => Promise<{ status: number; result: ApiResult<unknown> }>;
+  token: string;
 }
 
 /** `semblance serve` as a user runs it, on a free port; resolves with the URL it printed. */
-export async function serve(t: { after(fn: () => unknown): void }, args: { db: string; env: NodeJS.ProcessEnv; port?: number }): Promise<Served> {
+export async function serve(
+  t: { after(fn: () => unknown): void },
+  args: { db?: string; env: NodeJS.ProcessEnv; port?: number; /** More of serve's options (--store …). */ options?: string[] },
+): Promise<Served> {
   const portArgs = args.port === undefined ? [] : ['--port', String(args.port)];
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'semblance.js'), '--db', args.db, '--json', 'serve', ...portArgs], {
+  const dbArgs = args.db === undefined ? [] : ['--db', args.db];
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'semblance.js'), ...dbArgs, '--json', 'serve', ...portArgs, ...(args.options ?? [])], {
     env: { ...process.env, ...args.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,17 +52,20 @@ export async function serve(t: { after(fn: () => unknown): void }, args: { db: s
   });
   const { url, port } = JSON.parse(first) as { url: string; port: number };
   const token = new URL(url).hash.replace('#token=', '');
-  const api = async <T>(method: string, body: unknown): Promise<T> => {
+  const call = async (method: string, body: unknown): Promise<{ status: number; result: ApiResult<unknown> }> => {
     const response = await fetch(`http://127.0.0.1:${port}/api/${method}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    const result = (await response.json()) as ApiResult<T>;
-    if (!result.ok) throw new Error(result.error.message);
-    return result.value;
+    return { status: response.status, result: (await response.json()) as ApiResult<unknown> };
   };
-  return { url, port, child, stop, api };
+  const api = async <T>(method: string, body: unknown): Promise<T> => {
+    const { result } = await call(method, body);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value as T;
+  };
+  return { url, port, child, stop, api, call, token };
 }
 
 export async function launchChromium(t: { after(fn: () => unknown): void }): Promise<Browser> {

@@ -2,12 +2,12 @@ import type { AlbumSummary, AlbumView, FinderApi } from '../../../preload/contra
 import { badInput } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import { parseQuery } from '../search/query-language.js';
-import type { LibraryStore } from '../store/library-store.js';
+import type { AlbumStore, Awaitable } from '../store/library-store.js';
 
 /** Albums: items picked by hand, or a saved query (a smart album) that stays up to date. */
 export class AlbumService {
   constructor(
-    private readonly store: LibraryStore,
+    private readonly store: AlbumStore,
     private readonly events: EngineEvents,
   ) {}
 
@@ -18,29 +18,29 @@ export class AlbumService {
       if (kinds > 1) throw badInput('An album is smart (a query, or a view) or picked by hand (ids): one of them.');
       // A smart album's query must read now, not fail each time it is opened.
       if (request.query !== undefined) parseQuery(request.query);
-      this.store.createAlbum(request.name, request.query ?? null, request.view ?? null);
-      if (request.ids && request.ids.length > 0) this.store.addToAlbum(request.name, request.ids);
+      await this.store.createAlbum(request.name, request.query ?? null, request.view ?? null);
+      if (request.ids && request.ids.length > 0) await this.store.addToAlbum(request.name, request.ids);
       return this.changed();
     },
     addToAlbum: async (request: { name: string; ids: number[] }) => {
-      this.store.addToAlbum(request.name, request.ids);
+      await this.store.addToAlbum(request.name, request.ids);
       return this.changed();
     },
     removeFromAlbum: async (request: { name: string; ids: number[] }) => {
-      this.store.removeFromAlbum(request.name, request.ids);
+      await this.store.removeFromAlbum(request.name, request.ids);
       return this.changed();
     },
     renameAlbum: async (request: { name: string; to: string }) => {
-      this.store.renameAlbum(request.name, request.to);
+      await this.store.renameAlbum(request.name, request.to);
       return this.changed();
     },
     deleteAlbum: async (request: { name: string }) => {
-      this.store.deleteAlbum(request.name);
+      await this.store.deleteAlbum(request.name);
       return this.changed();
     },
   } satisfies Pick<FinderApi, 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum'>;
 
-  private changed(): AlbumSummary[] {
+  private changed(): Awaitable<AlbumSummary[]> {
     this.events.emit({ type: 'library-changed' });
     return this.store.albums();
   }

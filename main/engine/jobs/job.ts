@@ -160,3 +160,10 @@ export class Job<S> {
     for (const listener of this.listeners) listener(progress);
   }
 }
+
+/** What a person asked of a job (the UI's buttons, `jobControl`): pause, resume or cancel it. */
+export function controlJob(job: { pause(): void; resume(): void; cancel(): void }, action: 'pause' | 'resume' | 'cancel'): void {
+  if (action === 'pause') job.pause();
+  else if (action === 'resume') job.resume();
+  else job.cancel();
+}

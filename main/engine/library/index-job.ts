@@ -4,7 +4,7 @@ import type { IndexCounts, IndexProgress, IndexState, IndexSummary, Space } from
 import type { EmbedPool } from '../embed/embed-pool.js';
 import type { ImageEmbedding, ImageSpace } from '../embed/embedders.js';
 import { toApiError } from '../errors.js';
-import type { FileFacts, ItemWrite, LibraryItem, LibraryStore } from '../store/library-store.js';
+import type { FileFacts, IndexStore, ItemWrite, LibraryItem } from '../store/library-store.js';
 import { contentHash } from './content-hash.js';
 import { isInPseudoFileSystem, looksLikeImage, readHead, refusal } from './file-checks.js';
 import { pathBytes } from './file-path.js';
@@ -13,7 +13,7 @@ import { isExcluded, reasonOf, scanFolder, type ScanProblem, type ScannedFile } 
 import { WorkClock } from '../jobs/work-clock.js';
 
 export interface IndexJobOptions {
-  store: LibraryStore;
+  store: IndexStore;
   pool: EmbedPool;
   /**
    * The spaces photos are embedded into; their models are set up in the store already.
@@ -157,10 +157,10 @@ export class IndexJob {
   private async indexTarget(target: IndexTarget): Promise<void> {
     const { store, spaces } = this.options;
     const root = path.resolve(target.root);
-    const rootId = store.addRoot(root);
+    const rootId = await store.addRoot(root);
     if (!(await isReadableFolder(root))) {
       // Unplugged drive, unmounted share, renamed folder: keep everything, mark it offline.
-      this.counts.offline += store.setRootOnline(rootId, false);
+      this.counts.offline += await store.setRootOnline(rootId, false);
       this.emit();
       return;
     }
@@ -168,9 +168,9 @@ export class IndexJob {
     // Leaving a folder out is the user's decision, not a vanishing drive: no 20% guard.
     // Semblance's own folders are never part of the library.
     const excluded = [...(this.options.excluded ?? []), ...this.options.ownFolders];
-    const all = store.rootItems(rootId, spaces);
+    const all = await store.rootItems(rootId, spaces);
     const left = all.filter((item) => item.path && isExcluded(item.path, excluded));
-    if (left.length > 0) this.counts.removed += store.removeItems(left.map((item) => item.id));
+    if (left.length > 0) this.counts.removed += await store.removeItems(left.map((item) => item.id));
     const known = new Map(all.flatMap((item) => (item.path && !isExcluded(item.path, excluded) ? [[item.path, item] as const] : [])));
     let files: ScannedFile[];
     let vanished: LibraryItem[];
@@ -190,15 +190,15 @@ export class IndexJob {
       const rootDevice = scan.folders.get(root);
       if (files.length === 0 && vanished.length === 0 && unreachable.length > 0 && unreachable.some((item) => item.device !== null && item.device !== rootDevice)) {
         // The folder is there but its drive is not: an empty mount point. Nothing is gone.
-        this.counts.offline += store.setRootOnline(rootId, false);
+        this.counts.offline += await store.setRootOnline(rootId, false);
         this.problems.push({ path: root, reason: 'the drive of this folder is not mounted: its photos are kept, offline' });
         this.emit();
         return;
       }
     }
-    store.setRootOnline(rootId, true);
+    await store.setRootOnline(rootId, true);
     this.problems.push(...problems);
-    this.counts.offline += store.setItemsStatus(
+    this.counts.offline += await store.setItemsStatus(
       unreachable.map((item) => item.id),
       'offline',
     );
@@ -213,7 +213,7 @@ export class IndexJob {
       if (unchanged && (item.complete || (item.status === 'error' && item.ctimeMs === file.ctimeMs))) {
         this.counts.skipped++; // unchanged: not even read
         // seen again (offline before), or found on a new device number: keep the item up to date
-        if (item.device !== file.device || item.status === 'offline') store.touchItem(item.id, facts(file));
+        if (item.device !== file.device || item.status === 'offline') await store.touchItem(item.id, facts(file));
       } else {
         work.push({ rootId, file, known: item });
       }
@@ -233,7 +233,7 @@ export class IndexJob {
     if (!this.options.confirmRemovals && stillGone.length > this.options.removalGuard * folderSize && stillGone.length > 1) {
       this.awaiting.push({ root, count: stillGone.length });
     } else {
-      this.counts.removed += store.removeItems(stillGone.map((item) => item.id));
+      this.counts.removed += await store.removeItems(stillGone.map((item) => item.id));
     }
     this.emit();
   }
@@ -268,19 +268,19 @@ export class IndexJob {
         continue;
       }
       if (known?.contentHash === hash && known.complete) {
-        store.touchItem(known.id, facts(file));
+        await store.touchItem(known.id, facts(file));
         this.counts.skipped++;
         continue;
       }
       const movedFrom = known ? undefined : moves.take(hash);
       if (movedFrom) {
-        store.moveItem(movedFrom.id, { ...facts(file), path: file.path, rootId });
+        await store.moveItem(movedFrom.id, { ...facts(file), path: file.path, rootId });
         this.counts.moved++;
         continue;
       }
-      const twin = store.completeItemsWithHash(hash, spaces).find((item) => item.id !== known?.id);
+      const twin = (await store.completeItemsWithHash(hash, spaces)).find((item) => item.id !== known?.id);
       if (twin) {
-        const vectors = Object.fromEntries(spaces.map((space) => [space, store.readVectors(space, [twin.id]).get(twin.id)]));
+        const vectors = Object.fromEntries(await Promise.all(spaces.map(async (space) => [space, (await store.readVectors(space, [twin.id])).get(twin.id)] as const)));
         writes.push({ item: photoItem(work, hash), vectors: vectors as Partial<Record<Space, Float32Array>> });
         continue;
       }
@@ -320,14 +320,14 @@ export class IndexJob {
       if (owner) embedded++;
     }
     if (spaces.includes('text')) await this.addTextVectors(writes.filter((w) => w.item.status !== 'error'));
-    if (writes.length > 0) store.writeItems(writes);
+    if (writes.length > 0) await store.writeItems(writes);
     // The perceptual hashes of what was decoded, by content: copies and moves share them.
     const pictures: { contentHash: string; hashes: string[] }[] = [];
     for (const { hash } of fresh) {
       const result = (await this.embedding.get(hash)) as ImageEmbedding;
       if (result.ok) pictures.push({ contentHash: hash, hashes: result.hashes });
     }
-    store.setPictureHashes(pictures);
+    await store.setPictureHashes(pictures);
     const failed = writes.filter((write) => write.item.status === 'error').length;
     const copied = writes.length - failed - embedded;
     this.counts.failed += failed;

@@ -22,6 +22,7 @@ import {
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
+import { controlJob } from '../jobs/job.js';
 import type { ModelService } from '../models/model-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { UNDO_WINDOW_MS } from '../store/forgotten.js';
@@ -30,7 +31,7 @@ import { VERSION } from '../version.js';
 import { copyFiles } from './copy-out.js';
 import { folderTree } from './folder-tree.js';
 import { preparePreview, previewPath } from './previews.js';
-import { isSystemFolder } from './file-checks.js';
+import { folderToAdd } from './folder-to-add.js';
 import { FolderPresence } from './folder-presence.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { decodableFormats } from './formats.js';
@@ -213,12 +214,12 @@ export class LibraryService {
     indexControl: (request): Promise<ProgressResponse> => {
       const job = this.jobs.running();
       if (!this.indexJob || job?.kind !== 'index') throw notFound('No indexing job is running.');
-      control(job, request.action);
+      controlJob(job, request.action);
       return this.api.progress();
     },
 
     jobControl: (request): Promise<ProgressResponse> => {
-      control(this.jobs.get(request.id), request.action);
+      controlJob(this.jobs.get(request.id), request.action);
       return this.api.progress();
     },
   } satisfies Pick<FinderApi, 'status' | 'index' | 'checkFolder' | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten' | 'copyFiles' | 'preview' | 'timeline' | 'folderTree' | 'item' | 'browse' | 'progress' | 'indexControl' | 'jobControl' | 'errors' | 'retryErrors'>;
@@ -327,18 +328,7 @@ export class LibraryService {
    * so a mistyped path is refused with what was typed still in the field.
    */
   folderToAdd(typed: string): string {
-    const folder = userPath(typed);
-    const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
-    if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): its thumbnails and models are not photos of yours.`);
-    // A library folder, or one inside it, was checked when it was added (and may be offline now).
-    if (this.coveringRoot(folder)) return folder;
-    const stat = fs.statSync(folder, { throwIfNoEntry: false });
-    if (!stat) throw badInput(`There is no folder ${folder}: check its spelling (upper and lower case count).`);
-    if (!stat.isDirectory()) throw badInput(`${folder} is a file, not a folder: add the folder it is in.`);
-    if (isSystemFolder(folder) || isSystemFolder(fs.realpathSync(folder))) {
-      throw badInput(`${folder} is a folder of the operating system, not of photos: name the folder your photos are in, as in \`semblance index ~/Pictures\`.`);
-    }
-    return folder;
+    return folderToAdd(typed, { ownFolders: this.ownFolders(), known: (folder) => this.coveringRoot(folder) !== undefined });
   }
 
   /** `added`: the folders were named by the user (a front door starts watching them). */
@@ -571,11 +561,6 @@ export class LibraryService {
   }
 }
 
-function control(job: { pause(): void; resume(): void; cancel(): void }, action: 'pause' | 'resume' | 'cancel'): void {
-  if (action === 'pause') job.pause();
-  else if (action === 'resume') job.resume();
-  else job.cancel();
-}
 
 /** Whether `folder` lies below `parent` (not the same folder). */
 function isInside(folder: string, parent: string): boolean {

@@ -31,14 +31,12 @@ import { exactDot } from '../vector/unit-vector.js';
 import { parseWhere, whereFields } from '../catalog/where-clause.js';
 import { newestFirst } from './date-order.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
-import { swatchDescriptor } from '../embed/colour-descriptor.js';
 import { PrintedWords, type PrintedMatch } from './printed-words.js';
 import { parseQuery, queryError, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
+import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from './search-rules.js';
 import type { VectorIndex } from './vector-index.js';
 
-/** What a person waits for goes in the pool's query lane, never behind indexing. */
-const QUERY = { lane: 'query' } as const;
 
 export interface SearcherDeps {
   store: LibraryStore;
@@ -49,11 +47,6 @@ export interface SearcherDeps {
   textModel: () => string;
 }
 
-const DEFAULT_SIMILAR_WEIGHTS: Partial<Record<Space, number>> = { clip: 0.5, visual: 0.3, colour: 0.2 };
-/** Results ranked to find the relevance cut-off, whatever k the caller asked for. */
-const CUTOFF_WINDOW = 200;
-/** Weight of an item's own words against what its picture shows, per query term. */
-const ITEM_TEXT_WEIGHT = 0.5;
 /**
  * What a picture printing all of a plain query's words gains (its text by meaning or spelling
  * gains less): above the spread of CLIP's scores between a relevant photo and an unrelated one
@@ -62,12 +55,6 @@ const ITEM_TEXT_WEIGHT = 0.5;
 const PRINTED_WEIGHT = 0.15;
 /** CLIP reads at most 77 tokens; longer queries are cut, with a warning. */
 const CLIP_MAX_TOKENS = 77;
-
-/**
- * Search by words, by example and by label: the query language, look-alikes, zero-shot
- * classification and text comparison, all on top of the exact fused search.
- */
-const NOTHING_INDEXED = 'Nothing is indexed yet: add a folder of photos or import a catalog, and search again once it is read.';
 
 /**
  * A `text:` value as an FTS5 expression: each word quoted (so no word is read as an operator),
@@ -81,6 +68,10 @@ export function ftsWords(text: string): string {
     .join(' ');
 }
 
+/**
+ * Search by words, by example and by label: the query language, look-alikes, zero-shot
+ * classification and text comparison, all on top of the exact fused search.
+ */
 export class Searcher {
   private readonly printed: PrintedWords;
 
@@ -178,15 +169,7 @@ export class Searcher {
       if (!vector) throw badInput(`like:${term.like} has no clip vector yet (is it indexed?).`);
       terms.push({ space: 'clip', vector: Array.from(vector), weight: term.weight });
     }
-    for (const term of parsed.terms.filter((t) => t.colour !== undefined)) {
-      let vector: Float32Array;
-      try {
-        vector = swatchDescriptor(term.colour as string);
-      } catch {
-        throw queryError(request.query, term.at, `colour: takes a colour name or hex such as navy or #1f3a93, not "${term.colour}"`);
-      }
-      terms.push({ space: 'colour', vector: Array.from(vector), weight: term.weight });
-    }
+    for (const term of parsed.terms.filter((t) => t.colour !== undefined)) terms.push(colourTerm(request.query, term));
     // A library with nothing indexed yet has nothing to rank: say so, as an empty answer.
     const ready = terms.filter((term) => this.deps.store.spaceModel(term.space));
     if (ready.length === 0) return { query: request.query, results: [], cutoff: null, total: 0, warnings: [...warnings, NOTHING_INDEXED] };

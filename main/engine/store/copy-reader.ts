@@ -19,6 +19,7 @@ export const CARRIED_TABLES: readonly { name: string; key: readonly string[] }[]
   { name: 'albums', key: ['id'] },
   { name: 'album_items', key: ['album_id', 'item_id'] },
   { name: 'catalogs', key: ['name'] },
+  { name: 'picture_hashes', key: ['content_hash'] },
 ];
 
 /** Kept in step with the tables above and the vectors, or the SQLite search index's own log and state: nothing to copy. */

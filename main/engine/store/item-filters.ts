@@ -1,11 +1,23 @@
 import path from 'node:path';
-import { CATALOG_ROLES, type SearchFilters, type WhereCondition } from '../../../preload/contract.js';
+import { CATALOG_ROLES, type BrowseRequest, type SearchFilters, type WhereCondition } from '../../../preload/contract.js';
 
 /**
  * The one translation of filters into SQL: search, browse and the vector index's masks all
  * use it. Every value is bound; field names reach SQL only as a bound JSON path.
  * Columns are spelled `items.x`, since json_each has columns of the same names.
  */
+/** What browse asks for, as search filters (both stores turn these into SQL). */
+export function browseFilters(request: BrowseRequest): SearchFilters {
+  return {
+    ...(request.kinds ? { kinds: request.kinds } : {}),
+    ...(request.statuses ? { statuses: request.statuses } : {}),
+    ...(request.folder ? { folders: [path.resolve(request.folder)] } : {}),
+    ...(request.label ? { labels: [request.label] } : {}),
+    ...(request.ids ? { itemIds: request.ids } : {}),
+    ...(request.where ? { where: request.where } : {}),
+  };
+}
+
 export function filterClause(filters: SearchFilters): { where: string; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];

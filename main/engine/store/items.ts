@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   ITEM_KINDS,
   ITEM_STATUSES,
@@ -16,10 +15,10 @@ import {
 } from '../../../preload/contract.js';
 import { notFound } from '../errors.js';
 import type { Connection } from './connection.js';
-import { filterClause } from './item-filters.js';
+import { browseFilters, filterClause } from './item-filters.js';
 import type { ErrorGroup, ItemCounts, ItemInput, ItemRow, PictureRecord } from './library-store.js';
 
-const DEFAULT_PAGE = 200;
+export const DEFAULT_PAGE = 200;
 
 /** Inserts or updates the item with this path (photos) or catalog key (products); returns its id. */
 export function upsertItem(sql: Connection, item: ItemInput): number {
@@ -291,14 +290,7 @@ export function itemDetail(sql: Connection, id: number): ItemDetail {
 }
 
 function browseClause(request: BrowseRequest): { where: string; params: (string | number)[] } {
-  return filterClause({
-    ...(request.kinds ? { kinds: request.kinds } : {}),
-    ...(request.statuses ? { statuses: request.statuses } : {}),
-    ...(request.folder ? { folders: [path.resolve(request.folder)] } : {}),
-    ...(request.label ? { labels: [request.label] } : {}),
-    ...(request.ids ? { itemIds: request.ids } : {}),
-    ...(request.where ? { where: request.where } : {}),
-  });
+  return filterClause(browseFilters(request));
 }
 
 /**

@@ -104,6 +104,42 @@ export interface ErrorGroup {
   count: number;
 }
 
+/** A value now (SQLite) or later (PostgreSQL): callers await either. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What the index job asks of a store: roots, items by folder and by content, their vectors.
+ * Both stores keep it (SQLite synchronously, PostgreSQL over the network), so one index job
+ * brings either in step with the disk; `test/integration/store-matrix.test.ts` runs the
+ * same cases on both.
+ */
+export interface IndexStore {
+  addRoot(rootPath: string): Awaitable<number>;
+  /** A folder came or went; gone turns its readable items offline (returns how many). */
+  setRootOnline(rootId: number, online: boolean): Awaitable<number>;
+  rootItems(rootId: number, spaces: readonly Space[]): Awaitable<LibraryItem[]>;
+  completeItemsWithHash(hash: string, spaces: readonly Space[]): Awaitable<LibraryItem[]>;
+  readVectors(space: Space, itemIds: Iterable<number>): Awaitable<Map<number, Float32Array>>;
+  writeItems(writes: readonly ItemWrite[]): Awaitable<number[]>;
+  removeItems(itemIds: readonly number[]): Awaitable<number>;
+  moveItem(itemId: number, to: FileFacts & { path: string; rootId: number }): Awaitable<void>;
+  touchItem(itemId: number, facts: FileFacts): Awaitable<void>;
+  setItemsStatus(itemIds: readonly number[], status: 'ok' | 'offline'): Awaitable<number>;
+  setPictureHashes(entries: readonly { contentHash: string; hashes: readonly string[] }[]): Awaitable<void>;
+}
+
+/** What the album service asks of a store: both keep it (`store/albums.ts`, `postgres/pg-albums.ts`). */
+export interface AlbumStore {
+  albums(): Awaitable<AlbumSummary[]>;
+  createAlbum(name: string, query: string | null, view: AlbumView | null): Awaitable<AlbumRecord>;
+  /** How many of the items were new in it. */
+  addToAlbum(name: string, itemIds: readonly number[]): Awaitable<number>;
+  removeFromAlbum(name: string, itemIds: readonly number[]): Awaitable<number>;
+  renameAlbum(name: string, to: string): Awaitable<void>;
+  /** What it was, so it can be made again (undo). */
+  deleteAlbum(name: string): Awaitable<{ name: string; query: string | null; view: AlbumView | null; itemIds: number[] }>;
+}
+
 export interface LibraryItem {
   id: number;
   path: string | null;

@@ -111,6 +111,7 @@ export async function copyToPostgres(from: Store, to: PgStore, options: CopyOpti
   }
 
   await to.analyze();
+  await to.syncIds();
 
   // What arrived, checked before the copy is called done.
   const tables: CopySummary['tables'] = [];

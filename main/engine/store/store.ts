@@ -1,8 +1,5 @@
 import fs from 'node:fs';
 import {
-  ITEM_KINDS,
-  ITEM_STATUSES,
-  SPACES,
   type BrowseRequest,
   type AlbumSummary,
   type AlbumView,
@@ -20,7 +17,6 @@ import {
   type TimelineResponse,
 } from '../../../preload/contract.js';
 import { badInput } from '../errors.js';
-import { toUnitVector } from '../vector/unit-vector.js';
 import { Connection } from './connection.js';
 import * as albums from './albums.js';
 import * as catalogs from './catalogs.js';
@@ -34,7 +30,8 @@ import * as faces from './faces.js';
 import * as people from './people.js';
 import * as mapLayouts from './map-layouts.js';
 import * as copyReader from './copy-reader.js';
-import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemInput, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
+import { prepareItemWrite } from './item-write.js';
+import type { SavedCatalog, ErrorGroup, FileFacts, ItemCounts, ItemRow, ItemWrite, LibraryItem, LibraryStore, PictureRecord, SpaceModel } from './library-store.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open-database.js';
 import * as roots from './roots.js';
 import * as settings from './settings.js';
@@ -176,7 +173,7 @@ export class Store implements LibraryStore {
    * checked before anything is written, so bad input never leaves half a batch behind.
    */
   writeItems(writes: readonly ItemWrite[]): number[] {
-    const prepared = writes.map((write, index) => ({ ...this.prepareWrite(write, index), replace: write.replaceVectors === true }));
+    const prepared = writes.map((write, index) => prepareItemWrite(write, index, this.spaceModels));
     const sql = this.#sql;
     const ids = sql.write(() =>
       prepared.map(({ item, vectors: unit, replace }) => {
@@ -189,22 +186,6 @@ export class Store implements LibraryStore {
       }),
     );
     return ids;
-  }
-
-  private prepareWrite(write: ItemWrite, index: number): { item: ItemInput; vectors: Map<Space, Float32Array> } {
-    const { item } = write;
-    const where = `Item ${index + 1} (${item.path ?? item.catalogKey ?? 'no path'})`;
-    if (!ITEM_KINDS.includes(item.kind)) throw badInput(`${where}: kind must be photo or product.`);
-    if (!item.path && !item.catalogKey) throw badInput(`${where}: needs a path or a catalog key.`);
-    if (item.status !== undefined && !ITEM_STATUSES.includes(item.status)) throw badInput(`${where}: status must be one of ${ITEM_STATUSES.join(', ')}.`);
-    const unit = new Map<Space, Float32Array>();
-    for (const [space, vector] of Object.entries(write.vectors ?? {}) as [Space, ArrayLike<number>][]) {
-      if (!SPACES.includes(space)) throw badInput(`${where}: unknown space "${space}".`);
-      const model = this.spaceModels.get(space);
-      if (!model) throw badInput(`${where}: the ${space} space has no model yet, so it cannot hold vectors.`);
-      unit.set(space, toUnitVector(vector, model.dims, `${where}, ${space} vector`));
-    }
-    return { item, vectors: unit };
   }
 
   /**

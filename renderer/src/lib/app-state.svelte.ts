@@ -1,4 +1,4 @@
-import type { CatalogImportRequest, CatalogImportSummary, FinderEvent, FolderImpact } from '../../../preload/contract.js';
+import type { CatalogImportRequest, CatalogImportSummary, FinderEvent, FinderMethod, FolderImpact } from '../../../preload/contract.js';
 import { folderName } from './format.js';
 import type { Bridge, ConnectionState } from '../bridge.js';
 import { AlbumsStore } from './stores/albums.svelte.js';
@@ -73,14 +73,29 @@ export class AppState {
     };
   }
 
+  /**
+   * Whether this library answers a method: a library in PostgreSQL (web mode over a shared
+   * database) answers fewer, and says which in its status; what it lacks is left out of the
+   * screens rather than failing when clicked.
+   */
+  offers(method: FinderMethod): boolean {
+    return !(this.library.status?.unsupported ?? []).includes(method);
+  }
+
   /** Everything the screens show, asked afresh (at start, and when a lost server is back). */
   private load(): void {
-    void this.library.refreshStatus();
     void this.library.refreshProgress();
     void this.jobs.refresh();
-    void this.results.refreshPresets();
-    void this.library.refreshLabelSets();
-    void this.albums.refresh();
+    // The status first: it says which of the others this library answers.
+    void this.library.refreshStatus().then(() => {
+      if (this.offers('weightPresets')) void this.results.refreshPresets();
+      this.refreshLists();
+    });
+  }
+
+  private refreshLists(): void {
+    if (this.offers('labelSets')) void this.library.refreshLabelSets();
+    if (this.offers('albums')) void this.albums.refresh();
   }
 
   /**
@@ -147,8 +162,7 @@ export class AppState {
       const all = this.refreshAll;
       this.refreshAll = false;
       void this.library.refreshStatus();
-      void this.library.refreshLabelSets();
-      void this.albums.refresh();
+      this.refreshLists();
       if (all || this.results.view.mode === 'library') void this.results.refresh();
     }, 300);
   }

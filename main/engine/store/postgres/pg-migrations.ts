@@ -143,18 +143,47 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'ids given by the database for items, roots and albums written here; perceptual hashes',
+    sql: `
+      -- A copy writes the source's ids; a process indexing here takes the next from these
+      -- sequences, which a copy moves past its rows (syncIds).
+      CREATE SEQUENCE items_id_seq OWNED BY items.id;
+      ALTER TABLE items ALTER COLUMN id SET DEFAULT nextval('items_id_seq');
+      CREATE SEQUENCE roots_id_seq OWNED BY roots.id;
+      ALTER TABLE roots ALTER COLUMN id SET DEFAULT nextval('roots_id_seq');
+      CREATE SEQUENCE albums_id_seq OWNED BY albums.id;
+      ALTER TABLE albums ALTER COLUMN id SET DEFAULT nextval('albums_id_seq');
+      SELECT setval('items_id_seq', COALESCE((SELECT max(id) FROM items), 0) + 1, false);
+      SELECT setval('roots_id_seq', COALESCE((SELECT max(id) FROM roots), 0) + 1, false);
+      SELECT setval('albums_id_seq', COALESCE((SELECT max(id) FROM albums), 0) + 1, false);
+
+      -- Four perceptual hashes of a picture (its turns), by content, as the SQLite store keeps them.
+      CREATE TABLE picture_hashes (
+        content_hash text PRIMARY KEY,
+        hashes text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Migrations are applied under an advisory lock, so several processes opening one database at once apply each once. */
 const MIGRATION_LOCK = 0x53454d42; // "SEMB"
 
 export async function migrate(client: pg.PoolClient): Promise<number> {
+  const newest = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;
+  // A schema already up to date is opened without writing anything: a read-only replica can serve searches.
+  const { rows: table } = await client.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
+  if (table[0]?.found) {
+    const { rows: found } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+    if (found[0]?.version === newest) return newest;
+  }
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
     const current = rows[0]?.version ?? 0;
-    const newest = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;
     if (current > newest) throw new Error(`This PostgreSQL database is from a newer Semblance (schema ${current}; this one knows up to ${newest}). Update Semblance to use it.`);
     for (const step of PG_MIGRATIONS.filter((m) => m.version > current)) {
       await client.query('BEGIN');

@@ -22,6 +22,7 @@ export interface PgSearchOptions {
 }
 
 export const DEFAULT_CANDIDATES = 200;
+const MAX_EF_SEARCH = 1000;
 
 export async function pgFusedSearch(store: PgStore, query: { terms: readonly VectorTerm[]; k?: number; filters?: SearchFilters }, options: PgSearchOptions = {}): Promise<SearchHit[]> {
   const k = query.k ?? DEFAULT_K;
@@ -39,7 +40,8 @@ export async function pgFusedSearch(store: PgStore, query: { terms: readonly Vec
   });
   if (terms.length === 0) throw badInput('Every term has weight 0, so nothing would be ranked.');
   const candidates = Math.max(k, options.candidates ?? DEFAULT_CANDIDATES);
-  const ef = Math.max(candidates, options.efSearch ?? candidates);
+  // pgvector takes ef_search up to 1,000; beyond it the iterative scan goes on past ef for more candidates.
+  const ef = Math.min(MAX_EF_SEARCH, Math.max(candidates, options.efSearch ?? candidates));
   const filter = filterSql(query.filters ?? {});
 
   const bySpace = new Map<Space, UnitTerm[]>();

@@ -20,6 +20,8 @@ export const SPACES: readonly Space[] = ['clip', 'visual', 'text', 'colour'];
 /** Where processes announce changes, and the advisory-lock key space of jobs ("SEMJ"). */
 const CHANGES_CHANNEL = 'semblance_changes';
 const JOB_LOCKS = 0x53454d4a;
+/** The item id of a change to the library's lists rather than to an item (items start at 1). */
+export const LIBRARY_CHANGE = 0;
 /** PostgreSQL's bigint: the store's ids and times, all within JavaScript's exact integers. */
 const BIGINT_OID = 20;
 export const vectorTable = (space: Space): string => {
@@ -192,6 +194,13 @@ export class PgStore {
     return rows.map((r) => r.source);
   }
 
+  /** Moves the id sequences past the ids a copy wrote, so items, folders and albums made here next do not collide with them. */
+  async syncIds(): Promise<void> {
+    for (const table of ['items', 'roots', 'albums']) {
+      await this.pool.query(`SELECT setval('${table}_id_seq', COALESCE((SELECT max(id) FROM ${table}), 0) + 1, false)`);
+    }
+  }
+
   async finishCopy(source: string): Promise<void> {
     await this.pool.query('DELETE FROM copies_in_progress WHERE source = $1', [source]);
   }
@@ -260,6 +269,14 @@ export class PgStore {
     return seq;
   }
 
+  /**
+   * A change that is not one item's (an album made, renamed or deleted): recorded as item 0,
+   * so the processes listening refresh their lists as they do for items.
+   */
+  async noteLibraryChange(client: pg.PoolClient): Promise<number> {
+    return this.noteChanges(client, [LIBRARY_CHANGE]);
+  }
+
   async latestChange(client: pg.PoolClient | pg.Pool = this.pool): Promise<number> {
     const { rows } = await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM changes');
     return Number(rows[0]?.seq ?? 0);
@@ -277,13 +294,19 @@ export class PgStore {
    */
   async follow(onChange: (seq: number) => void, onError: (error: Error) => void = () => undefined): Promise<() => Promise<void>> {
     const client = new pg.Client({ connectionString: this.url });
+    let stopping = false;
     client.on('error', onError);
+    // A connection closed by the server (a restart, pg_terminate_backend) is lost too.
+    client.on('end', () => {
+      if (!stopping) onError(new Error('the connection was closed'));
+    });
     await client.connect();
     client.on('notification', (message) => {
       if (message.channel === CHANGES_CHANNEL && message.payload) onChange(Number(message.payload));
     });
     await client.query(`LISTEN ${CHANGES_CHANNEL}`);
     return async () => {
+      stopping = true;
       await client.end().catch(() => undefined);
     };
   }

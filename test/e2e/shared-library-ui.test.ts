@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { IndexSummary } from '../../preload/contract.js';
+import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
+import { writePhotos } from '../helpers/library.js';
+import { postgresMissing, startPostgres } from '../helpers/postgres.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { testModelEnv } from '../helpers/test-models.js';
+import { accessibilityViolations } from './accessibility.js';
+
+test(
+  'web mode over PostgreSQL in Chromium: the library as a timeline, a search, the viewer, and only what it offers on screen',
+  { skip: chromiumMissing ?? postgresMissing, timeout: 180_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const photos = path.join(dir, 'Pictures');
+    const files = await writePhotos(photos, 12);
+    files.forEach((file, i) => {
+      const when = new Date(2023, Math.floor(i / 3), 5);
+      fs.utimesSync(file, when, when);
+    });
+    const cluster = startPostgres(t);
+    const served = await serve(t, { env: { ...testModelEnv(path.join(dir, 'models')), SEMBLANCE_DATA_DIR: path.join(dir, 'data') }, options: ['--store', cluster.url, '--files', path.join(dir, 'shared')] });
+    assert.equal((await served.api<IndexSummary>('index', { paths: [photos] })).counts.done, 12);
+
+    const { page, pageErrors } = await openApp(t, served);
+    await page.getByTestId('result-count').filter({ hasText: '12 items' }).waitFor();
+    const scrubber = page.getByRole('navigation', { name: 'Timeline' });
+    await scrubber.getByRole('button', { name: '2023', exact: true }).waitFor();
+    assert.equal(await scrubber.getByRole('button').count(), 5, 'the year and its four months');
+    // Thumbnails come from the shared folder.
+    const first = page.locator('[role="gridcell"][data-index="0"] img');
+    await first.waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[role="gridcell"][data-index="0"] img');
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-01-library');
+
+    // A search, from the keyboard.
+    await page.keyboard.press('/');
+    await page.keyboard.type('a photo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('result-count').filter({ hasText: /12 results/ }).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-02-search');
+
+    // A photo full window, from the keyboard: the viewer shows it (its bounded copy made in the shared folder).
+    await page.keyboard.press('Escape');
+    await page.locator('[role="gridcell"][data-index="0"]').click();
+    await page.keyboard.press('v');
+    const viewer = page.getByRole('dialog', { name: /^Viewer: / });
+    await viewer.locator('img').waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.viewer img');
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-03-viewer');
+    await page.keyboard.press('Escape');
+
+    // What a library in PostgreSQL does not offer yet is not on screen (rather than failing when clicked), and nothing failed on the way.
+    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People', 'Import the demo catalog', 'Compare', 'Settings', 'Classify']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
+    }
+    assert.equal(await page.getByRole('heading', { name: 'Labels' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: `Forget ${photos}` }).count(), 0);
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error notice');
+
+    // Albums live in the database: one made (by another process, say) shows in the sidebar and opens.
+    const ids = (await served.api<{ items: { id: number }[] }>('browse', { limit: 3 })).items.map((item) => item.id);
+    await served.api('createAlbum', { name: 'Best of 2023', ids });
+    const album = page.getByRole('button', { name: 'Best of 2023', exact: true });
+    await album.click();
+    await page.getByTestId('result-count').filter({ hasText: /^3\s+matches/ }).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-05-album');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'postgres-04-library-1024');
+    assert.deepEqual(pageErrors, []);
+  },
+);

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AlbumSummary, BrowseResponse, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
+import { PgStore } from '../../main/engine/store/postgres/pg-store.js';
+import { Store } from '../../main/engine/store/store.js';
+import { serve } from '../helpers/browser.js';
+import { postgresMissing, startPostgres } from '../helpers/postgres.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { IMAGENET, imagenetMissing, testModelEnv } from '../helpers/test-models.js';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semblance.js');
+
+/** Reads a server-sent event stream and resolves when an event of `type` arrives. */
+async function eventOf(url: string, token: string, type: string, signal: AbortSignal): Promise<{ arrived: Promise<void> }> {
+  const response = await fetch(`${url}/api/events?token=${encodeURIComponent(token)}`, { signal });
+  assert.equal(response.status, 200);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  // Wrapped: an async function returning a bare promise would wait for it.
+  const arrived = (async () => {
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the event stream ended before a ${type} event`);
+      text += decoder.decode(value);
+      if (text.includes(`"type":"${type}"`)) return;
+    }
+  })();
+  return { arrived };
+}
+
+test(
+  'two serve processes on one PostgreSQL: a search in one finds the photos the other just indexed, it hears of them, and only one indexes at a time',
+  { skip: postgresMissing ?? imagenetMissing, timeout: 300_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const names = fs.readdirSync(IMAGENET).filter((f) => f.endsWith('.JPEG')).sort();
+    const [trip, more] = [path.join(dir, 'Pictures', 'trip'), path.join(dir, 'Pictures', 'more')];
+    for (const folder of [trip, more]) fs.mkdirSync(folder, { recursive: true });
+    names.slice(0, 5).forEach((name) => fs.copyFileSync(path.join(IMAGENET, name), path.join(trip, name)));
+    names.slice(5, 45).forEach((name) => fs.copyFileSync(path.join(IMAGENET, name), path.join(more, name)));
+    const cluster = startPostgres(t);
+    const env = { ...testModelEnv(path.join(dir, 'models')), SEMBLANCE_DATA_DIR: path.join(dir, 'data') };
+    const files = path.join(dir, 'shared-files');
+    // One by --store, the other by SEMBLANCE_STORE, as a deployment would start them.
+    const one = await serve(t, { env, options: ['--store', cluster.url, '--files', files] });
+    const two = await serve(t, { env: { ...env, SEMBLANCE_STORE: cluster.url }, options: ['--files', files] });
+    const base = (port: number): string => `http://127.0.0.1:${port}`;
+
+    // An empty library on both.
+    assert.equal((await two.api<StatusResponse>('status', {})).items.total, 0);
+    const empty = await two.api<TextSearchResponse>('search', { query: 'a dog' });
+    assert.equal(empty.results.length, 0);
+
+    // The second process listens before the first indexes.
+    const stop = new AbortController();
+    t.after(() => stop.abort());
+    const heard = await eventOf(base(two.port), two.token, 'library-changed', stop.signal);
+    const summary = await one.api<IndexSummary>('index', { paths: [trip] });
+    assert.equal(summary.state, 'done');
+    assert.equal(summary.counts.done, 5);
+    await heard.arrived;
+
+    // The other process answers a search with what the first indexed: every photo, a score each.
+    const found = await two.api<TextSearchResponse>('search', { query: 'a photo', k: 20 });
+    assert.deepEqual(found.results.map((hit) => path.basename(hit.path ?? '')).sort(), names.slice(0, 5).sort());
+    for (const hit of found.results) assert.ok(hit.score > -1 && hit.score <= 1 && hit.breakdown.clip !== undefined);
+    const first = found.results[0];
+    assert.ok(first);
+    const detail = await two.api<ItemDetail>('item', { id: first.id });
+    assert.equal(detail.root, trip);
+    assert.deepEqual([...detail.spaces].sort(), ['clip', 'colour', 'visual']);
+    const similar = await two.api<SimilarResponse>('similar', { targets: [String(first.id)], k: 10 });
+    assert.equal(similar.queries[0]?.results.length, 4, 'the other four, the example left out');
+    const status = await two.api<StatusResponse>('status', {});
+    assert.equal(status.items.total, 5);
+    assert.deepEqual(
+      status.spaces.map((s) => [s.space, s.vectors]),
+      [
+        ['clip', 5],
+        ['colour', 5],
+        ['visual', 5],
+      ],
+    );
+    // Its thumbnail was made by the first process, in the folder both share; the second serves it.
+    const thumb = await fetch(`${base(two.port)}/thumb/${first.id}?token=${encodeURIComponent(two.token)}`);
+    assert.equal(thumb.status, 200);
+    assert.match(thumb.headers.get('content-type') ?? '', /^image\//);
+
+    // One indexing job at a time across the processes: while the first indexes, the second is told so.
+    const long = one.api<IndexSummary>('index', { paths: [more] });
+    for (let i = 0; i < 600; i++) {
+      const progress = await one.api<ProgressResponse>('progress', {});
+      if (progress.index?.state === 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const refused = await two.call('index', { paths: [trip] });
+    assert.equal(refused.status, 400);
+    assert.ok(!refused.result.ok && /Another Semblance process is indexing this library now/.test(refused.result.error.message), JSON.stringify(refused.result));
+    assert.equal((await long).counts.done, 40);
+    const after = await two.api<TextSearchResponse>('search', { query: 'a photo', k: 100 });
+    assert.equal(after.results.length, 45);
+    // Once the first has finished, the second may index.
+    assert.equal((await two.api<IndexSummary>('index', { paths: [trip] })).counts.skipped, 5);
+
+    // Browsing and the timeline page through the same rows as the SQLite store would: the library copied back into a file answers the same.
+    const copied = path.join(dir, 'copied.db');
+    const back = spawnSync(process.execPath, [BIN, 'store', 'copy', '--from', cluster.url, '--to', copied], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(back.status, 0, back.stderr);
+    const sqlite = Store.open(copied);
+    t.after(() => sqlite.close());
+    for (const request of [{}, { sort: 'name' as const, offset: 3, limit: 10 }, { folder: trip }, { statuses: ['ok' as const], limit: 7 }]) {
+      assert.deepEqual(await two.api<BrowseResponse>('browse', request), sqlite.browse(request), JSON.stringify(request));
+      assert.deepEqual(await two.api<TimelineResponse>('timeline', request), sqlite.timeline(request));
+    }
+
+    // Albums are shared too: one process makes one, the other hears of it and opens it.
+    const albumHeard = await eventOf(base(two.port), two.token, 'library-changed', stop.signal);
+    const picked = after.results.slice(0, 2).map((hit) => hit.id);
+    await one.api('createAlbum', { name: 'Trip', ids: picked });
+    await albumHeard.arrived;
+    assert.deepEqual(
+      (await two.api<AlbumSummary[]>('albums', {})).map(({ name, items }) => [name, items]),
+      [['Trip', 2]],
+    );
+    const opened = await two.api<TextSearchResponse>('search', { query: 'album:Trip' });
+    assert.deepEqual([opened.listed?.total, opened.results.map((hit) => hit.id).sort()], [2, [...picked].sort()]);
+    assert.equal((await two.api<TextSearchResponse>('search', { query: 'album:trip a photo' })).results.length, 2, 'words within an album');
+
+    // The connection that hears changes is cut (a server restart, a network hiccup): it comes back by itself.
+    const admin = await PgStore.open(cluster.url);
+    t.after(() => admin.close());
+    const cut = await admin.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()");
+    assert.equal(cut.rows.length, 2, 'both processes were listening');
+    const afterCut = await eventOf(base(two.port), two.token, 'library-changed', stop.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await one.api('createAlbum', { name: 'After the cut', ids: picked });
+    await afterCut.arrived;
+
+    // What a library in PostgreSQL does not do yet says so, in words, and its status lists it.
+    const duplicates = await two.call('duplicates', {});
+    assert.equal(duplicates.status, 501);
+    assert.ok(!duplicates.result.ok && /duplicates is not available on a library in PostgreSQL yet/.test(duplicates.result.error.message));
+    assert.ok((await two.api<StatusResponse>('status', {})).unsupported?.includes('duplicates'));
+    const personQuery = await two.call('search', { query: 'person:Ana beach' });
+    assert.equal(personQuery.status, 400);
+  },
+);
