@@ -79,7 +79,7 @@ export class Engine {
     const library = new LibraryService(store, models, settings, jobs, events, options.photoSpaces ? { photoSpaces: options.photoSpaces } : {});
     library.tidyFolders();
     const search = new Searcher({ store, vectorIndex: this.vectorIndex, pool: () => models.embedder(), stats: this.lastSearch, textModel: () => modelKey(models.config().specs.text) });
-    const labels = new LabelService(store, search, () => models.embedder(), jobs, events);
+    const labels = new LabelService(store, (target, spaces) => search.vectorsOf(target, spaces), () => models.embedder(), jobs, events);
     settings.textModels = () => path.join(models.config().modelsDir, 'tesseract');
     const text = new TextService({
       store,

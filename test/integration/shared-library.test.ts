@@ -131,6 +131,22 @@ test(
     assert.deepEqual([opened.listed?.total, opened.results.map((hit) => hit.id).sort()], [2, [...picked].sort()]);
     assert.equal((await two.api<TextSearchResponse>('search', { query: 'album:trip a photo' })).results.length, 2, 'words within an album');
 
+    // A label set applied by one process (zero-shot, as a job) is the other's too, and new photos get it.
+    const applied = await two.api<{ state: string; items: number }>('applyLabels', { name: 'what', labels: ['a photo', 'a drawing'], threshold: 0 });
+    assert.deepEqual([applied.state, applied.items], ['done', 45]);
+    const sets = await one.api<{ name: string; labels: { label: string; items: number }[] }[]>('labelSets', {});
+    assert.deepEqual(
+      sets.map((set) => [set.name, set.labels.reduce((n, l) => n + l.items, 0)]),
+      [['what', 90]],
+      'every photo tagged with both labels at threshold 0',
+    );
+    const tagged = await two.api<BrowseResponse>('browse', { label: 'a photo' });
+    assert.equal(tagged.total, 45);
+    assert.equal(tagged.items.every((item) => typeof item.confidence === 'number'), true, 'a tag\'s page says how sure');
+    fs.copyFileSync(path.join(IMAGENET, names[45] as string), path.join(trip, names[45] as string));
+    assert.equal((await one.api<IndexSummary>('index', { paths: [trip] })).counts.done, 1);
+    assert.equal((await two.api<typeof sets>('labelSets', {}))[0]?.labels.reduce((n, l) => n + l.items, 0), 92, 'the new photo got the set too');
+
     // The connection that hears changes is cut (a server restart, a network hiccup): it comes back by itself.
     const admin = await PgStore.open(cluster.url);
     t.after(() => admin.close());

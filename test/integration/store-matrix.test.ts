@@ -6,7 +6,8 @@ import type { Space } from '../../preload/contract.js';
 import { Engine } from '../../main/engine/engine.js';
 import { IndexJob } from '../../main/engine/library/index-job.js';
 import { thumbnailPath } from '../../main/engine/library/thumbnails.js';
-import type { AlbumStore, IndexStore } from '../../main/engine/store/library-store.js';
+import type { AlbumStore, IndexStore, LabelStore } from '../../main/engine/store/library-store.js';
+import { PgLabels } from '../../main/engine/store/postgres/pg-labels.js';
 import { AlbumService } from '../../main/engine/albums/album-service.js';
 import { EngineEvents } from '../../main/engine/events.js';
 import { PgAlbums } from '../../main/engine/store/postgres/pg-albums.js';
@@ -17,6 +18,16 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { IMAGENET, dot, imagenetMissing, testModelEnv } from '../helpers/test-models.js';
 
 const SPACES: Space[] = ['clip', 'visual', 'colour'];
+
+/** A refusal as the user reads it: its code and its sentence. */
+async function fails(work: () => unknown): Promise<string> {
+  try {
+    await work();
+  } catch (error) {
+    return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+  }
+  throw new Error('expected a refusal');
+}
 
 /**
  * The store matrix: the same index job, the same folder and the same changes on disk, on
@@ -167,22 +178,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     }
     const [a, b, c] = await items.writeItems(['a', 'b', 'c'].map((name) => ({ item: { kind: 'photo' as const, path: path.join(dir, `${name}.jpg`) } })));
     const albums = new AlbumService(albumStore, new EngineEvents()).api;
-    const fails = async (work: Promise<unknown>): Promise<string> => {
-      try {
-        await work;
-      } catch (error) {
-        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
-      }
-      throw new Error('expected a refusal');
-    };
 
     assert.deepEqual(
       (await albums.createAlbum({ name: ' Trip ', ids: [a as number, b as number] })).map(({ name, items: n, query }) => [name, n, query]),
       [['Trip', 2, null]],
     );
-    assert.equal(await fails(albums.createAlbum({ name: 'trip' })), 'bad-input: There is an album "Trip" already.');
+    assert.equal(await fails(() => albums.createAlbum({ name: 'trip' })), 'bad-input: There is an album "Trip" already.');
     await albums.createAlbum({ name: 'Dogs', query: 'dog' });
-    assert.match(await fails(albums.addToAlbum({ name: 'dogs', ids: [c as number] })), /^bad-input: "Dogs" is a smart album: its items are what its query finds \("dog"\)\.$/);
+    assert.match(await fails(() => albums.addToAlbum({ name: 'dogs', ids: [c as number] })), /^bad-input: "Dogs" is a smart album: its items are what its query finds \("dog"\)\.$/);
     assert.deepEqual(
       (await albums.addToAlbum({ name: 'TRIP', ids: [b as number, c as number] })).map(({ name, items: n }) => [name, n]),
       [
@@ -190,9 +193,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         ['Trip', 3],
       ],
     );
-    assert.equal(await fails(albums.addToAlbum({ name: 'Trip', ids: [999_999] })), 'not-found: No item with id 999999.');
-    assert.equal(await fails(albums.removeFromAlbum({ name: 'Nope', ids: [1] })), 'not-found: No album "Nope" (albums: Dogs, Trip).');
-    assert.equal(await fails(albums.renameAlbum({ name: 'Trip', to: 'DOGS' })), 'bad-input: There is an album "Dogs" already.');
+    assert.equal(await fails(() => albums.addToAlbum({ name: 'Trip', ids: [999_999] })), 'not-found: No item with id 999999.');
+    assert.equal(await fails(() => albums.removeFromAlbum({ name: 'Nope', ids: [1] })), 'not-found: No album "Nope" (albums: Dogs, Trip).');
+    assert.equal(await fails(() => albums.renameAlbum({ name: 'Trip', to: 'DOGS' })), 'bad-input: There is an album "Dogs" already.');
     await albums.renameAlbum({ name: 'trip', to: 'Holiday' });
     assert.deepEqual(
       (await albums.removeFromAlbum({ name: 'Holiday', ids: [a as number] })).map(({ name, items: n }) => [name, n]),
@@ -211,5 +214,95 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     await albums.createAlbum({ name: 'Kept', ids: [b as number] });
     await items.removeItems([b as number]);
     assert.equal((await albums.albums()).find((album) => album.name === 'Kept')?.items, 0);
+  });
+}
+
+for (const backend of ['sqlite', 'postgres'] as const) {
+  test(`store matrix (${backend}): tags and label sets keep the same rules (replaced whole, new items labelled, hand tags once, rename and delete with their tags)`, { skip: backend === 'postgres' ? postgresMissing : undefined, timeout: 60_000 }, async (t) => {
+    const dir = tempDir(t);
+    const engine = Engine.open({ databaseFile: path.join(dir, 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
+    t.after(() => engine.close());
+    let items: IndexStore = engine.store;
+    let labels: LabelStore = engine.store;
+    if (backend === 'postgres') {
+      const cluster = startPostgres(t);
+      const pg = await PgStore.open(cluster.url);
+      t.after(() => pg.close());
+      const pgItems = new PgItems(pg);
+      await pgItems.setSpaceModel('clip', 'test/clip', 4);
+      items = pgItems;
+      labels = new PgLabels(pg, pgItems);
+    } else engine.store.setSpaceModel('clip', 'test/clip', 4);
+    const [a, b, c] = (await items.writeItems(
+      [
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0, 0, 1, 0],
+      ].map((clip, i) => ({ item: { kind: 'photo' as const, path: path.join(dir, `${i}.jpg`) }, vectors: { clip } })),
+    )) as [number, number, number];
+
+    await labels.replaceLabelSet('animals', [
+      { id: a, labels: [{ label: 'cat', confidence: 0.9 }] },
+      { id: b, labels: [{ label: 'dog', confidence: 0.8 }] },
+      { id: 999_999, labels: [{ label: 'cat', confidence: 0.7 }] },
+    ]);
+    await labels.saveLabelSet({ name: 'animals', labels: ['cat', 'dog', 'bird'], template: 'a photo of a {}', threshold: 0.5, appliedThrough: b });
+    assert.deepEqual(await labels.labelSets(), [
+      {
+        name: 'animals',
+        labels: [
+          { label: 'cat', items: 1 },
+          { label: 'dog', items: 1 },
+          { label: 'bird', items: 0 },
+        ],
+        threshold: 0.5,
+        template: 'a photo of a {}',
+      },
+    ]);
+    assert.deepEqual(await labels.clipItemsAfter(b), [c]);
+    await labels.labelNewItems('animals', [{ id: c, labels: [{ label: 'bird', confidence: 0.6 }] }], c);
+    assert.equal((await labels.labelSetDefinitions())[0]?.appliedThrough, c);
+    assert.deepEqual(await labels.clipItemsAfter(c), []);
+    // Replaced whole: what a set gave before is gone.
+    await labels.replaceLabelSet('animals', [{ id: c, labels: [{ label: 'dog', confidence: 0.55 }] }]);
+    assert.deepEqual(
+      (await labels.labelSets())[0]?.labels,
+      [
+        { label: 'dog', items: 1 },
+        { label: 'bird', items: 0 },
+        { label: 'cat', items: 0 },
+      ],
+    );
+    assert.equal(await fails(() => labels.replaceLabelSet('animals', [{ id: a, labels: [{ label: 'cat', confidence: 1.5 }] }])), 'bad-input: Confidence of "cat" must lie in [0, 1].');
+    assert.equal((await labels.labelSets())[0]?.labels[0]?.items, 1, 'a refused replacement changes nothing');
+
+    // Tags by hand: once per item, only items that exist, in the order asked; the undo takes off just those.
+    assert.deepEqual(await labels.tagItems('favourite', [c, a, a, 999_999]), [c, a]);
+    assert.deepEqual(await labels.tagItems('favourite', [a, b]), [b]);
+    assert.equal(await labels.untagItems('favourite', [a, c]), 2);
+    assert.equal(await fails(() => labels.tagItems(' ', [a])), 'bad-input: A tag must not be empty.');
+
+    assert.equal(await fails(() => labels.renameLabelSet('nope', 'x')), 'not-found: No label set "nope".');
+    await labels.saveLabelSet({ name: 'colours', labels: ['red', 'blue'], template: 'a {} photo', threshold: 0.6, appliedThrough: c });
+    assert.equal(await fails(() => labels.renameLabelSet('animals', 'colours')), 'bad-input: There is a label set "colours" already: choose another name, or delete that one first.');
+    await labels.renameLabelSet('animals', 'pets');
+    assert.deepEqual(
+      (await labels.labelSets()).map((set) => [set.name, set.labels.reduce((n, l) => n + l.items, 0)]),
+      [
+        ['colours', 0],
+        ['pets', 1],
+      ],
+    );
+    const deleted = await labels.deleteLabelSet('pets');
+    assert.deepEqual(deleted?.labels, ['cat', 'dog', 'bird']);
+    assert.equal(await fails(() => labels.deleteLabelSet('pets')), 'not-found: No label set "pets".');
+
+    const seen: number[] = [];
+    await labels.forEachVector('clip', (id, vector) => {
+      seen.push(id);
+      assert.equal(vector.length, 4);
+    });
+    assert.deepEqual(seen, [a, b, c]);
+    assert.equal(await labels.maxItemId(), c);
   });
 }

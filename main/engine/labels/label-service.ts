@@ -1,10 +1,9 @@
-import type { ApplyLabelsRequest, ApplyLabelsResponse, ClassifyRequest, ClassifyResponse, FinderApi } from '../../../preload/contract.js';
+import type { ApplyLabelsRequest, ApplyLabelsResponse, ClassifyRequest, ClassifyResponse, FinderApi, Space } from '../../../preload/contract.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { badInput } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
-import type { Searcher } from '../search/searcher.js';
-import type { LibraryStore } from '../store/library-store.js';
+import type { LabelStore } from '../store/library-store.js';
 import { exactDot } from '../vector/unit-vector.js';
 
 /** CLIP's learned logit scale (exp(4.6052) = 100): sharpens cosines into probabilities. */
@@ -16,8 +15,9 @@ const CHUNK = 2000;
 /** Zero-shot labels: one image against typed labels, and label sets applied to the library as tags. */
 export class LabelService {
   constructor(
-    private readonly store: LibraryStore,
-    private readonly searcher: Searcher,
+    private readonly store: LabelStore,
+    /** An item's (or a file's) vectors, as the search service finds them. */
+    private readonly vectorsOf: (target: string, spaces: Space[]) => Promise<{ vectors: Partial<Record<Space, Float32Array>> }>,
     private readonly pool: () => EmbedPool,
     private readonly jobs: JobScheduler,
     private readonly events: EngineEvents,
@@ -26,24 +26,24 @@ export class LabelService {
   readonly api = {
     classify: (request: ClassifyRequest) => this.classify(request),
     applyLabels: (request: ApplyLabelsRequest) => this.applyLabels(request),
-    labelSets: () => Promise.resolve(this.store.labelSets()),
+    labelSets: async () => this.store.labelSets(),
     renameLabelSet: async (request: { name: string; to: string }) => {
-      this.store.renameLabelSet(request.name, request.to);
+      await this.store.renameLabelSet(request.name, request.to);
       this.events.emit({ type: 'library-changed' });
       return this.store.labelSets();
     },
     deleteLabelSet: async (request: { name: string }) => {
-      this.store.deleteLabelSet(request.name);
+      await this.store.deleteLabelSet(request.name);
       this.events.emit({ type: 'library-changed' });
       return this.store.labelSets();
     },
     tagItems: async (request: { tag: string; ids: number[] }) => {
-      const added = this.store.tagItems(request.tag.trim(), request.ids);
+      const added = await this.store.tagItems(request.tag.trim(), request.ids);
       this.events.emit({ type: 'library-changed' });
       return { tagged: added.length, added };
     },
     untagItems: async (request: { tag: string; ids: number[] }) => {
-      const untagged = this.store.untagItems(request.tag.trim(), request.ids);
+      const untagged = await this.store.untagItems(request.tag.trim(), request.ids);
       this.events.emit({ type: 'library-changed' });
       return { untagged };
     },
@@ -55,7 +55,8 @@ export class LabelService {
    * it after every index that adds items.
    */
   async labelNewItems(): Promise<void> {
-    const pending = this.store.labelSetDefinitions().filter((def) => this.store.clipItemsAfter(def.appliedThrough).length > 0);
+    const pending: Awaited<ReturnType<LabelStore['labelSetDefinitions']>> = [];
+    for (const def of await this.store.labelSetDefinitions()) if ((await this.store.clipItemsAfter(def.appliedThrough)).length > 0) pending.push(def);
     if (pending.length === 0) return;
     await this.jobs.run({
       kind: 'label-set',
@@ -64,16 +65,16 @@ export class LabelService {
       run: async (job) => {
         for (const def of pending) {
           if (job.signal.aborted) return;
-          const ids = this.store.clipItemsAfter(def.appliedThrough);
+          const ids = await this.store.clipItemsAfter(def.appliedThrough);
           if (ids.length === 0) continue;
           job.report(0, ids.length, `label set "${def.name}"`);
           const labelVectors = await this.labelVectors(def.labels, def.template);
-          const vectors = this.store.readVectors('clip', ids);
+          const vectors = await this.store.readVectors('clip', ids);
           const assignments = ids.flatMap((id) => {
             const vector = vectors.get(id);
             return vector ? [{ id, labels: choose(def.labels, labelVectors, vector, def.threshold) }] : [];
           });
-          this.store.labelNewItems(def.name, assignments, Math.max(...ids));
+          await this.store.labelNewItems(def.name, assignments, Math.max(...ids));
           job.report(ids.length, ids.length, null);
         }
       },
@@ -84,7 +85,7 @@ export class LabelService {
   private async classify(request: ClassifyRequest): Promise<ClassifyResponse> {
     const labels = uniqueLabels(request.labels);
     if (labels.length < 2) throw badInput(`Give at least two labels: with only "${labels[0]}", its probability would always be 1.`);
-    const { vectors } = await this.searcher.vectorsOf(request.target, ['clip']);
+    const { vectors } = await this.vectorsOf(request.target, ['clip']);
     if (!vectors.clip) throw badInput(`${request.target} has no clip vector yet (is it indexed?).`);
     const labelVectors = await this.labelVectors(labels, request.template);
     const probabilities = softmax(labelVectors.map((v) => LOGIT_SCALE * exactDot(vectors.clip as Float32Array, v)));
@@ -112,9 +113,9 @@ export class LabelService {
         job.report(0, null, 'reading the labels');
         const labelVectors = await this.labelVectors(labels, request.template);
         // Items added from here on are labelled after the index that adds them.
-        const through = this.store.maxItemId();
+        const through = await this.store.maxItemId();
         const items: { id: number; vector: Float32Array }[] = [];
-        this.store.forEachVector('clip', (id, vector) => items.push({ id, vector }));
+        await this.store.forEachVector('clip', (id, vector) => items.push({ id, vector }));
         const assignments: { id: number; labels: { label: string; confidence: number }[] }[] = [];
         for (let start = 0; start < items.length; start += CHUNK) {
           if (job.signal.aborted) return { name: request.name, state: 'cancelled', items: 0, tagged: {} };
@@ -128,8 +129,8 @@ export class LabelService {
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (job.signal.aborted) return { name: request.name, state: 'cancelled', items: 0, tagged: {} };
-        this.store.replaceLabelSet(request.name, assignments);
-        this.store.saveLabelSet({ name: request.name, labels, template: request.template ?? DEFAULT_TEMPLATE, threshold, appliedThrough: through });
+        await this.store.replaceLabelSet(request.name, assignments);
+        await this.store.saveLabelSet({ name: request.name, labels, template: request.template ?? DEFAULT_TEMPLATE, threshold, appliedThrough: through });
         return { name: request.name, state: 'done', items: assignments.length, tagged };
       },
     }).result;

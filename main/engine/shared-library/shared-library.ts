@@ -27,6 +27,7 @@ import { EmbedPool, type EmbedPoolOptions } from '../embed/embed-pool.js';
 import { AlbumService } from '../albums/album-service.js';
 import { badInput, notFound, SemblanceError } from '../errors.js';
 import { EngineEvents } from '../events.js';
+import { LabelService } from '../labels/label-service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { controlJob } from '../jobs/job.js';
 import { folderToAdd } from '../library/folder-to-add.js';
@@ -42,6 +43,7 @@ import { relevanceCutoff } from '../search/relevance-cutoff.js';
 import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from '../search/search-rules.js';
 import { PgAlbums } from '../store/postgres/pg-albums.js';
 import { PgItems } from '../store/postgres/pg-items.js';
+import { PgLabels } from '../store/postgres/pg-labels.js';
 import { pgFusedSearch } from '../store/postgres/pg-search.js';
 import { describeUrl, PgStore } from '../store/postgres/pg-store.js';
 import { VERSION } from '../version.js';
@@ -67,7 +69,7 @@ const CHANGE_QUIET_MS = 500;
 const FOLLOW_RETRY_MS = 1000;
 
 /** The methods a library on PostgreSQL answers today; the others say so (see `notHere`). */
-type Answered = 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'jobControl' | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'checkFolder' | 'preview' | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum';
+type Answered = 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'jobControl' | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'checkFolder' | 'preview' | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum' | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems';
 
 /**
  * A library kept in PostgreSQL and served by any number of processes at once (web mode's
@@ -88,6 +90,7 @@ export class SharedLibrary {
   readonly store: PgStore;
   readonly items: PgItems;
   readonly albums: PgAlbums;
+  private readonly labels: LabelService;
   private readonly options: SharedLibraryOptions;
   /** The FinderApi methods this library does not answer yet (status tells the UI). */
   private readonly unsupported: FinderMethod[];
@@ -114,8 +117,10 @@ export class SharedLibrary {
     this.jobs.onProgress((progress) => this.emit({ type: 'job-progress', progress }));
     // Its library-changed events are not passed on: every process, this one too, hears of album changes through the database.
     const albums = new AlbumService(this.albums, new EngineEvents());
+    this.labels = new LabelService(new PgLabels(store, this.items), (target, spaces) => this.vectorsOf(target, spaces), () => this.embedder(), this.jobs, new EngineEvents());
     const answered: Pick<FinderApi, Answered> = {
       ...albums.api,
+      ...this.labels.api,
       status: () => this.status(),
       models: () => Promise.resolve(describeModels(this.config)),
       index: (request) => this.index(request),
@@ -334,6 +339,8 @@ export class SharedLibrary {
       },
     });
     const summary = await result;
+    // New photos get the library's label sets before the index is reported done, as on SQLite.
+    await this.labels.labelNewItems().catch(() => undefined);
     this.emit({ type: 'index-done', summary });
     return summary;
   }
@@ -421,17 +428,28 @@ export class SharedLibrary {
     if (spaces.length === 0) throw badInput('Every weight is 0, so nothing would be compared.');
     const queries: SimilarResponse['queries'] = [];
     for (const target of request.targets) {
-      if (!/^\d+$/.test(target)) throw badInput(`"${target}": on a library in PostgreSQL, find similar takes item ids (a file not in the library is not available there yet).`);
+      const { vectors } = await this.vectorsOf(target, spaces);
       const id = Number(target);
-      const terms: VectorTerm[] = [];
-      for (const space of spaces) {
-        const vector = (await this.items.readVectors(space, [id])).get(id);
-        if (vector) terms.push({ space, vector: Array.from(vector), weight: weights[space] as number });
-      }
+      const terms: VectorTerm[] = spaces.flatMap((space) => {
+        const vector = vectors[space];
+        return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
+      });
       if (terms.length === 0) throw badInput(`${target} has no vectors in ${spaces.join(', ')} yet.`);
       queries.push({ target, id, ...(await this.rank(terms, {}, request.k ?? DEFAULT_K, new Set([id]), 'score')) });
     }
     return { queries };
+  }
+
+  /** An item's vectors by its id (a file outside the library is not looked up on PostgreSQL yet). */
+  private async vectorsOf(target: string, spaces: readonly Space[]): Promise<{ vectors: Partial<Record<Space, Float32Array>> }> {
+    if (!/^\d+$/.test(target)) throw badInput(`"${target}": on a library in PostgreSQL, give an item id (a file not in the library is not available there yet).`);
+    const id = Number(target);
+    const vectors: Partial<Record<Space, Float32Array>> = {};
+    for (const space of spaces) {
+      const vector = (await this.items.readVectors(space, [id])).get(id);
+      if (vector) vectors[space] = vector;
+    }
+    return { vectors };
   }
 
   /** The best k, after the examples themselves, with the relevance cut-off found over a wider window (as on SQLite). */

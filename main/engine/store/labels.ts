@@ -2,9 +2,9 @@ import type { LabelSetSummary } from '../../../preload/contract.js';
 import { badInput, notFound } from '../errors.js';
 import type { Connection } from './connection.js';
 
-type Tag = { label: string; confidence: number };
+export type Tag = { label: string; confidence: number };
 
-function checkTags(labels: readonly Tag[]): void {
+export function checkTags(labels: readonly Tag[]): void {
   for (const { label, confidence } of labels) {
     if (!label) throw badInput('A label must not be empty.');
     if (!(confidence >= 0 && confidence <= 1)) throw badInput(`Confidence of "${label}" must lie in [0, 1].`);
@@ -57,8 +57,13 @@ export function labelSets(sql: Connection): LabelSetSummary[] {
   const counts = sql
     .stmt(`SELECT label_set AS name, label, count(*) AS items FROM labels WHERE label_set <> '' GROUP BY label_set, label`)
     .all() as { name: string; label: string; items: number }[];
+  return summariseLabelSets(labelSetDefinitions(sql), counts);
+}
+
+/** The sets as defined, with each label's count of tagged items (a set known only by its tags is listed too); both stores use this. */
+export function summariseLabelSets(definitions: readonly LabelSetDefinition[], counts: readonly { name: string; label: string; items: number }[]): LabelSetSummary[] {
   const sets = new Map<string, LabelSetSummary>();
-  for (const def of labelSetDefinitions(sql)) {
+  for (const def of definitions) {
     sets.set(def.name, { name: def.name, labels: def.labels.map((label) => ({ label, items: 0 })), threshold: def.threshold, template: def.template });
   }
   for (const row of counts) {

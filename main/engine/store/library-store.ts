@@ -140,6 +140,31 @@ export interface AlbumStore {
   deleteAlbum(name: string): Awaitable<{ name: string; query: string | null; view: AlbumView | null; itemIds: number[] }>;
 }
 
+/** A label set's tags for some items: each item's chosen labels with how sure. */
+export type LabelAssignments = readonly { id: number; labels: readonly { label: string; confidence: number }[] }[];
+
+/** What the label service asks of a store: both keep it (`store/labels.ts`, `postgres/pg-labels.ts`). */
+export interface LabelStore {
+  labelSets(): Awaitable<LabelSetSummary[]>;
+  labelSetDefinitions(): Awaitable<LabelSetDefinition[]>;
+  saveLabelSet(definition: LabelSetDefinition): Awaitable<void>;
+  /** Everything a set gave, replaced in one transaction (a cancelled run changes nothing). */
+  replaceLabelSet(name: string, assignments: LabelAssignments): Awaitable<void>;
+  /** Tags for items a set had not seen, and its mark moved to `through`. */
+  labelNewItems(name: string, assignments: LabelAssignments, through: number): Awaitable<void>;
+  renameLabelSet(name: string, to: string): Awaitable<void>;
+  deleteLabelSet(name: string): Awaitable<LabelSetDefinition | undefined>;
+  /** A tag given by hand, to the items that lack it; the ids that got it. */
+  tagItems(tag: string, itemIds: readonly number[]): Awaitable<number[]>;
+  untagItems(tag: string, itemIds: readonly number[]): Awaitable<number>;
+  /** Items above an id with a current clip vector (what a set has not seen). */
+  clipItemsAfter(after: number): Awaitable<number[]>;
+  maxItemId(): Awaitable<number>;
+  readVectors(space: Space, itemIds: Iterable<number>): Awaitable<Map<number, Float32Array>>;
+  /** Every current vector of a space, in item order. */
+  forEachVector(space: Space, callback: (itemId: number, vector: Float32Array) => void): Awaitable<void>;
+}
+
 export interface LibraryItem {
   id: number;
   path: string | null;
