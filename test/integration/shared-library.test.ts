@@ -4,9 +4,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AlbumSummary, BrowseResponse, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
+import type { AlbumSummary, BrowseResponse, ErrorsResponse, FolderNode, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
 import { PgStore } from '../../main/engine/store/postgres/pg-store.js';
 import { Store } from '../../main/engine/store/store.js';
+import { folderTree } from '../../main/engine/library/folder-tree.js';
 import { serve } from '../helpers/browser.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -42,7 +43,12 @@ test(
     const [trip, more] = [path.join(dir, 'Pictures', 'trip'), path.join(dir, 'Pictures', 'more')];
     for (const folder of [trip, more]) fs.mkdirSync(folder, { recursive: true });
     names.slice(0, 5).forEach((name) => fs.copyFileSync(path.join(IMAGENET, name), path.join(trip, name)));
-    names.slice(5, 45).forEach((name) => fs.copyFileSync(path.join(IMAGENET, name), path.join(more, name)));
+    names.slice(5, 45).forEach((name, i) => {
+      const sub = path.join(more, i < 20 ? 'beach' : 'city');
+      fs.mkdirSync(sub, { recursive: true });
+      fs.copyFileSync(path.join(IMAGENET, name), path.join(sub, name));
+    });
+    fs.writeFileSync(path.join(more, 'city', 'broken.jpg'), 'not a picture');
     const cluster = startPostgres(t);
     const env = { ...testModelEnv(path.join(dir, 'models')), SEMBLANCE_DATA_DIR: path.join(dir, 'data') };
     const files = path.join(dir, 'shared-files');
@@ -101,7 +107,8 @@ test(
     const refused = await two.call('index', { paths: [trip] });
     assert.equal(refused.status, 400);
     assert.ok(!refused.result.ok && /Another Semblance process is indexing this library now/.test(refused.result.error.message), JSON.stringify(refused.result));
-    assert.equal((await long).counts.done, 40);
+    const longSummary = await long;
+    assert.deepEqual([longSummary.counts.done, longSummary.counts.failed], [40, 1]);
     const after = await two.api<TextSearchResponse>('search', { query: 'a photo', k: 100 });
     assert.equal(after.results.length, 45);
     // Once the first has finished, the second may index.
@@ -117,6 +124,21 @@ test(
       assert.deepEqual(await two.api<BrowseResponse>('browse', request), sqlite.browse(request), JSON.stringify(request));
       assert.deepEqual(await two.api<TimelineResponse>('timeline', request), sqlite.timeline(request));
     }
+    // The folder tree and the failures, as the SQLite library would list them.
+    const moreRoot = sqlite.roots().find((root) => root.path === more);
+    assert.ok(moreRoot);
+    const tree = await two.api<FolderNode>('folderTree', { path: more });
+    assert.deepEqual(tree, folderTree(more, sqlite.rootItemPaths(moreRoot.id)));
+    assert.deepEqual(
+      tree.children.map((child) => [child.name, child.items]),
+      [
+        ['beach', 20],
+        ['city', 20],
+      ],
+    );
+    const failures = await two.api<ErrorsResponse>('errors', {});
+    assert.deepEqual(failures, { ...sqlite.errorPage({ offset: 0, limit: 100 }), offset: 0, groups: sqlite.errorGroups() });
+    assert.deepEqual([failures.total, failures.errors[0]?.path, failures.groups[0]?.reason], [1, path.join(more, 'city', 'broken.jpg'), 'not an image format Semblance can read']);
 
     // Albums are shared too: one process makes one, the other hears of it and opens it.
     const albumHeard = await eventOf(base(two.port), two.token, 'library-changed', stop.signal);

@@ -31,6 +31,7 @@ import { LabelService } from '../labels/label-service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { controlJob } from '../jobs/job.js';
 import { folderToAdd } from '../library/folder-to-add.js';
+import { folderTree } from '../library/folder-tree.js';
 import { IndexJob } from '../library/index-job.js';
 import { preparePreview, previewPath } from '../library/previews.js';
 import { thumbnailPath } from '../library/thumbnails.js';
@@ -69,7 +70,7 @@ const CHANGE_QUIET_MS = 500;
 const FOLLOW_RETRY_MS = 1000;
 
 /** The methods a library on PostgreSQL answers today; the others say so (see `notHere`). */
-type Answered = 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'jobControl' | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'checkFolder' | 'preview' | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum' | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems';
+type Answered = 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'jobControl' | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'checkFolder' | 'preview' | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum' | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems' | 'errors' | 'folderTree';
 
 /**
  * A library kept in PostgreSQL and served by any number of processes at once (web mode's
@@ -146,6 +147,20 @@ export class SharedLibrary {
         } catch (error) {
           throw badInput(`${path.basename(original)} cannot be shown: ${(error as Error).message}`);
         }
+      },
+      errors: async (request) => {
+        const offset = request.offset ?? 0;
+        const [page, { groups }] = await Promise.all([
+          this.items.errorPage({ ...(request.reason === undefined ? {} : { reason: request.reason }), offset, limit: request.limit ?? 100 }),
+          this.items.errors(0),
+        ]);
+        return { ...page, offset, groups };
+      },
+      folderTree: async (request) => {
+        const folder = path.resolve(request.path);
+        const root = (await this.items.roots()).find((r) => r.path === folder);
+        if (!root) throw notFound(`${request.path} is not a library folder.`);
+        return folderTree(root.path, await this.items.rootItemPaths(root.id));
       },
       checkFolder: async (request) => ({ path: await this.folderToAdd(request.path) }),
       browse: (request) => this.items.browse(request),

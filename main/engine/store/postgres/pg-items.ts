@@ -204,6 +204,27 @@ export class PgItems implements IndexStore {
     };
   }
 
+  /** One page of failed items, newest first, of one reason or of all (as the SQLite store pages them). */
+  async errorPage(page: { reason?: string; offset: number; limit: number }): Promise<{ total: number; errors: ItemError[] }> {
+    const where = `status = 'error'${page.reason === undefined ? '' : " AND coalesce(error, 'unknown error') = $1"}`;
+    const params = page.reason === undefined ? [] : [page.reason];
+    const [count, rows] = await Promise.all([
+      this.store.pool.query<{ n: string }>(`SELECT count(*) AS n FROM items WHERE ${where}`, params),
+      this.store.pool.query<{ id: string; path: string | null; reason: string }>(
+        `SELECT id, path, coalesce(error, 'unknown error') AS reason FROM items WHERE ${where}
+         ORDER BY updated_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, page.limit, page.offset],
+      ),
+    ]);
+    return { total: Number(count.rows[0]?.n ?? 0), errors: rows.rows.map((r) => ({ id: Number(r.id), path: r.path, reason: r.reason })) };
+  }
+
+  /** The paths of a library folder's items that could be read (what the grid shows, so what its folder tree counts). */
+  async rootItemPaths(rootId: number): Promise<string[]> {
+    const { rows } = await this.store.pool.query<{ path: string }>("SELECT path FROM items WHERE root_id = $1 AND status <> 'error' AND path IS NOT NULL", [rootId]);
+    return rows.map((r) => r.path);
+  }
+
   /** Each catalog's products and what its last import could not read. */
   async catalogStatuses(): Promise<CatalogStatus[]> {
     const { rows } = await this.store.pool.query<{ name: string; file: string; imported_at: string | null; unreadable: number; problems: number; products: string }>(
