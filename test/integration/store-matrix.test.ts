@@ -19,6 +19,17 @@ import { IMAGENET, dot, imagenetMissing, testModelEnv } from '../helpers/test-mo
 
 const SPACES: Space[] = ['clip', 'visual', 'colour'];
 
+/** A SQLite library in a temporary folder, and on the postgres side a database of a cluster of the test's own. */
+async function openStores(t: { after(fn: () => unknown): void }, backend: 'sqlite' | 'postgres'): Promise<{ dir: string; engine: Engine; pg: PgStore | undefined }> {
+  const dir = tempDir(t);
+  const engine = Engine.open({ databaseFile: path.join(dir, 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
+  t.after(() => engine.close());
+  if (backend === 'sqlite') return { dir, engine, pg: undefined };
+  const pg = await PgStore.open(startPostgres(t).url);
+  t.after(() => pg.close());
+  return { dir, engine, pg };
+}
+
 /** A refusal as the user reads it: its code and its sentence. */
 async function fails(work: () => unknown): Promise<string> {
   try {
@@ -164,18 +175,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   test(`store matrix (${backend}): albums keep the same rules (unique names whatever their case, smart albums take no items, delete says what it was)`, { skip: backend === 'postgres' ? postgresMissing : undefined, timeout: 60_000 }, async (t) => {
-    const dir = tempDir(t);
-    const engine = Engine.open({ databaseFile: path.join(dir, 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
-    t.after(() => engine.close());
-    let items: IndexStore = engine.store;
-    let albumStore: AlbumStore = engine.store;
-    if (backend === 'postgres') {
-      const cluster = startPostgres(t);
-      const pg = await PgStore.open(cluster.url);
-      t.after(() => pg.close());
-      items = new PgItems(pg);
-      albumStore = new PgAlbums(pg);
-    }
+    const { dir, engine, pg } = await openStores(t, backend);
+    const items: IndexStore = pg ? new PgItems(pg) : engine.store;
+    const albumStore: AlbumStore = pg ? new PgAlbums(pg) : engine.store;
     const [a, b, c] = await items.writeItems(['a', 'b', 'c'].map((name) => ({ item: { kind: 'photo' as const, path: path.join(dir, `${name}.jpg`) } })));
     const albums = new AlbumService(albumStore, new EngineEvents()).api;
 
@@ -219,20 +221,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   test(`store matrix (${backend}): tags and label sets keep the same rules (replaced whole, new items labelled, hand tags once, rename and delete with their tags)`, { skip: backend === 'postgres' ? postgresMissing : undefined, timeout: 60_000 }, async (t) => {
-    const dir = tempDir(t);
-    const engine = Engine.open({ databaseFile: path.join(dir, 'library.db'), env: testModelEnv(path.join(dir, 'models')) });
-    t.after(() => engine.close());
-    let items: IndexStore = engine.store;
-    let labels: LabelStore = engine.store;
-    if (backend === 'postgres') {
-      const cluster = startPostgres(t);
-      const pg = await PgStore.open(cluster.url);
-      t.after(() => pg.close());
-      const pgItems = new PgItems(pg);
-      await pgItems.setSpaceModel('clip', 'test/clip', 4);
-      items = pgItems;
-      labels = new PgLabels(pg, pgItems);
-    } else engine.store.setSpaceModel('clip', 'test/clip', 4);
+    const { dir, engine, pg } = await openStores(t, backend);
+    const pgItems = pg ? new PgItems(pg) : undefined;
+    if (pgItems) await pgItems.setSpaceModel('clip', 'test/clip', 4);
+    else engine.store.setSpaceModel('clip', 'test/clip', 4);
+    const items: IndexStore = pgItems ?? engine.store;
+    const labels: LabelStore = pg && pgItems ? new PgLabels(pg, pgItems) : engine.store;
     const [a, b, c] = (await items.writeItems(
       [
         [1, 0, 0, 0],

@@ -150,9 +150,9 @@ export class SharedLibrary {
       },
       errors: async (request) => {
         const offset = request.offset ?? 0;
-        const [page, { groups }] = await Promise.all([
+        const [page, groups] = await Promise.all([
           this.items.errorPage({ ...(request.reason === undefined ? {} : { reason: request.reason }), offset, limit: request.limit ?? 100 }),
-          this.items.errors(0),
+          this.items.errorGroups(),
         ]);
         return { ...page, offset, groups };
       },
@@ -225,11 +225,6 @@ export class SharedLibrary {
     return () => this.listeners.delete(listener);
   }
 
-  /** The newest change this process has heard of (its own writes included). */
-  latestSeen(): number {
-    return this.seen;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.jobs.cancelAll();
@@ -279,12 +274,14 @@ export class SharedLibrary {
   // ---- the methods ----------------------------------------------------------------------------
 
   private async status(): Promise<StatusResponse> {
-    const [roots, items, vectors, models, errors, catalogs, size] = await Promise.all([
+    const [roots, items, vectors, models, recent, errorGroups, catalogs, size] = await Promise.all([
       this.items.roots(),
       this.items.counts(),
       this.items.vectorCounts(),
       this.items.spaceModels(),
-      this.items.errors(100),
+      // The most recent failures, as the SQLite library's status lists them.
+      this.items.errorPage({ offset: 0, limit: 100 }),
+      this.items.errorGroups(),
       this.items.catalogStatuses(),
       this.store.pool.query<{ size: string; version: number }>('SELECT pg_database_size(current_database()) AS size, (SELECT max(version) FROM schema_migrations) AS version'),
     ]);
@@ -294,8 +291,8 @@ export class SharedLibrary {
       roots,
       items,
       spaces: [...models.values()].map((model) => ({ space: model.name, model: model.modelId, dims: model.dims, ...(vectors.get(model.name) ?? { vectors: 0, stale: 0 }) })),
-      errors: errors.errors,
-      errorGroups: errors.groups,
+      errors: recent.errors,
+      errorGroups,
       formats: decodableFormats(),
       catalogs,
       // Forgetting a folder (and its undo) is not offered on PostgreSQL yet, so nothing is waiting.

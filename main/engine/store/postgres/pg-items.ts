@@ -187,21 +187,12 @@ export class PgItems implements IndexStore {
     return { total: byKind.photo + byKind.product, byKind, byStatus, readable };
   }
 
-  /** The most recent failures (newest first) and every reason with its count, as `status` shows them. */
-  async errors(limit: number): Promise<{ errors: ItemError[]; groups: ErrorGroup[] }> {
-    const [recent, groups] = await Promise.all([
-      this.store.pool.query<{ id: string; path: string | null; reason: string }>(
-        "SELECT id, coalesce(path, catalog_key) AS path, coalesce(error, 'unknown error') AS reason FROM items WHERE status = 'error' ORDER BY updated_at DESC, id DESC LIMIT $1",
-        [limit],
-      ),
-      this.store.pool.query<{ reason: string; count: string }>(
-        "SELECT coalesce(error, 'unknown error') AS reason, count(*) AS count FROM items WHERE status = 'error' GROUP BY 1 ORDER BY 2 DESC, 1",
-      ),
-    ]);
-    return {
-      errors: recent.rows.map((r) => ({ id: Number(r.id), path: r.path, reason: r.reason })),
-      groups: groups.rows.map((r) => ({ reason: r.reason, count: Number(r.count) })),
-    };
+  /** Every reason items failed for, with how many, most common first. */
+  async errorGroups(): Promise<ErrorGroup[]> {
+    const { rows } = await this.store.pool.query<{ reason: string; count: string }>(
+      "SELECT coalesce(error, 'unknown error') AS reason, count(*) AS count FROM items WHERE status = 'error' GROUP BY 1 ORDER BY 2 DESC, 1",
+    );
+    return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
   }
 
   /** One page of failed items, newest first, of one reason or of all (as the SQLite store pages them). */
