@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { IndexSummary } from '../../preload/contract.js';
+import type { BrowseResponse, IndexSummary, WeightPresetsResponse } from '../../preload/contract.js';
 import { chromiumMissing, screenshot, serve, openApp } from '../helpers/browser.js';
 import { writePhotos } from '../helpers/library.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
@@ -63,7 +63,7 @@ test(
     await page.keyboard.press('Escape');
 
     // What a library in PostgreSQL does not offer yet is not on screen (rather than failing when clicked), and nothing failed on the way.
-    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People', 'Import the demo catalog', 'Compare', 'Settings']) {
+    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People', 'Compare', 'Settings']) {
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
     }
     assert.equal(await page.getByRole('heading', { name: 'Labels' }).count(), 1, 'label sets are kept in the database');
@@ -78,6 +78,40 @@ test(
     await page.getByTestId('result-count').filter({ hasText: /^3\s+matches/ }).waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'postgres-05-album');
+
+    // Products live in the database too: the demo catalog imported from the sidebar, its pictures shown, a product's substitutes with the presets.
+    await page.getByRole('button', { name: 'Import the demo catalog', exact: true }).click();
+    await page.getByRole('button', { name: 'Browse 5 products', exact: true }).click();
+    await page.getByTestId('result-count').filter({ hasText: '5 items' }).waitFor();
+    await page.waitForFunction(() => {
+      const images = [...document.querySelectorAll<HTMLImageElement>('[role="gridcell"] img')];
+      return images.length === 5 && images.every((img) => img.complete && img.naturalWidth > 0);
+    });
+    const products = await served.api<BrowseResponse>('browse', { kinds: ['product'] });
+    const cake = products.items.find((item) => item.title === 'Chocolate cake');
+    assert.ok(cake);
+    await page.locator(`[role="gridcell"][data-id="${cake.id}"]`).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Find substitutes' }).click();
+    await page.getByRole('heading', { name: /^Substitutes for Chocolate cake/ }).waitFor();
+    await page.getByLabel('Preset').selectOption('same-look');
+    assert.equal(await page.getByRole('slider', { name: 'Weight of look' }).inputValue(), '0.6');
+    await page.getByRole('button', { name: 'Save as preset…' }).click();
+    await page.getByLabel('Preset name').fill('cakes by look');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('option', { name: 'cakes by look' }).waitFor({ state: 'attached' });
+    assert.deepEqual((await served.api<WeightPresetsResponse>('weightPresets', {})).saved.map((preset) => preset.name), ['cakes by look'], 'saved in the database');
+    await page.waitForFunction(() => {
+      const images = [...document.querySelectorAll<HTMLImageElement>('[role="gridcell"] img')];
+      return images.length === 4 && images.every((img) => img.complete && img.naturalWidth > 0);
+    });
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-06-substitutes');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'postgres-07-substitutes-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('button', { name: 'Back to library' }).click();
+    await page.getByRole('button', { name: 'Best of 2023', exact: true }).click();
+    await page.getByTestId('result-count').filter({ hasText: /^3\s+matches/ }).waitFor();
     await page.setViewportSize({ width: 1024, height: 640 });
     await screenshot(page, 'postgres-04-library-1024');
     assert.deepEqual(pageErrors, []);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { VectorTerm } from '../../preload/contract.js';
 import { Engine } from '../../main/engine/engine.js';
+import { numberOf } from '../../main/engine/catalog/number-of.js';
 import { pgFusedSearch } from '../../main/engine/store/postgres/pg-search.js';
 import { PgStore } from '../../main/engine/store/postgres/pg-store.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
@@ -188,3 +189,18 @@ test(
     await next.release();
   },
 );
+
+test('numbers as people write them read the same in PostgreSQL as in JavaScript (conditions such as price <= 50 agree on both stores)', { skip: postgresMissing, timeout: 60_000 }, async (t) => {
+  const store = await PgStore.open(startPostgres(t).url);
+  t.after(() => store.close());
+  const written = [
+    '49.99', '$49.99', '49.99 USD', 'USD 49.99', '€ 12', '1,299.00', '1.299,00 €', '12,5', '12,555', '-3', '  7  ', '1,2,3', 'abc', '', '1e3', '007', '٣', '1.5.6', '£1,000,000.5',
+    `1${'0'.repeat(400)}`, `-1${'0'.repeat(300)}`, '9'.repeat(20), '0.1', '.5', '5.', 'usd 5', '¥300', '₹ 1,20,000',
+  ];
+  const { rows } = await store.pool.query<{ value: string; n: number | null }>('SELECT value, semblance_number_of(value) AS n FROM unnest($1::text[]) AS value', [written]);
+  assert.deepEqual(
+    rows.map((r) => [r.value, r.n]),
+    written.map((value) => [value, numberOf(value)]),
+  );
+  assert.ok(written.filter((value) => numberOf(value) !== null).length >= 12, 'most of the list are numbers');
+});

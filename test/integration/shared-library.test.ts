@@ -4,9 +4,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AlbumSummary, BrowseResponse, ErrorsResponse, FolderNode, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
+import type { AlbumSummary, BrowseResponse, CatalogDetail, CatalogImportSummary, SubstitutesResponse, WeightPresetsResponse, ErrorsResponse, FolderNode, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
 import { PgStore } from '../../main/engine/store/postgres/pg-store.js';
 import { Store } from '../../main/engine/store/store.js';
+import { Engine } from '../../main/engine/engine.js';
 import { folderTree } from '../../main/engine/library/folder-tree.js';
 import { serve } from '../helpers/browser.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
@@ -186,5 +187,82 @@ test(
     assert.ok((await two.api<StatusResponse>('status', {})).unsupported?.includes('duplicates'));
     const personQuery = await two.call('search', { query: 'person:Ana beach' });
     assert.equal(personQuery.status, 400);
+  },
+);
+
+test(
+  'two serve processes on one PostgreSQL: a catalog imported by one is listed, browsed with conditions and searched for substitutes by the other, its pictures served, as the SQLite library answers',
+  { skip: postgresMissing, timeout: 240_000 },
+  async (t) => {
+    const dir = tempDir(t);
+    const cluster = startPostgres(t);
+    const env = { ...testModelEnv(path.join(dir, 'models')), SEMBLANCE_DATA_DIR: path.join(dir, 'data') };
+    const files = path.join(dir, 'shared-files');
+    const one = await serve(t, { env, options: ['--store', cluster.url, '--files', files] });
+    const two = await serve(t, { env, options: ['--store', cluster.url, '--files', files] });
+    const stop = new AbortController();
+    t.after(() => stop.abort());
+    const heard = await eventOf(`http://127.0.0.1:${two.port}`, two.token, 'library-changed', stop.signal);
+
+    const summary = await one.api<CatalogImportSummary>('importCatalog', { demo: true });
+    assert.deepEqual([summary.catalog, summary.added, summary.problems.length], ['demo', 5, 0]);
+    await heard.arrived;
+    const catalogs = await two.api<CatalogDetail[]>('catalogs', {});
+    assert.deepEqual(catalogs.map((c) => [c.name, c.products, c.mapping?.price]), [['demo', 5, 'price']]);
+    assert.equal((await two.api<StatusResponse>('status', {})).unsupported?.includes('substitutes'), false);
+
+    // Imported again by the other process: nothing changed, nothing embedded.
+    const again = await two.api<CatalogImportSummary>('importCatalog', { demo: true });
+    assert.deepEqual([again.added, again.updated, again.unchanged], [0, 0, 5]);
+
+    // Substitutes under a condition on the price column, and browsing by it.
+    const cheaper = await two.api<SubstitutesResponse>('substitutes', { product: 'demo:1', where: 'price <= 5', k: 10 });
+    assert.equal(cheaper.product.title, 'Chocolate cake');
+    const titles = new Map((await two.api<BrowseResponse>('browse', { kinds: ['product'], limit: 10 })).items.map((item) => [item.id, item.title]));
+    assert.deepEqual(cheaper.results.map((hit) => titles.get(hit.id)).sort(), ['Churros', 'French fries', 'Red velvet cake']);
+    const refused = await two.call('substitutes', { product: 'demo:1', where: 'prise <= 5' });
+    assert.equal(refused.status, 400);
+    assert.ok(!refused.result.ok && /^No field "prise"/.test(refused.result.error.message));
+
+    // A substitutes view saved as a smart album opens in the other process, with what the view finds now.
+    await one.api('createAlbum', { name: 'Cheaper than cake', view: { substitutes: { product: cheaper.product.id, weights: cheaper.weights, where: [{ field: 'price', op: '<=', value: 5 }] } } });
+    const album = await two.api<TextSearchResponse>('search', { query: 'album:"Cheaper than cake"', k: 10 });
+    const relevant = cheaper.cutoff ? cheaper.results.slice(0, cheaper.cutoff.index) : cheaper.results;
+    assert.deepEqual(album.results.map((hit) => hit.id).sort(), relevant.map((hit) => hit.id).sort());
+
+    // Weight presets are the library's: saved by both processes at once, both kept; a built-in name refused.
+    const weights = { clip: 0.2, visual: 0.2, text: 0.6, colour: 0 };
+    await Promise.all([one.api('saveWeightPreset', { name: 'mostly words', weights }), two.api('saveWeightPreset', { name: 'all look', weights: { ...weights, visual: 1, text: 0 } })]);
+    const presets = await one.api<WeightPresetsResponse>('weightPresets', {});
+    assert.deepEqual(presets.saved.map((p) => p.name), ['all look', 'mostly words']);
+    assert.deepEqual(presets.saved[1]?.weights, weights);
+    assert.ok(presets.builtIn.some((p) => p.name === 'balanced'));
+    const builtIn = await two.call('saveWeightPreset', { name: 'balanced', weights });
+    assert.equal(builtIn.status, 400);
+
+    // A product's picture is served by either process; its file is the catalog's own.
+    const id = cheaper.product.id;
+    const picture = await fetch(`http://127.0.0.1:${two.port}/original/${id}?token=${encodeURIComponent(two.token)}`);
+    assert.equal(picture.status, 200);
+    assert.deepEqual(Buffer.from(await picture.arrayBuffer()), fs.readFileSync(path.resolve('resources', 'demo-catalog', 'chocolate-cake.png')));
+    const detail = await two.api<ItemDetail>('item', { id });
+    assert.deepEqual([detail.kind, detail.catalog, detail.fields.price, detail.fields.taste], ['product', 'demo', '4.5', 'sweet, rich chocolate'], 'the fields as the file wrote them');
+
+    // The SQLite library, the same library copied back into a file, gives the same answers.
+    const copied = path.join(dir, 'copied.db');
+    const back = spawnSync(process.execPath, [BIN, 'store', 'copy', '--from', cluster.url, '--to', copied], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(back.status, 0, back.stderr);
+    const engine = Engine.open({ databaseFile: copied, env });
+    t.after(() => engine.close());
+    const here = await engine.substitutes({ product: 'demo:1', where: 'price <= 5', k: 10 });
+    assert.deepEqual(
+      cheaper.results.map((hit) => [hit.id, hit.score.toFixed(6)]),
+      here.results.map((hit) => [hit.id, hit.score.toFixed(6)]),
+    );
+    const where = { kinds: ['product' as const], where: [{ field: 'category', op: '=' as const, value: 'CAKE' }] };
+    assert.deepEqual(await two.api<BrowseResponse>('browse', where), engine.store.browse(where));
+    assert.deepEqual(await two.api<CatalogDetail[]>('catalogs', {}), await engine.catalogs());
+    assert.deepEqual(detail, engine.store.itemDetail(id));
+    assert.deepEqual(await engine.weightPresets(), presets, 'the presets came along');
   },
 );

@@ -13,7 +13,7 @@ import { catalogDetails } from './catalog-details.js';
 import { PRODUCT_SPACES, importCatalog, previewCatalog } from './import-catalog.js';
 
 /** The demo catalog in resources/ (three folders above out/main/engine/catalog). */
-const DEMO_CATALOG = fileURLToPath(new URL('../../../../resources/demo-catalog/foods.csv', import.meta.url));
+export const DEMO_CATALOG = fileURLToPath(new URL('../../../../resources/demo-catalog/foods.csv', import.meta.url));
 
 /** Product catalogs: importing one (a job with progress and cancel), its mapping file, the demo. */
 export class CatalogService {
@@ -26,7 +26,7 @@ export class CatalogService {
 
   readonly api = {
     importCatalog: (request: CatalogImportRequest) => this.importCatalog(request),
-    catalogs: () => Promise.resolve(catalogDetails(this.store)),
+    catalogs: () => catalogDetails(this.store),
     previewCatalog: ({ mappingFile, mapping, ...request }: CatalogPreviewRequest) => {
       const chosen = mapping ?? (mappingFile ? readMapping(mappingFile) : undefined);
       return previewCatalog({ store: this.store, ...request, ...(chosen ? { mapping: chosen } : {}) });
@@ -68,7 +68,7 @@ export class CatalogService {
 }
 
 /** A mapping file in YAML or JSON (YAML is a superset of JSON: one parser reads both). */
-function readMapping(file: string): CatalogMappingRequest {
+export function readMapping(file: string): CatalogMappingRequest {
   let mapping: unknown;
   try {
     // Loaded on first use: only an import with a mapping file needs a YAML parser.

@@ -8,7 +8,7 @@ import type { EmbedPool } from '../embed/embed-pool.js';
 import { contentHash } from '../library/content-hash.js';
 import { badInput } from '../errors.js';
 import type { JobContext } from '../jobs/job.js';
-import type { ItemWrite, LibraryStore, SavedCatalog } from '../store/library-store.js';
+import type { CatalogStore, ItemWrite, SavedCatalog } from '../store/library-store.js';
 import { ROLES, productText, resolveMapping, type ColumnMapping } from './column-mapping.js';
 import { DEFAULT_FETCH_LIMITS, PictureFetcher, isLink, type FetchLimits } from './fetch-pictures.js';
 import { readCatalog, scanCatalog, type BadRow, type CatalogRecord, type CatalogRow, type CatalogValue } from './read-catalog.js';
@@ -22,7 +22,7 @@ const SAMPLE = 50;
 const MAX_UNREADABLE_KEPT = 1000;
 
 export interface ImportOptions {
-  store: LibraryStore;
+  store: CatalogStore;
   pool: EmbedPool;
   /** The job it runs in: progress in rows, and its cancel signal. */
   job?: Pick<JobContext, 'signal' | 'report'>;
@@ -58,7 +58,7 @@ function chooseMapping(columns: string[], sample: Record<string, CatalogValue>[]
 }
 
 /** The catalog's first rows and the mapping an import would use: what the import window shows. */
-export async function previewCatalog(options: { store: LibraryStore; file: string; name?: string; mapping?: CatalogMappingRequest; rows?: number }): Promise<CatalogPreview> {
+export async function previewCatalog(options: { store: Pick<CatalogStore, 'catalog'>; file: string; name?: string; mapping?: CatalogMappingRequest; rows?: number }): Promise<CatalogPreview> {
   const file = path.resolve(options.file);
   if (!fs.existsSync(file)) throw badInput(`There is no catalog at ${file}.`);
   const catalog = catalogName(file, options.name);
@@ -75,7 +75,7 @@ export async function previewCatalog(options: { store: LibraryStore; file: strin
   }
   if (rows.length === 0) throw badInput(`${file} has no products that can be read${unreadable[0] ? ` (line ${unreadable[0].line}: ${unreadable[0].reason})` : ''}.`);
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r.values)))];
-  const saved = options.store.catalog(catalog);
+  const saved = await options.store.catalog(catalog);
   const { mapping, warnings, source } = chooseMapping(
     columns,
     rows.map((r) => r.values),
@@ -114,8 +114,8 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
   const folder = path.dirname(file);
   // The whole file is checked as UTF-8 (and its rows counted) before a row is imported.
   const total = await scanCatalog(file);
-  const existing = store.catalogItems(catalog);
-  const saved = store.catalog(catalog);
+  const existing = await store.catalogItems(catalog);
+  const saved = await store.catalog(catalog);
   const summary: CatalogImportSummary = {
     catalog,
     file,
@@ -285,7 +285,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
       const hash = await contentHash(w.picture as string).catch(() => null);
       if (hash) pictureHashes.set(w, hash);
     }
-    store.setPictureHashes(withPicture.flatMap((w) => {
+    await store.setPictureHashes(withPicture.flatMap((w) => {
       const result = imageVectors.get(w);
       const hash = pictureHashes.get(w);
       return result?.ok && hash ? [{ contentHash: hash, hashes: result.hashes }] : [];
@@ -333,7 +333,7 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
         replaceVectors: true,
       };
     });
-    store.writeItems(writes);
+    await store.writeItems(writes);
   }
 
   for await (const record of readCatalog(file)) {
@@ -379,11 +379,11 @@ export async function importCatalog(options: ImportOptions): Promise<CatalogImpo
   if (summary.state === 'done' && !summary.stopped) {
     job?.report(summary.rows, summary.rows, null);
     const gone = [...existing].filter(([key]) => !seen.has(key.slice(catalog.length + 1))).map(([, item]) => item.id);
-    summary.removed = store.removeItems(gone);
+    summary.removed = await store.removeItems(gone);
   } else if (summary.stopped) {
     summary.warnings.push(`Reading stopped at line ${summary.stopped.line}: ${summary.stopped.reason}. No product was removed.`);
   }
-  store.saveCatalog({ name: catalog, file, mapping, columns, summary, importedAt: Date.now() });
+  await store.saveCatalog({ name: catalog, file, mapping, columns, summary, importedAt: Date.now() });
   return summary;
 }
 

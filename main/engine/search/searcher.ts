@@ -4,7 +4,6 @@ import {
   MAX_K,
   DEFAULT_K,
   SPACES,
-  WEIGHT_PRESETS,
   type AlbumView,
   type CompareSide,
   type FinderApi,
@@ -20,20 +19,17 @@ import {
   type Space,
   type TextSearchResponse,
   type VectorTerm,
-  type Where,
-  type WhereCondition,
-  CATALOG_ROLES,
 } from '../../../preload/contract.js';
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { exactDot } from '../vector/unit-vector.js';
-import { parseWhere, whereFields } from '../catalog/where-clause.js';
 import { newestFirst } from './date-order.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { PrintedWords, type PrintedMatch } from './printed-words.js';
 import { parseQuery, queryError, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
+import { substitutesQuery } from './substitutes.js';
 import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from './search-rules.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -197,75 +193,9 @@ export class Searcher {
 
   /** Products like this one, weighted per space by a preset or by hand, with field conditions. */
   async substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse> {
-    const { store } = this.deps;
-    const id = this.productId(request.product);
-    const weights = request.weights ?? WEIGHT_PRESETS[request.preset ?? 'balanced'];
-    const spaces = (Object.keys(weights) as Space[]).filter((space) => (weights[space] ?? 0) !== 0);
-    const terms = spaces.flatMap((space) => {
-      const vector = store.readVectors(space, [id]).get(id);
-      return vector ? [{ space, vector: Array.from(vector), weight: weights[space] as number }] : [];
-    });
-    const row = store.getItems([id]).get(id);
-    const name = row?.catalogKey ? `${row.title ?? ''} (${row.catalogKey})`.trim() : String(request.product);
-    if (terms.length === 0) throw badInput(`Product ${name} has no vectors in ${spaces.join(', ')}.`);
-    // The CLI writes conditions as text (parsed here, once); the UI sends them as conditions.
-    const where = typeof request.where === 'string' ? parseWhere(request.where) : request.where;
-    const checked = where ? this.checkFields(where) : undefined;
-    const filters: SearchFilters = { kinds: ['product'], ...(checked && checked.length > 0 ? { where: checked } : {}) };
-    const ranked = await this.rank(terms, filters, request.k ?? DEFAULT_K, new Set([id]), 'score');
-    return { product: { id, title: row?.title ?? null, key: row?.catalogKey ?? null }, weights, ...ranked };
-  }
-
-  /**
-   * Every field a condition names is a role (category, colour, price...) or a column of an
-   * imported catalog: a misspelt field is an error naming the ones there are, not an empty list.
-   * Columns are matched without case and come back spelt as the catalog spells them.
-   */
-  checkFields(where: Where): Where {
-    const known = new Map<string, string>();
-    for (const role of CATALOG_ROLES) known.set(role, role);
-    known.set('color', 'colour');
-    for (const column of this.deps.store.catalogColumns()) known.set(column.toLowerCase(), column);
-    for (const field of whereFields(where)) {
-      if (known.has(field.trim().toLowerCase())) continue;
-      const columns = [...new Set([...known.values()].filter((c) => !(CATALOG_ROLES as readonly string[]).includes(c)))];
-      throw badInput(
-        `No field "${field}": use a role (${CATALOG_ROLES.filter((r) => r !== 'image').join(', ')})${columns.length > 0 ? ` or a catalog's column (${columns.slice(0, 40).join(', ')}${columns.length > 40 ? ', …' : ''})` : ''}.`,
-      );
-    }
-    const spelt = (c: WhereCondition): WhereCondition => ({ ...c, field: known.get(c.field.trim().toLowerCase()) ?? c.field });
-    return where.map((c) => ('any' in c ? { any: c.any.map((group) => group.map(spelt)) } : spelt(c)));
-  }
-
-  /**
-   * A product: its item id (a number from the UI), its catalog and key ("shop:A17"), or its key
-   * alone when one catalog has it. A bare number that is both some product's key and another
-   * item's id is refused with both named, never guessed.
-   */
-  private productId(product: string | number): number {
-    const { store } = this.deps;
-    const describe = (id: number): string => {
-      const row = store.getItems([id]).get(id);
-      return row?.catalogKey ? `item #${id}, ${row.title ?? ''} (${row.catalogKey})` : `item #${id}${row?.path ? `, ${row.path}` : ''}`;
-    };
-    if (typeof product === 'number') {
-      const row = store.getItems([product]).get(product);
-      if (row?.kind === 'product') return product;
-      throw notFound(row ? `Item #${product} is a photo, not a product.` : `No item #${product}.`);
-    }
-    const text = product.trim();
-    const byKey = store.itemIdByCatalogKey(text);
-    if (byKey !== undefined) return byKey;
-    const keys = store.catalogKeysForRowId(text);
-    const asId = /^\d+$/.test(text) ? store.getItems([Number(text)]).get(Number(text)) : undefined;
-    const candidates = [...keys.map((key) => store.itemIdByCatalogKey(key) as number), ...(asId?.kind === 'product' ? [asId.id] : [])];
-    const unique = [...new Set(candidates)].sort((a, b) => a - b);
-    if (unique.length === 1) return unique[0] as number;
-    if (unique.length > 1) {
-      const named = unique.map((id) => store.getItems([id]).get(id)?.catalogKey).filter(Boolean);
-      throw badInput(`"${text}" could be ${unique.map(describe).join(' or ')}: name the product by its catalog and key (${named.join(' or ')}).`);
-    }
-    throw notFound(`No product ${text}: give a catalog and key such as demo:2, or a key that only one catalog has.`);
+    const query = await substitutesQuery(this.deps.store, request);
+    const ranked = await this.rank(query.terms, query.filters, request.k ?? DEFAULT_K, new Set([query.id]), 'score');
+    return { product: query.product, weights: query.weights, ...ranked };
   }
 
   /** Cosine similarity of two texts or items in every space both sides have a vector in. */

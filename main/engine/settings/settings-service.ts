@@ -15,7 +15,7 @@ import { badInput } from '../errors.js';
 import { DEFAULT_MAP_VOCABULARY } from '../map/vocabulary.js';
 import { languageModel } from '../text/text-reader.js';
 import type { EngineEvents } from '../events.js';
-import type { LibraryStore } from '../store/library-store.js';
+import type { LibraryStore, SettingsStore } from '../store/library-store.js';
 
 export type LibrarySettings = z.infer<typeof LibrarySettingsSchema>;
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
@@ -28,7 +28,8 @@ const KEYS = {
   presets: { key: 'weightPresets', schema: SavedPresetsSchema },
 } as const;
 
-type Kind = keyof typeof KEYS;
+export type SettingKind = keyof typeof KEYS;
+type Kind = SettingKind;
 type ValueOf<K extends Kind> = z.infer<(typeof KEYS)[K]['schema']>;
 
 /**
@@ -46,8 +47,7 @@ export class SettingsService {
   ) {}
 
   read<K extends Kind>(kind: K): ValueOf<K> {
-    const parsed = KEYS[kind].schema.safeParse(this.store.getSetting(KEYS[kind].key) ?? {});
-    return (parsed.success ? parsed.data : {}) as ValueOf<K>;
+    return settingOf(kind, this.store.getSetting(KEYS[kind].key));
   }
 
   write<K extends Kind>(kind: K, value: ValueOf<K>): void {
@@ -55,15 +55,12 @@ export class SettingsService {
   }
 
   readonly api = {
-    weightPresets: (): Promise<WeightPresetsResponse> => Promise.resolve(this.presets()),
+    weightPresets: (): Promise<WeightPresetsResponse> => Promise.resolve(presetsResponse(this.read('presets'))),
 
     saveWeightPreset: async ({ name, weights }): Promise<WeightPresetsResponse> => {
-      if (Object.hasOwn(WEIGHT_PRESETS, name)) throw badInput(`"${name}" is a built-in preset; save yours under another name.`);
-      const saved = { ...this.read('presets') };
-      if (weights === null) delete saved[name];
-      else saved[name] = weights;
+      const saved = withPreset(this.read('presets'), name, weights);
       this.write('presets', saved);
-      return this.presets();
+      return presetsResponse(saved);
     },
 
     settings: (): Promise<SettingsResponse> => Promise.resolve(this.describe()),
@@ -87,15 +84,6 @@ export class SettingsService {
       return this.describe();
     },
   } satisfies Pick<FinderApi, 'weightPresets' | 'saveWeightPreset' | 'settings' | 'saveSettings'>;
-
-  private presets(): WeightPresetsResponse {
-    return {
-      builtIn: (Object.keys(WEIGHT_PRESETS) as (keyof typeof WEIGHT_PRESETS)[]).map((name) => ({ name, weights: WEIGHT_PRESETS[name] })),
-      saved: Object.entries(this.read('presets'))
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, weights]) => ({ name, weights })),
-    };
-  }
 
   private describe(): SettingsResponse {
     const saved = this.read('library');
@@ -124,6 +112,40 @@ export class SettingsService {
     }
     return unique;
   }
+}
+
+/** The built-in presets and the user's, theirs by name. */
+export function presetsResponse(saved: SavedPresets): WeightPresetsResponse {
+  return {
+    builtIn: (Object.keys(WEIGHT_PRESETS) as (keyof typeof WEIGHT_PRESETS)[]).map((name) => ({ name, weights: WEIGHT_PRESETS[name] })),
+    saved: Object.entries(saved)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, weights]) => ({ name, weights })),
+  };
+}
+
+/** The user's presets with one saved (or, for null weights, deleted); a built-in name is refused. */
+export function withPreset(saved: SavedPresets, name: string, weights: SavedPresets[string] | null): SavedPresets {
+  if (Object.hasOwn(WEIGHT_PRESETS, name)) throw badInput(`"${name}" is a built-in preset; save yours under another name.`);
+  const next = { ...saved };
+  if (weights === null) delete next[name];
+  else next[name] = weights;
+  return next;
+}
+
+/** A setting read through its schema: a stored value that does not fit (edited by hand, or from a build that got it wrong) is ignored, never cast. */
+export async function loadSetting<K extends Kind>(store: SettingsStore, kind: K): Promise<ValueOf<K>> {
+  return settingOf(kind, await store.getSetting(KEYS[kind].key));
+}
+
+/** A setting changed in one step where the store can hold it meanwhile (PostgreSQL: another process waits). */
+export async function updateSetting<K extends Kind>(store: { updateSetting(key: string, change: (stored: unknown) => unknown): Promise<unknown> }, kind: K, change: (value: ValueOf<K>) => ValueOf<K>): Promise<ValueOf<K>> {
+  return (await store.updateSetting(KEYS[kind].key, (stored) => KEYS[kind].schema.parse(change(settingOf(kind, stored))))) as ValueOf<K>;
+}
+
+function settingOf<K extends Kind>(kind: K, stored: unknown): ValueOf<K> {
+  const parsed = KEYS[kind].schema.safeParse(stored ?? {});
+  return (parsed.success ? parsed.data : {}) as ValueOf<K>;
 }
 
 /** The words the map names clusters with: the user's, or the built-in ones when none were given. */

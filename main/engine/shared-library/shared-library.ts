@@ -5,6 +5,9 @@ import {
   MAX_K,
   PHOTO_DEFAULT_SPACES,
   REQUEST_SCHEMAS,
+  type AlbumView,
+  type CatalogImportRequest,
+  type CatalogImportSummary,
   type FinderApi,
   type FinderEvent,
   type FinderMethod,
@@ -17,6 +20,8 @@ import {
   type SearchRequest,
   type SimilarRequest,
   type SimilarResponse,
+  type SubstitutesRequest,
+  type SubstitutesResponse,
   type Space,
   type StatusResponse,
   type TextSearchResponse,
@@ -25,6 +30,9 @@ import {
 import { COLOUR_MODEL_ID } from '../embed/colour-descriptor.js';
 import { EmbedPool, type EmbedPoolOptions } from '../embed/embed-pool.js';
 import { AlbumService } from '../albums/album-service.js';
+import { catalogDetails } from '../catalog/catalog-details.js';
+import { DEMO_CATALOG, readMapping } from '../catalog/catalog-service.js';
+import { PRODUCT_SPACES, importCatalog, previewCatalog } from '../catalog/import-catalog.js';
 import { badInput, notFound, SemblanceError } from '../errors.js';
 import { EngineEvents } from '../events.js';
 import { LabelService } from '../labels/label-service.js';
@@ -41,8 +49,12 @@ import { modelKey, resolveModelConfig, type ModelConfig } from '../models/regist
 import { newestFirst } from '../search/date-order.js';
 import { parseQuery, queryError } from '../search/query-language.js';
 import { relevanceCutoff } from '../search/relevance-cutoff.js';
+import { substitutesQuery } from '../search/substitutes.js';
 import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from '../search/search-rules.js';
 import { PgAlbums } from '../store/postgres/pg-albums.js';
+import { PgCatalogs } from '../store/postgres/pg-catalogs.js';
+import { PgSettings } from '../store/postgres/pg-settings.js';
+import { loadSetting, presetsResponse, updateSetting, withPreset } from '../settings/settings-service.js';
 import { PgItems } from '../store/postgres/pg-items.js';
 import { PgLabels } from '../store/postgres/pg-labels.js';
 import { pgFusedSearch } from '../store/postgres/pg-search.js';
@@ -70,7 +82,12 @@ const CHANGE_QUIET_MS = 500;
 const FOLLOW_RETRY_MS = 1000;
 
 /** The methods a library on PostgreSQL answers today; the others say so (see `notHere`). */
-type Answered = 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'jobControl' | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'checkFolder' | 'preview' | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum' | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems' | 'errors' | 'folderTree';
+type Answered =
+  | 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'jobControl' | 'checkFolder' | 'errors' | 'folderTree'
+  | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'preview'
+  | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum'
+  | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems'
+  | 'importCatalog' | 'previewCatalog' | 'catalogs' | 'substitutes' | 'weightPresets' | 'saveWeightPreset';
 
 /**
  * A library kept in PostgreSQL and served by any number of processes at once (web mode's
@@ -81,16 +98,18 @@ type Answered = 'status' | 'models' | 'index' | 'progress' | 'indexControl' | 'j
  * (NOTIFY), and each process tells its UI that the library changed, so a search in one process
  * finds what another just indexed without reloading anything.
  *
- * It answers the methods in `Answered`; the rest of the FinderApi (tags and label sets,
- * catalogs, duplicates, faces, maps, text in pictures, settings) runs on the SQLite library only
- * for now: those reject with `unsupported` and a sentence, and `status` lists them so the UI
- * leaves them out.
+ * It answers the methods in `Answered`; the rest of the FinderApi (compare, duplicates, faces,
+ * maps, text in pictures, settings and model choice, forgetting folders) runs on the SQLite
+ * library only for now: those reject with `unsupported` and a sentence, and `status` lists
+ * them so the UI leaves them out.
  */
 export class SharedLibrary {
   readonly api: FinderApi;
   readonly store: PgStore;
   readonly items: PgItems;
   readonly albums: PgAlbums;
+  readonly catalogs: PgCatalogs;
+  private readonly settings: PgSettings;
   private readonly labels: LabelService;
   private readonly options: SharedLibraryOptions;
   /** The FinderApi methods this library does not answer yet (status tells the UI). */
@@ -113,6 +132,8 @@ export class SharedLibrary {
     this.store = store;
     this.items = new PgItems(store);
     this.albums = new PgAlbums(store);
+    this.catalogs = new PgCatalogs(store, this.items);
+    this.settings = new PgSettings(store);
     this.options = options;
     this.config = resolveModelConfig(options.env, {});
     this.jobs.onProgress((progress) => this.emit({ type: 'job-progress', progress }));
@@ -123,6 +144,15 @@ export class SharedLibrary {
       ...albums.api,
       ...this.labels.api,
       status: () => this.status(),
+      weightPresets: async () => presetsResponse(await loadSetting(this.settings, 'presets')),
+      saveWeightPreset: async ({ name, weights }) => presetsResponse(await updateSetting(this.settings, 'presets', (saved) => withPreset(saved, name, weights))),
+      importCatalog: (request) => this.importCatalog(request),
+      catalogs: () => catalogDetails(this.catalogs),
+      previewCatalog: ({ mappingFile, mapping, ...request }) => {
+        const chosen = mapping ?? (mappingFile ? readMapping(mappingFile) : undefined);
+        return previewCatalog({ store: this.catalogs, ...request, ...(chosen ? { mapping: chosen } : {}) });
+      },
+      substitutes: (request) => this.substitutes(request),
       models: () => Promise.resolve(describeModels(this.config)),
       index: (request) => this.index(request),
       progress: () => this.progress(),
@@ -243,24 +273,32 @@ export class SharedLibrary {
     return file && fs.existsSync(file) ? file : undefined;
   }
 
-  /** A photo's file, only where its real path lies in one of the library's folders (a link out of them is not followed). */
+  /**
+   * A photo's file or a product's picture, only where its real path (links resolved) lies in
+   * one of the library's folders, or for a product its catalog's folder or the shared folder
+   * of fetched pictures: an id never opens a door to the rest of the disk (as on SQLite).
+   */
   async originalFile(id: number): Promise<string | undefined> {
-    const file = await this.items.itemPath(id);
-    if (!file) return undefined;
+    const picture = await this.catalogs.picture(id);
+    if (!picture?.file) return undefined;
     let real: string;
     try {
-      real = fs.realpathSync(file);
+      real = fs.realpathSync(picture.file);
     } catch {
       return undefined;
     }
-    const roots = (await this.items.roots()).flatMap((root) => {
+    const folders = [
+      ...(await this.items.roots()).map((root) => root.path),
+      ...(picture.kind === 'product' && picture.catalogFolder ? [picture.catalogFolder, this.catalogPicturesDir()] : []),
+    ];
+    const allowed = folders.flatMap((folder) => {
       try {
-        return [fs.realpathSync(root.path)];
+        return [fs.realpathSync(folder)];
       } catch {
         return [];
       }
     });
-    return roots.some((root) => real.startsWith(root + path.sep)) ? real : undefined;
+    return allowed.some((folder) => real.startsWith(folder + path.sep)) ? real : undefined;
   }
 
   /** The viewer's bounded copy of a huge original once `preview` made one (in the shared folder), else the original. */
@@ -357,6 +395,44 @@ export class SharedLibrary {
     return summary;
   }
 
+  /**
+   * A catalog imported as on SQLite (the same import: rows streamed, re-imports touching only
+   * changed rows), as a job under the same advisory lock as indexing: one writer of items at
+   * a time across the processes. Fetched pictures go to the shared folder, where every
+   * process serves them from.
+   */
+  private async importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary> {
+    const file = request.demo ? DEMO_CATALOG : request.file;
+    if (!file) throw badInput('Name a catalog file, or ask for the demo catalog.');
+    const mapping = request.mapping ?? (request.mappingFile ? readMapping(request.mappingFile) : undefined);
+    const name = request.name ?? (request.demo ? 'demo' : undefined);
+    return this.jobs.run({
+      kind: 'catalog-import',
+      title: `Importing ${path.basename(file)}`,
+      unit: 'rows',
+      run: async (job) => {
+        const lock = await this.store.tryJobLock('index');
+        if (!lock) throw badInput('Another Semblance process is indexing this library now (one indexing job at a time): try again when it has finished.');
+        try {
+          await this.prepareSpaces(PRODUCT_SPACES);
+          return await importCatalog({
+            store: this.catalogs,
+            pool: this.embedder(),
+            file,
+            job,
+            ...(name ? { name } : {}),
+            ...(mapping ? { mapping } : {}),
+            fetchImages: request.fetchImages ?? false,
+            allowOutsidePictures: request.allowOutsidePictures ?? false,
+            picturesDir: this.catalogPicturesDir(),
+          });
+        } finally {
+          await lock.release();
+        }
+      },
+    }).result;
+  }
+
   private progress(): Promise<ProgressResponse> {
     return Promise.resolve({ index: this.indexJob?.progress() ?? null, jobs: this.jobs.list() });
   }
@@ -385,9 +461,8 @@ export class SharedLibrary {
         albums.push(album.id);
         continue;
       }
-      if (album.query === null) throw badInput(`"${album.name}" is a saved view (look-alikes or substitutes): opening it is not available on a library in PostgreSQL yet.`);
       if (albumsOpen.includes(album.name)) throw badInput(`The smart album "${album.name}" finds its items through itself (${[...albumsOpen, album.name].join(' → ')}).`);
-      const found = await this.search({ query: album.query, k: MAX_K }, [...albumsOpen, album.name]);
+      const found = await this.albumRanking(album.query, album.view, [...albumsOpen, album.name]);
       const ids = new Set((found.cutoff ? found.results.slice(0, found.cutoff.index) : found.results).map((hit) => hit.id));
       itemIds = itemIds ? new Set([...itemIds].filter((id) => ids.has(id))) : ids;
     }
@@ -450,6 +525,27 @@ export class SharedLibrary {
       queries.push({ target, id, ...(await this.rank(terms, {}, request.k ?? DEFAULT_K, new Set([id]), 'score')) });
     }
     return { queries };
+  }
+
+  /** What a smart album finds now: its query, or its weighted view (look-alikes, substitutes), as on SQLite. */
+  private async albumRanking(query: string | null, view: AlbumView | null, albumsOpen: readonly string[]): Promise<RankedResponse> {
+    if (query !== null) return this.search({ query, k: MAX_K }, albumsOpen);
+    if (view && 'similar' in view) {
+      const [first] = (await this.similar({ targets: [view.similar.target], weights: view.similar.weights, k: MAX_K })).queries;
+      return first ?? { results: [], cutoff: null, warnings: [] };
+    }
+    if (view && 'substitutes' in view) {
+      const { product, weights, where } = view.substitutes;
+      return this.substitutes({ product, weights, ...(where ? { where } : {}), k: MAX_K });
+    }
+    return { results: [], cutoff: null, warnings: [] };
+  }
+
+  /** Products like this one, weighted per space, with field conditions (substitutes.ts, as on SQLite). */
+  private async substitutes(request: SubstitutesRequest): Promise<SubstitutesResponse> {
+    const query = await substitutesQuery(this.catalogs, request);
+    const ranked = await this.rank(query.terms, query.filters, request.k ?? DEFAULT_K, new Set([query.id]), 'score');
+    return { product: query.product, weights: query.weights, ...ranked };
   }
 
   /** An item's vectors by its id (a file outside the library is not looked up on PostgreSQL yet). */
@@ -521,6 +617,11 @@ export class SharedLibrary {
 
   private thumbnailsDir(): string {
     return path.join(this.options.filesDir, 'thumbnails');
+  }
+
+  /** Pictures fetched from catalogs' links, one file per link, in the folder the processes share. */
+  private catalogPicturesDir(): string {
+    return path.join(this.options.filesDir, 'catalog-pictures');
   }
 
   private previewsDir(): string {

@@ -165,6 +165,37 @@ export interface LabelStore {
   forEachVector(space: Space, callback: (itemId: number, vector: Float32Array) => void): Awaitable<void>;
 }
 
+/**
+ * What importing a catalog asks of a store: its saved record (mapping, columns, last import),
+ * its products by key, and the item writes. Both keep it (SQLite's `Store`, `postgres/pg-catalogs.ts`).
+ */
+export interface CatalogStore {
+  catalog(name: string): Awaitable<SavedCatalog | undefined>;
+  catalogs(): Awaitable<SavedCatalog[]>;
+  catalogStatuses(): Awaitable<CatalogStatus[]>;
+  /** A catalog's products by key, with the hash of the row each was made from. */
+  catalogItems(catalog: string): Awaitable<Map<string, { id: number; rowHash: string | null }>>;
+  saveCatalog(record: SavedCatalog): Awaitable<void>;
+  writeItems(writes: readonly ItemWrite[]): Awaitable<number[]>;
+  removeItems(itemIds: readonly number[]): Awaitable<number>;
+  setPictureHashes(entries: readonly { contentHash: string; hashes: readonly string[] }[]): Awaitable<void>;
+}
+
+/** The user's choices kept with the library, as JSON values by key: both stores keep them (`store/settings.ts`, `postgres/pg-settings.ts`). */
+export interface SettingsStore {
+  getSetting(key: string): Awaitable<unknown>;
+  setSetting(key: string, value: unknown): Awaitable<void>;
+}
+
+/** What finding a product's substitutes asks of a store: the product by id or key, its vectors, and the catalogs' columns. */
+export interface ProductStore {
+  readVectors(space: Space, itemIds: Iterable<number>): Awaitable<Map<number, Float32Array>>;
+  getItems(itemIds: readonly number[]): Awaitable<Map<number, ItemRow>>;
+  itemIdByCatalogKey(key: string): Awaitable<number | undefined>;
+  catalogKeysForRowId(rowId: string): Awaitable<string[]>;
+  catalogColumns(): Awaitable<string[]>;
+}
+
 export interface LibraryItem {
   id: number;
   path: string | null;

@@ -6,7 +6,7 @@ import { browseFilters } from '../item-filters.js';
 import { DEFAULT_PAGE } from '../items.js';
 import type { FileFacts, IndexStore, ItemInput, ItemWrite, LibraryItem } from '../library-store.js';
 import { filterSql } from './pg-search.js';
-import { type PgSpace, type PgStore, vectorFromBinary, vectorTable, vectorText } from './pg-store.js';
+import { SPACES, type PgSpace, type PgStore, vectorFromBinary, vectorTable, vectorText } from './pg-store.js';
 
 /**
  * The library's items on PostgreSQL, as the index job and the web tier use them: the same
@@ -243,7 +243,8 @@ export class PgItems implements IndexStore {
 
   async itemDetail(id: number): Promise<ItemDetail | undefined> {
     const { rows } = await this.store.pool.query<ItemDetailRow>(
-      `SELECT i.id, i.kind, i.path, i.title, i.status, i.error, i.taken_at, i.width, i.height, i.size, i.catalog, i.attributes, r.path AS root
+      `SELECT i.id, i.kind, coalesce(i.path, i.picture) AS path, i.title, i.status, coalesce(i.error, i.picture_error) AS error,
+         coalesce(i.taken_at, i.mtime_ms) AS taken_at, i.width, i.height, i.size, i.catalog, i.attributes, r.path AS root
        FROM items i LEFT JOIN roots r ON r.id = i.root_id WHERE i.id = $1`,
       [id],
     );
@@ -258,6 +259,7 @@ export class PgItems implements IndexStore {
       const found = await this.store.pool.query(`SELECT 1 FROM ${vectorTable(model.name)} WHERE item_id = $1 AND generation = $2`, [id, model.generation]);
       if (found.rows.length > 0) spaces.push(model.name);
     }
+    spaces.sort((a, b) => SPACES.indexOf(a) - SPACES.indexOf(b));
     return {
       id: Number(row.id),
       kind: row.kind,
@@ -351,11 +353,6 @@ export class PgItems implements IndexStore {
   async contentHash(id: number): Promise<string | undefined> {
     const { rows } = await this.store.pool.query<{ content_hash: string | null }>('SELECT content_hash FROM items WHERE id = $1', [id]);
     return rows[0]?.content_hash ?? undefined;
-  }
-
-  async itemPath(id: number): Promise<string | undefined> {
-    const { rows } = await this.store.pool.query<{ path: string | null }>("SELECT path FROM items WHERE id = $1 AND kind = 'photo' AND status <> 'error'", [id]);
-    return rows[0]?.path ?? undefined;
   }
 
   private async libraryItems(where: string, params: unknown[], spaces: readonly Space[]): Promise<LibraryItem[]> {

@@ -166,6 +166,36 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'numbers as people write them in catalogs (conditions such as price <= 50)',
+    sql: `
+      -- catalog/number-of.ts in SQL: "49.99", "$49.99", "49.99 USD", "1,299.00", "1.299,00 €", "-3";
+      -- null for anything else, so a condition never compares a word. Digits are [0-9], not \\d,
+      -- which some locales widen to other scripts' digits that a cast would refuse.
+      CREATE FUNCTION semblance_number_of(value text) RETURNS double precision
+      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+      DECLARE
+        t text;
+        n numeric;
+      BEGIN
+        IF value IS NULL THEN RETURN NULL; END IF;
+        t := regexp_replace(value, '^\\s+|\\s+$', '', 'g');
+        t := regexp_replace(t, '^([A-Z]{3}|[$€£¥₹])\\s*', '');
+        t := regexp_replace(t, '\\s*([A-Z]{3}|[$€£¥₹])$', '');
+        IF t ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN n := t::numeric;
+        ELSIF t ~ '^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?$' THEN n := replace(t, ',', '')::numeric;
+        ELSIF t ~ '^-?[0-9]{1,3}(\\.[0-9]{3})*,[0-9]+$' THEN n := replace(replace(t, '.', ''), ',', '.')::numeric;
+        ELSIF t ~ '^-?[0-9]+,[0-9]{1,2}$' THEN n := replace(t, ',', '.')::numeric;
+        ELSE RETURN NULL;
+        END IF;
+        -- Read as numeric first: a number too large for a double is no number, not an error that stops the search.
+        IF abs(n) > 1.7976931348623157e308 THEN RETURN NULL; END IF;
+        RETURN n::double precision;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Migrations are applied under an advisory lock, so several processes opening one database at once apply each once. */

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { DEFAULT_K, MAX_K, type SearchFilters, type SearchHit, type Space, type VectorTerm } from '../../../../preload/contract.js';
+import { DEFAULT_K, MAX_K, type SearchFilters, type SearchHit, type Space, type VectorTerm, type WhereCondition } from '../../../../preload/contract.js';
 import { badInput } from '../../errors.js';
 import { scoreExactly, type UnitTerm } from '../../vector/exact-score.js';
 import { toUnitVector } from '../../vector/unit-vector.js';
+import { roleOf } from '../item-filters.js';
 import { type PgStore, vectorFromBinary, vectorTable, vectorText } from './pg-store.js';
 
 /**
@@ -85,7 +86,7 @@ export async function pgFusedSearch(store: PgStore, query: { terms: readonly Vec
     .sort((a, b) => b.score - a.score || a.id - b.id)
     .slice(0, k);
   const { rows } = await store.pool.query<{ id: string; kind: SearchHit['kind']; path: string | null; title: string | null; catalog_key: string | null; status: SearchHit['status'] }>(
-    'SELECT id, kind, path, title, catalog_key, status FROM items WHERE id = ANY($1::bigint[])',
+    'SELECT id, kind, coalesce(path, picture) AS path, title, catalog_key, status FROM items WHERE id = ANY($1::bigint[])',
     [top.map((t) => t.id)],
   );
   const items = new Map(rows.map((r) => [Number(r.id), r]));
@@ -97,7 +98,7 @@ export async function pgFusedSearch(store: PgStore, query: { terms: readonly Vec
 
 /**
  * The filters as SQL over `items` (the SQLite store's item-filters.ts, in PostgreSQL's
- * words); every value bound. Conditions on product fields are not translated yet.
+ * words); every value bound, field names too (as JSON keys).
  */
 export function filterSql(filters: SearchFilters): { join: boolean; where: string; params: unknown[] } {
   const clauses: string[] = [];
@@ -118,6 +119,24 @@ export function filterSql(filters: SearchFilters): { join: boolean; where: strin
   }
   if (filters.after !== undefined) clauses.push(`coalesce(items.taken_at, items.mtime_ms) >= ${bind(filters.after)}`);
   if (filters.before !== undefined) clauses.push(`coalesce(items.taken_at, items.mtime_ms) <= ${bind(filters.before)}`);
-  if (filters.where && filters.where.length > 0) throw badInput('Conditions on product fields (price <= 50, category = …) are not searched on PostgreSQL yet.');
+  for (const clause of filters.where ?? []) {
+    clauses.push('any' in clause ? `(${clause.any.map((group) => `(${group.map((c) => condition(c, bind)).join(' AND ')})`).join(' OR ')})` : condition(clause, bind));
+  }
   return { join: clauses.length > 0, where: clauses.join(' AND '), params };
+}
+
+/**
+ * One condition on a product's field, as SQLite's item-filters.ts reads it: =, != and in
+ * compare the text without case, <, <=, >, >= the number people wrote (semblance_number_of);
+ * a role reads the product's role values, else the column of that name.
+ */
+function condition({ field, op, value }: WhereCondition, bind: (value: unknown) => string): string {
+  const role = roleOf(field);
+  const attribute = `(items.attributes::jsonb ->> ${bind(field.replace(/"/g, ''))})`;
+  const column = role ? `coalesce(items.roles::jsonb ->> ${bind(role)}, ${attribute})` : attribute;
+  const text = `lower(btrim(${column}))`;
+  if (op === 'in') return `${text} = ANY(${bind((Array.isArray(value) ? value : [value]).map((v) => String(v).trim().toLowerCase()))}::text[])`;
+  if (op === '=') return `${text} = lower(${bind(String(value).trim())})`;
+  if (op === '!=') return `coalesce(${text}, '') <> lower(${bind(String(value).trim())})`;
+  return `semblance_number_of(${column}) ${op} ${bind(Number(value))}`;
 }
