@@ -23,13 +23,16 @@ export interface PostgresSetting {
 /**
  * The settings tried on the same index: pgvector's ef_search (how much of the graph a walk
  * looks at) and the candidates each space passes on to exact rescoring. The first is the
- * search's default; the larger ones show what recall costs at this size.
+ * search's default; the larger ones show what recall costs at this size. ef_search stops at
+ * 1,000 (pgvector's limit); more candidates than that come from its iterative scan, which
+ * walks on past ef_search.
  */
 const SETTINGS: readonly { efSearch: number; candidates: number }[] = [
   { efSearch: DEFAULT_CANDIDATES, candidates: DEFAULT_CANDIDATES },
   { efSearch: 400, candidates: 400 },
-  { efSearch: 1000, candidates: 400 },
   { efSearch: 1000, candidates: 1000 },
+  { efSearch: 1000, candidates: 2000 },
+  { efSearch: 1000, candidates: 4000 },
 ];
 
 export interface PostgresBenchResult {

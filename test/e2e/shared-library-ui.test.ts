@@ -63,7 +63,7 @@ test(
     await page.keyboard.press('Escape');
 
     // What a library in PostgreSQL does not offer yet is not on screen (rather than failing when clicked), and nothing failed on the way.
-    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People', 'Compare', 'Settings']) {
+    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People', 'Settings']) {
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
     }
     assert.equal(await page.getByRole('heading', { name: 'Labels' }).count(), 1, 'label sets are kept in the database');
@@ -109,6 +109,19 @@ test(
     await page.setViewportSize({ width: 1024, height: 640 });
     await screenshot(page, 'postgres-07-substitutes-1024');
     await page.setViewportSize({ width: 1440, height: 900 });
+
+    // Compare, on the process's own models: two texts, both text towers.
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const compare = page.getByRole('dialog', { name: 'Compare' });
+    await compare.getByLabel('Text A').fill('a chocolate cake');
+    await compare.getByLabel('Text B').fill('a sweet dessert');
+    await compare.getByRole('button', { name: 'Compare', exact: true }).click();
+    const scores = compare.getByRole('region', { name: 'Similarity' });
+    await scores.waitFor();
+    assert.deepEqual(await scores.locator('.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-space'))), ['clip', 'text']);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-08-compare');
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Back to library' }).click();
     await page.getByRole('button', { name: 'Best of 2023', exact: true }).click();
     await page.getByTestId('result-count').filter({ hasText: /^3\s+matches/ }).waitFor();

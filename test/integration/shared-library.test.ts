@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AlbumSummary, BrowseResponse, CatalogDetail, CatalogImportSummary, SubstitutesResponse, WeightPresetsResponse, ErrorsResponse, FolderNode, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
+import type { AlbumSummary, BrowseResponse, CatalogDetail, CatalogImportSummary, CompareResponse, CopyFilesSummary, SubstitutesResponse, WeightPresetsResponse, ErrorsResponse, FolderNode, IndexSummary, ItemDetail, ProgressResponse, StatusResponse, TextSearchResponse, TimelineResponse, SimilarResponse } from '../../preload/contract.js';
 import { PgStore } from '../../main/engine/store/postgres/pg-store.js';
 import { Store } from '../../main/engine/store/store.js';
 import { Engine } from '../../main/engine/engine.js';
@@ -179,6 +179,27 @@ test(
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await one.api('createAlbum', { name: 'After the cut', ids: picked });
     await afterCut.arrived;
+
+    // Comparing texts and items, as the SQLite library compares them (the copy's vectors are the same).
+    const compared = await two.api<CompareResponse>('compare', { a: 'a photo of a dog', b: { item: picked[0] } });
+    assert.deepEqual(Object.keys(compared.scores).sort(), ['clip']);
+    const sqliteEngine = Engine.open({ databaseFile: copied, env });
+    t.after(() => sqliteEngine.close());
+    assert.deepEqual(await two.api<CompareResponse>('compare', { a: { item: picked[0] }, b: { item: picked[1] } }), await sqliteEngine.compare({ a: { item: picked[0] as number }, b: { item: picked[1] as number } }));
+
+    // Files taken out of the library into a folder of the server's, byte for byte; an id not there said in words.
+    const out = path.join(dir, 'out');
+    const copiedOut = await two.api<CopyFilesSummary>('copyFiles', { ids: [...picked, 999_999], folder: out });
+    assert.deepEqual([copiedOut.state, copiedOut.copied.length, copiedOut.failed], ['done', 2, [{ id: 999_999, path: null, reason: 'no item with id 999999' }]]);
+    for (const { from, to } of copiedOut.copied) assert.deepEqual(fs.readFileSync(to), fs.readFileSync(from));
+
+    // The broken file fixed on disk: "read them again" reads it, and the failures are gone.
+    fs.copyFileSync(path.join(IMAGENET, names[46] as string), path.join(more, 'city', 'broken.jpg'));
+    const retried = await one.api<IndexSummary>('retryErrors', {});
+    assert.deepEqual([retried.counts.done, retried.counts.failed], [1, 0]);
+    assert.equal((await two.api<ErrorsResponse>('errors', {})).total, 0);
+    const nothing = await two.call('retryErrors', {});
+    assert.equal(nothing.status, 404);
 
     // What a library in PostgreSQL does not do yet says so, in words, and its status lists it.
     const duplicates = await two.call('duplicates', {});

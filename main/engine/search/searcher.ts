@@ -5,9 +5,7 @@ import {
   DEFAULT_K,
   SPACES,
   type AlbumView,
-  type CompareSide,
   type FinderApi,
-  type CompareResponse,
   type RankedResponse,
   type SearchFilters,
   type SearchHit,
@@ -23,13 +21,13 @@ import {
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { LibraryStore } from '../store/library-store.js';
-import { exactDot } from '../vector/unit-vector.js';
 import { newestFirst } from './date-order.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { PrintedWords, type PrintedMatch } from './printed-words.js';
 import { parseQuery, queryError, type QueryFilters } from './query-language.js';
 import { relevanceCutoff } from './relevance-cutoff.js';
 import { substitutesQuery } from './substitutes.js';
+import { compareSides } from './compare.js';
 import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from './search-rules.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -82,7 +80,7 @@ export class Searcher {
     },
     search: (request) => this.search(request),
     similar: (request) => this.similar(request),
-    compare: (request) => this.compare(request.a, request.b),
+    compare: (request) => compareSides({ pool: this.deps.pool, store: this.deps.store }, request.a, request.b),
     substitutes: (request) => this.substitutes(request),
   } satisfies Pick<FinderApi, 'searchVectors' | 'search' | 'similar' | 'compare' | 'substitutes'>;
 
@@ -196,36 +194,6 @@ export class Searcher {
     const query = await substitutesQuery(this.deps.store, request);
     const ranked = await this.rank(query.terms, query.filters, request.k ?? DEFAULT_K, new Set([query.id]), 'score');
     return { product: query.product, weights: query.weights, ...ranked };
-  }
-
-  /** Cosine similarity of two texts or items in every space both sides have a vector in. */
-  async compare(a: CompareSide, b: CompareSide): Promise<CompareResponse> {
-    const [x, y] = [await this.compareSide(a), await this.compareSide(b)];
-    const scores: CompareResponse['scores'] = {};
-    for (const space of SPACES) {
-      const [u, v] = [x.vectors[space], y.vectors[space]];
-      if (u && v) scores[space] = exactDot(u, v);
-    }
-    if (Object.keys(scores).length === 0) throw badInput(`"${x.name}" and "${y.name}" have no space in common yet (is the item indexed?).`);
-    return { a: x.name, b: y.name, scores };
-  }
-
-  /** A text in both text towers (the sentence model when it is there), or an item's stored vectors. */
-  private async compareSide(side: CompareSide): Promise<{ name: string; vectors: Partial<Record<Space, Float32Array>> }> {
-    if (typeof side === 'string') {
-      const pool = this.deps.pool();
-      const vectors: Partial<Record<Space, Float32Array>> = { clip: (await pool.embedTexts([side], 'clip', QUERY))[0] as Float32Array };
-      try {
-        vectors.text = (await pool.embedTexts([side], 'text', QUERY))[0] as Float32Array;
-      } catch (error) {
-        if (!(error instanceof SemblanceError) || error.code !== 'not-found') throw error;
-      }
-      return { name: side, vectors };
-    }
-    const item = this.deps.store.getItems([side.item]).get(side.item);
-    if (!item) throw notFound(`No item with id ${side.item}.`);
-    const { vectors } = await this.vectorsOf(String(side.item), [...SPACES]);
-    return { name: item.title ?? (item.path ? path.basename(item.path) : `#${item.id}`), vectors };
   }
 
   /**

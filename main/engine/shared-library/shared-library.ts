@@ -8,6 +8,8 @@ import {
   type AlbumView,
   type CatalogImportRequest,
   type CatalogImportSummary,
+  type CopyFilesRequest,
+  type CopyFilesSummary,
   type FinderApi,
   type FinderEvent,
   type FinderMethod,
@@ -38,7 +40,9 @@ import { EngineEvents } from '../events.js';
 import { LabelService } from '../labels/label-service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { controlJob } from '../jobs/job.js';
+import { copyFiles } from '../library/copy-out.js';
 import { folderToAdd } from '../library/folder-to-add.js';
+import { userPath } from '../library/user-path.js';
 import { folderTree } from '../library/folder-tree.js';
 import { IndexJob } from '../library/index-job.js';
 import { preparePreview, previewPath } from '../library/previews.js';
@@ -50,6 +54,7 @@ import { newestFirst } from '../search/date-order.js';
 import { parseQuery, queryError } from '../search/query-language.js';
 import { relevanceCutoff } from '../search/relevance-cutoff.js';
 import { substitutesQuery } from '../search/substitutes.js';
+import { compareSides } from '../search/compare.js';
 import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from '../search/search-rules.js';
 import { PgAlbums } from '../store/postgres/pg-albums.js';
 import { PgCatalogs } from '../store/postgres/pg-catalogs.js';
@@ -87,7 +92,8 @@ type Answered =
   | 'search' | 'searchVectors' | 'similar' | 'item' | 'browse' | 'timeline' | 'preview'
   | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum'
   | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems'
-  | 'importCatalog' | 'previewCatalog' | 'catalogs' | 'substitutes' | 'weightPresets' | 'saveWeightPreset';
+  | 'importCatalog' | 'previewCatalog' | 'catalogs' | 'substitutes' | 'weightPresets' | 'saveWeightPreset'
+  | 'compare' | 'copyFiles' | 'retryErrors';
 
 /**
  * A library kept in PostgreSQL and served by any number of processes at once (web mode's
@@ -98,10 +104,10 @@ type Answered =
  * (NOTIFY), and each process tells its UI that the library changed, so a search in one process
  * finds what another just indexed without reloading anything.
  *
- * It answers the methods in `Answered`; the rest of the FinderApi (compare, duplicates, faces,
- * maps, text in pictures, settings and model choice, forgetting folders) runs on the SQLite
- * library only for now: those reject with `unsupported` and a sentence, and `status` lists
- * them so the UI leaves them out.
+ * It answers the methods in `Answered`; the rest of the FinderApi (duplicates, faces, maps,
+ * text in pictures, settings and model choice, forgetting folders) runs on the SQLite library
+ * only for now: those reject with `unsupported` and a sentence, and `status` lists them so
+ * the UI leaves them out.
  */
 export class SharedLibrary {
   readonly api: FinderApi;
@@ -153,6 +159,14 @@ export class SharedLibrary {
         return previewCatalog({ store: this.catalogs, ...request, ...(chosen ? { mapping: chosen } : {}) });
       },
       substitutes: (request) => this.substitutes(request),
+      compare: (request) => compareSides({ pool: () => this.embedder(), store: this.catalogs }, request.a, request.b),
+      copyFiles: (request) => this.copyFiles(request),
+      retryErrors: async (request) => {
+        const { rootIds } = await this.items.retryErrors(request.ids ?? null);
+        const roots = (await this.items.roots()).filter((root) => rootIds.includes(root.id));
+        if (roots.length === 0) throw notFound(request.ids ? 'None of these items is a photo that failed.' : 'No photo has failed: there is nothing to retry.');
+        return this.index({ paths: roots.map((root) => root.path) });
+      },
       models: () => Promise.resolve(describeModels(this.config)),
       index: (request) => this.index(request),
       progress: () => this.progress(),
@@ -431,6 +445,36 @@ export class SharedLibrary {
         }
       },
     }).result;
+  }
+
+  /**
+   * Copies items' files into a folder of this machine's (web mode's server), as a job: as on
+   * SQLite, never into Semblance's own files, nothing overwritten, each failure said per file.
+   */
+  private async copyFiles(request: CopyFilesRequest): Promise<CopyFilesSummary> {
+    const folder = userPath(request.folder);
+    const own = [this.options.filesDir].find((mine) => folder === mine || folder.startsWith(mine + path.sep));
+    if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): choose a folder of yours.`);
+    const stat = fs.statSync(folder, { throwIfNoEntry: false });
+    if (stat && !stat.isDirectory()) throw badInput(`${folder} is a file, not a folder.`);
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      throw badInput(`${folder} cannot be made: ${(error as Error).message}`);
+    }
+    const rows = await this.catalogs.getItems(request.ids);
+    const missing = request.ids.filter((id) => !rows.has(id));
+    const sources = request.ids.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [{ id, path: row.path }] : [];
+    });
+    const summary = await this.jobs.run({
+      kind: 'copy-files',
+      title: `Copying ${sources.length} ${sources.length === 1 ? 'file' : 'files'} to ${path.basename(folder)}`,
+      unit: 'files',
+      run: (job) => copyFiles(sources, folder, { signal: job.signal, report: (done, total, current) => job.report(done, total, current) }),
+    }).result;
+    return { ...summary, failed: [...missing.map((id) => ({ id, path: null, reason: `no item with id ${id}` })), ...summary.failed] };
   }
 
   private progress(): Promise<ProgressResponse> {

@@ -349,6 +349,17 @@ export class PgItems implements IndexStore {
     return new Map(rows.map((r) => [Number(r.id), Number(r.t)]));
   }
 
+  /** Makes failed photos be read again by the next index (it reads a file whose size and time it does not know); how many, and their folders. */
+  async retryErrors(itemIds: readonly number[] | null): Promise<{ count: number; rootIds: number[] }> {
+    const chosen = itemIds === null ? '' : ' AND id = ANY($1::bigint[])';
+    const params = itemIds === null ? [] : [[...itemIds]];
+    return this.store.transaction(async (client) => {
+      const { rows } = await client.query<{ root_id: string }>(`SELECT DISTINCT root_id FROM items WHERE status = 'error' AND kind = 'photo' AND root_id IS NOT NULL${chosen}`, params);
+      const { rowCount } = await client.query(`UPDATE items SET mtime_ms = NULL, size = NULL WHERE status = 'error' AND kind = 'photo'${chosen}`, params);
+      return { count: rowCount ?? 0, rootIds: rows.map((r) => Number(r.root_id)) };
+    });
+  }
+
   /** The content hash of an item (its thumbnail's name), if it has one. */
   async contentHash(id: number): Promise<string | undefined> {
     const { rows } = await this.store.pool.query<{ content_hash: string | null }>('SELECT content_hash FROM items WHERE id = $1', [id]);
