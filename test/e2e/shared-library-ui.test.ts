@@ -63,7 +63,7 @@ test(
     await page.keyboard.press('Escape');
 
     // What a library in PostgreSQL does not offer yet is not on screen (rather than failing when clicked), and nothing failed on the way.
-    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People', 'Settings']) {
+    for (const name of ['Find duplicates', 'Map of the library', 'Read the text in photos', 'People']) {
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
     }
     assert.equal(await page.getByRole('heading', { name: 'Labels' }).count(), 1, 'label sets are kept in the database');
@@ -121,6 +121,30 @@ test(
     assert.deepEqual(await scores.locator('.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-space'))), ['clip', 'text']);
     assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'postgres-08-compare');
+    await page.keyboard.press('Escape');
+
+    // Settings are the library's: a folder excluded there leaves the library (the next index, started at once).
+    const privateFolder = path.join(photos, 'private');
+    await writePhotos(privateFolder, 2, 'private', 100);
+    assert.equal((await served.api<IndexSummary>('index', { paths: [photos] })).counts.done, 2);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByRole('cell', { name: /^clip/ }).waitFor();
+    assert.equal(await settings.getByLabel('dtype of clip').count(), 0, 'the models are the server\'s: no dtype to change here');
+    assert.equal(await settings.getByLabel('Read the text in new photos after indexing').count(), 0);
+    assert.equal(await settings.getByLabel('Find the faces in new photos after indexing').count(), 0);
+    await settings.getByRole('button', { name: 'Exclude a folder…' }).click();
+    await settings.getByLabel('Exclude a folder: path').fill(privateFolder);
+    await settings.getByRole('button', { name: 'Add', exact: true }).click();
+    await settings.getByText(privateFolder, { exact: true }).waitFor();
+    for (let i = 0; (await served.api<{ items: { byKind: { photo: number } } }>('status', {})).items.byKind.photo !== 12; i++) {
+      assert.ok(i < 300, 'the excluded photos leave the library');
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual((await served.api<{ excludedFolders: string[] }>('settings', {})).excludedFolders, [privateFolder]);
+    await page.getByText('12 photos', { exact: false }).first().waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-09-settings');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Back to library' }).click();
     await page.getByRole('button', { name: 'Best of 2023', exact: true }).click();

@@ -8,12 +8,13 @@ import { badInput } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import type { ModelService } from '../models/model-service.js';
-import type { LibraryStore } from '../store/library-store.js';
+import type { CatalogStore, LibraryStore } from '../store/library-store.js';
+import type { EmbedPool } from '../embed/embed-pool.js';
 import { catalogDetails } from './catalog-details.js';
 import { PRODUCT_SPACES, importCatalog, previewCatalog } from './import-catalog.js';
 
 /** The demo catalog in resources/ (three folders above out/main/engine/catalog). */
-export const DEMO_CATALOG = fileURLToPath(new URL('../../../../resources/demo-catalog/foods.csv', import.meta.url));
+const DEMO_CATALOG = fileURLToPath(new URL('../../../../resources/demo-catalog/foods.csv', import.meta.url));
 
 /** Product catalogs: importing one (a job with progress and cancel), its mapping file, the demo. */
 export class CatalogService {
@@ -39,32 +40,53 @@ export class CatalogService {
   }
 
   private async importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary> {
-    const file = request.demo ? DEMO_CATALOG : request.file;
-    if (!file) throw badInput('Name a catalog file, or ask for the demo catalog.');
-    const mapping = request.mapping ?? (request.mappingFile ? readMapping(request.mappingFile) : undefined);
-    const name = request.name ?? (request.demo ? 'demo' : undefined);
-    const summary = await this.jobs.run({
-      kind: 'catalog-import',
-      title: `Importing ${path.basename(file)}`,
-      unit: 'rows',
-      run: async (job) => {
+    const summary = await runCatalogImport(request, {
+      store: this.store,
+      jobs: this.jobs,
+      picturesDir: this.picturesDir(),
+      prepare: async () => {
         await this.models.prepareSpaces(PRODUCT_SPACES);
-        return importCatalog({
-          store: this.store,
-          pool: this.models.embedder(),
+        return this.models.embedder();
+      },
+    });
+    this.events.emit({ type: 'library-changed' });
+    return summary;
+  }
+}
+
+/**
+ * An import as a job with progress and cancel, for either library: the demo catalog or the
+ * user's file, with the mapping given, read from a mapping file, or saved by the last import.
+ * `hold` wraps the work (the shared library takes its indexing lock there).
+ */
+export async function runCatalogImport(
+  request: CatalogImportRequest,
+  library: { store: CatalogStore; jobs: JobScheduler; picturesDir: string; prepare(): Promise<EmbedPool>; hold?: <T>(work: () => Promise<T>) => Promise<T> },
+): Promise<CatalogImportSummary> {
+  const file = request.demo ? DEMO_CATALOG : request.file;
+  if (!file) throw badInput('Name a catalog file, or ask for the demo catalog.');
+  const mapping = request.mapping ?? (request.mappingFile ? readMapping(request.mappingFile) : undefined);
+  const name = request.name ?? (request.demo ? 'demo' : undefined);
+  const hold = library.hold ?? (<T>(work: () => Promise<T>) => work());
+  return library.jobs.run({
+    kind: 'catalog-import',
+    title: `Importing ${path.basename(file)}`,
+    unit: 'rows',
+    run: (job) =>
+      hold(async () =>
+        importCatalog({
+          store: library.store,
+          pool: await library.prepare(),
           file,
           job,
           ...(name ? { name } : {}),
           ...(mapping ? { mapping } : {}),
           fetchImages: request.fetchImages ?? false,
           allowOutsidePictures: request.allowOutsidePictures ?? false,
-          picturesDir: this.picturesDir(),
-        });
-      },
-    }).result;
-    this.events.emit({ type: 'library-changed' });
-    return summary;
-  }
+          picturesDir: library.picturesDir,
+        }),
+      ),
+  }).result;
 }
 
 /** A mapping file in YAML or JSON (YAML is a superset of JSON: one parser reads both). */

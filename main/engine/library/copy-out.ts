@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CopyFilesSummary } from '../../../preload/contract.js';
+import type { CopyFilesRequest, CopyFilesSummary } from '../../../preload/contract.js';
+import { badInput } from '../errors.js';
+import type { JobScheduler } from '../jobs/scheduler.js';
+import type { Awaitable, ItemRow } from '../store/library-store.js';
+import { userPath } from './user-path.js';
 
 export interface CopySource {
   id: number;
@@ -11,6 +15,40 @@ export interface CopySource {
 export interface CopyProgress {
   signal: AbortSignal;
   report(done: number, total: number, current: string | null): void;
+}
+
+/**
+ * "Copy to folder…" as a job, for either library: the folder checked first (never inside
+ * Semblance's own files, made when missing), then each item's file copied; an id not in the
+ * library is a failure in words, like a file that cannot be read.
+ */
+export async function copyFilesJob(
+  request: CopyFilesRequest,
+  library: { ownFolders: readonly string[]; getItems(ids: readonly number[]): Awaitable<Map<number, ItemRow>>; jobs: JobScheduler },
+): Promise<CopyFilesSummary> {
+  const folder = userPath(request.folder);
+  const own = library.ownFolders.find((mine) => folder === mine || folder.startsWith(mine + path.sep));
+  if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): choose a folder of yours.`);
+  const stat = fs.statSync(folder, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw badInput(`${folder} is a file, not a folder.`);
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw badInput(`${folder} cannot be made: ${(error as Error).message}`);
+  }
+  const rows = await library.getItems(request.ids);
+  const missing = request.ids.filter((id) => !rows.has(id));
+  const sources = request.ids.flatMap((id) => {
+    const row = rows.get(id);
+    return row ? [{ id, path: row.path }] : [];
+  });
+  const summary = await library.jobs.run({
+    kind: 'copy-files',
+    title: `Copying ${sources.length} ${sources.length === 1 ? 'file' : 'files'} to ${path.basename(folder)}`,
+    unit: 'files',
+    run: (job) => copyFiles(sources, folder, { signal: job.signal, report: (done, total, current) => job.report(done, total, current) }),
+  }).result;
+  return { ...summary, failed: [...missing.map((id) => ({ id, path: null, reason: `no item with id ${id}` })), ...summary.failed] };
 }
 
 /**

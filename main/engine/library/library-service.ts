@@ -28,7 +28,7 @@ import type { SettingsService } from '../settings/settings-service.js';
 import { UNDO_WINDOW_MS } from '../store/forgotten.js';
 import type { LibraryStore } from '../store/library-store.js';
 import { VERSION } from '../version.js';
-import { copyFiles } from './copy-out.js';
+import { copyFilesJob } from './copy-out.js';
 import { folderTree } from './folder-tree.js';
 import { preparePreview, previewPath } from './previews.js';
 import { folderToAdd } from './folder-to-add.js';
@@ -37,7 +37,6 @@ import { FolderWatcher } from './folder-watcher.js';
 import { decodableFormats } from './formats.js';
 import { IndexJob, type IndexTarget } from './index-job.js';
 import { thumbnailPath } from './thumbnails.js';
-import { userPath } from './user-path.js';
 
 /** Items a forget or an undo handles per transaction (the event loop is free between them). */
 const FORGET_CHUNK = 500;
@@ -149,31 +148,7 @@ export class LibraryService {
       }
     },
 
-    copyFiles: async (request: CopyFilesRequest): Promise<CopyFilesSummary> => {
-      const folder = userPath(request.folder);
-      const own = this.ownFolders().find((mine) => folder === mine || folder.startsWith(mine + path.sep));
-      if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): choose a folder of yours.`);
-      const stat = fs.statSync(folder, { throwIfNoEntry: false });
-      if (stat && !stat.isDirectory()) throw badInput(`${folder} is a file, not a folder.`);
-      try {
-        fs.mkdirSync(folder, { recursive: true });
-      } catch (error) {
-        throw badInput(`${folder} cannot be made: ${(error as Error).message}`);
-      }
-      const rows = this.store.getItems(request.ids);
-      const missing = request.ids.filter((id) => !rows.has(id));
-      const sources = request.ids.flatMap((id) => {
-        const row = rows.get(id);
-        return row ? [{ id, path: row.path }] : [];
-      });
-      const summary = await this.jobs.run({
-        kind: 'copy-files',
-        title: `Copying ${sources.length} ${sources.length === 1 ? 'file' : 'files'} to ${path.basename(folder)}`,
-        unit: 'files',
-        run: (job) => copyFiles(sources, folder, { signal: job.signal, report: (done, total, current) => job.report(done, total, current) }),
-      }).result;
-      return { ...summary, failed: [...missing.map((id) => ({ id, path: null, reason: `no item with id ${id}` })), ...summary.failed] };
-    },
+    copyFiles: (request: CopyFilesRequest): Promise<CopyFilesSummary> => copyFilesJob(request, { ownFolders: this.ownFolders(), getItems: (ids) => this.store.getItems(ids), jobs: this.jobs }),
 
     purgeForgotten: async (request: { id: number }): Promise<StatusResponse> => {
       if (this.store.purgeForgotten({ id: request.id }) === 0) throw notFound(`No forgotten folder with id ${request.id}.`);

@@ -21,6 +21,7 @@ import {
 import type { EmbedPool } from '../embed/embed-pool.js';
 import { SemblanceError, badInput, notFound } from '../errors.js';
 import type { LibraryStore } from '../store/library-store.js';
+import { albumRanking } from './album-ranking.js';
 import { newestFirst } from './date-order.js';
 import { fusedSearch, type SearchStats } from './fused-search.js';
 import { PrintedWords, type PrintedMatch } from './printed-words.js';
@@ -244,18 +245,9 @@ export class Searcher {
     return all.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, window);
   }
 
-  /** What a smart album finds now: its query, or its weighted view (look-alikes, substitutes). */
-  private async albumRanking(query: string | null, view: AlbumView | null, albumsOpen: readonly string[]): Promise<RankedResponse> {
-    if (query !== null) return this.search({ query, k: MAX_K }, albumsOpen);
-    if (view && 'similar' in view) {
-      const [first] = (await this.similar({ targets: [view.similar.target], weights: view.similar.weights, k: MAX_K })).queries;
-      return first ?? { results: [], cutoff: null, warnings: [] };
-    }
-    if (view && 'substitutes' in view) {
-      const { product, weights, where } = view.substitutes;
-      return this.substitutes({ product, weights, ...(where ? { where } : {}), k: MAX_K });
-    }
-    return { results: [], cutoff: null, warnings: [] };
+  /** What a smart album finds now (album-ranking.ts, the same on either library). */
+  private albumRanking(query: string | null, view: AlbumView | null, albumsOpen: readonly string[]): Promise<RankedResponse> {
+    return albumRanking(query, view, albumsOpen, { search: (query, open) => this.search({ query, k: MAX_K }, open), similar: (request) => this.similar(request), substitutes: (request) => this.substitutes(request) });
   }
 
   /**

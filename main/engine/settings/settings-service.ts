@@ -67,16 +67,7 @@ export class SettingsService {
 
     saveSettings: async (request: SaveSettingsRequest): Promise<SettingsResponse> => {
       const saved = this.read('library');
-      const next: LibrarySettings = {
-        ...saved,
-        ...(request.threads !== undefined ? { threads: request.threads } : {}),
-        ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
-        ...(request.readText !== undefined ? { readText: request.readText } : {}),
-        ...(request.faces !== undefined ? { faces: request.faces } : {}),
-        ...(request.textLanguages ? { textLanguages: this.checkedLanguages(request.textLanguages) } : {}),
-        // Each word once, as typed; none: the built-in words again.
-        ...(request.mapVocabulary ? { mapVocabulary: [...new Set(request.mapVocabulary.map((w) => w.trim()).filter(Boolean))] } : {}),
-      };
+      const next = mergeSettings(saved, request, this.textModels());
       this.write('library', next);
       if ((next.threads ?? null) !== (saved.threads ?? null)) this.events.emit({ type: 'threads-changed' });
       // Excluded folders change what is scanned and watched: re-index and re-watch now.
@@ -86,32 +77,50 @@ export class SettingsService {
   } satisfies Pick<FinderApi, 'weightPresets' | 'saveWeightPreset' | 'settings' | 'saveSettings'>;
 
   private describe(): SettingsResponse {
-    const saved = this.read('library');
-    return {
-      threads: saved.threads ?? null,
-      cores: os.availableParallelism(),
-      excludedFolders: saved.excludedFolders ?? [],
-      readText: saved.readText ?? false,
-      textLanguages: saved.textLanguages ?? ['eng'],
-      faces: saved.faces ?? false,
-      mapVocabulary: mapVocabulary(saved),
-      mapVocabularyBuiltIn: (saved.mapVocabulary ?? []).length === 0,
-      dataFolder: path.dirname(this.store.file),
-    };
+    return describeSettings(this.read('library'), path.dirname(this.store.file));
   }
+}
 
-  /** Languages to read text in, each with its model installed (else an error naming where to get it); nothing is saved otherwise. */
-  private checkedLanguages(codes: readonly string[]): string[] {
-    const unique = [...new Set(codes)];
-    for (const code of unique) {
-      try {
-        languageModel(code, this.textModels());
-      } catch (error) {
-        throw badInput(`Text cannot be read in that language: ${error instanceof Error ? error.message : String(error)}.`);
-      }
+/** The library's settings with a request's changes: folders made absolute and each once, languages checked, the map's words trimmed. */
+export function mergeSettings(saved: LibrarySettings, request: SaveSettingsRequest, textModels: string | null): LibrarySettings {
+  return {
+    ...saved,
+    ...(request.threads !== undefined ? { threads: request.threads } : {}),
+    ...(request.excludedFolders ? { excludedFolders: [...new Set(request.excludedFolders.map((f) => path.resolve(f)))] } : {}),
+    ...(request.readText !== undefined ? { readText: request.readText } : {}),
+    ...(request.faces !== undefined ? { faces: request.faces } : {}),
+    ...(request.textLanguages ? { textLanguages: checkedLanguages(request.textLanguages, textModels) } : {}),
+    // Each word once, as typed; none: the built-in words again.
+    ...(request.mapVocabulary ? { mapVocabulary: [...new Set(request.mapVocabulary.map((w) => w.trim()).filter(Boolean))] } : {}),
+  };
+}
+
+/** The settings as the Settings window shows them, defaults filled in. */
+export function describeSettings(saved: LibrarySettings, dataFolder: string): SettingsResponse {
+  return {
+    threads: saved.threads ?? null,
+    cores: os.availableParallelism(),
+    excludedFolders: saved.excludedFolders ?? [],
+    readText: saved.readText ?? false,
+    textLanguages: saved.textLanguages ?? ['eng'],
+    faces: saved.faces ?? false,
+    mapVocabulary: mapVocabulary(saved),
+    mapVocabularyBuiltIn: (saved.mapVocabulary ?? []).length === 0,
+    dataFolder,
+  };
+}
+
+/** Languages to read text in, each with its model installed (else an error naming where to get it); nothing is saved otherwise. */
+function checkedLanguages(codes: readonly string[], textModels: string | null): string[] {
+  const unique = [...new Set(codes)];
+  for (const code of unique) {
+    try {
+      languageModel(code, textModels);
+    } catch (error) {
+      throw badInput(`Text cannot be read in that language: ${error instanceof Error ? error.message : String(error)}.`);
     }
-    return unique;
   }
+  return unique;
 }
 
 /** The built-in presets and the user's, theirs by name. */

@@ -8,8 +8,6 @@ import {
   type AlbumView,
   type CatalogImportRequest,
   type CatalogImportSummary,
-  type CopyFilesRequest,
-  type CopyFilesSummary,
   type FinderApi,
   type FinderEvent,
   type FinderMethod,
@@ -20,6 +18,8 @@ import {
   type SearchFilters,
   type SearchHit,
   type SearchRequest,
+  type SaveSettingsRequest,
+  type SettingsResponse,
   type SimilarRequest,
   type SimilarResponse,
   type SubstitutesRequest,
@@ -33,16 +33,15 @@ import { COLOUR_MODEL_ID } from '../embed/colour-descriptor.js';
 import { EmbedPool, type EmbedPoolOptions } from '../embed/embed-pool.js';
 import { AlbumService } from '../albums/album-service.js';
 import { catalogDetails } from '../catalog/catalog-details.js';
-import { DEMO_CATALOG, readMapping } from '../catalog/catalog-service.js';
-import { PRODUCT_SPACES, importCatalog, previewCatalog } from '../catalog/import-catalog.js';
+import { readMapping, runCatalogImport } from '../catalog/catalog-service.js';
+import { PRODUCT_SPACES, previewCatalog } from '../catalog/import-catalog.js';
 import { badInput, notFound, SemblanceError } from '../errors.js';
 import { EngineEvents } from '../events.js';
 import { LabelService } from '../labels/label-service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { controlJob } from '../jobs/job.js';
-import { copyFiles } from '../library/copy-out.js';
+import { copyFilesJob } from '../library/copy-out.js';
 import { folderToAdd } from '../library/folder-to-add.js';
-import { userPath } from '../library/user-path.js';
 import { folderTree } from '../library/folder-tree.js';
 import { IndexJob } from '../library/index-job.js';
 import { preparePreview, previewPath } from '../library/previews.js';
@@ -50,6 +49,7 @@ import { thumbnailPath } from '../library/thumbnails.js';
 import { decodableFormats } from '../library/formats.js';
 import { describeModels } from '../models/model-status.js';
 import { modelKey, resolveModelConfig, type ModelConfig } from '../models/registry.js';
+import { albumRanking } from '../search/album-ranking.js';
 import { newestFirst } from '../search/date-order.js';
 import { parseQuery, queryError } from '../search/query-language.js';
 import { relevanceCutoff } from '../search/relevance-cutoff.js';
@@ -59,7 +59,8 @@ import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, N
 import { PgAlbums } from '../store/postgres/pg-albums.js';
 import { PgCatalogs } from '../store/postgres/pg-catalogs.js';
 import { PgSettings } from '../store/postgres/pg-settings.js';
-import { loadSetting, presetsResponse, updateSetting, withPreset } from '../settings/settings-service.js';
+import { describeSettings, loadSetting, mergeSettings, presetsResponse, updateSetting, withPreset } from '../settings/settings-service.js';
+import { poolForThreads } from '../models/model-service.js';
 import { PgItems } from '../store/postgres/pg-items.js';
 import { PgLabels } from '../store/postgres/pg-labels.js';
 import { pgFusedSearch } from '../store/postgres/pg-search.js';
@@ -93,7 +94,7 @@ type Answered =
   | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum'
   | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems'
   | 'importCatalog' | 'previewCatalog' | 'catalogs' | 'substitutes' | 'weightPresets' | 'saveWeightPreset'
-  | 'compare' | 'copyFiles' | 'retryErrors';
+  | 'compare' | 'copyFiles' | 'retryErrors' | 'settings' | 'saveSettings';
 
 /**
  * A library kept in PostgreSQL and served by any number of processes at once (web mode's
@@ -105,7 +106,7 @@ type Answered =
  * finds what another just indexed without reloading anything.
  *
  * It answers the methods in `Answered`; the rest of the FinderApi (duplicates, faces, maps,
- * text in pictures, settings and model choice, forgetting folders) runs on the SQLite library
+ * text in pictures, model choice and downloads, forgetting folders) runs on the SQLite library
  * only for now: those reject with `unsupported` and a sentence, and `status` lists them so
  * the UI leaves them out.
  */
@@ -124,6 +125,8 @@ export class SharedLibrary {
   private readonly jobs = new JobScheduler();
   private readonly listeners = new Set<(event: FinderEvent) => void>();
   private pool: EmbedPool | undefined;
+  /** The library's embedding threads setting, as this process last read it (its pool starts with it). */
+  private threads: number | null = null;
   /** Spaces whose model this process's pool has loaded and checked against the database's. */
   private readonly prepared = new Set<Space>();
   private indexJob: IndexJob | undefined;
@@ -150,6 +153,8 @@ export class SharedLibrary {
       ...albums.api,
       ...this.labels.api,
       status: () => this.status(),
+      settings: async () => describeSettings(await loadSetting(this.settings, 'library'), this.options.filesDir),
+      saveSettings: (request) => this.saveSettings(request),
       weightPresets: async () => presetsResponse(await loadSetting(this.settings, 'presets')),
       saveWeightPreset: async ({ name, weights }) => presetsResponse(await updateSetting(this.settings, 'presets', (saved) => withPreset(saved, name, weights))),
       importCatalog: (request) => this.importCatalog(request),
@@ -160,7 +165,8 @@ export class SharedLibrary {
       },
       substitutes: (request) => this.substitutes(request),
       compare: (request) => compareSides({ pool: () => this.embedder(), store: this.catalogs }, request.a, request.b),
-      copyFiles: (request) => this.copyFiles(request),
+      // Into a folder of the server's machine, as SQLite's web mode copies.
+      copyFiles: (request) => copyFilesJob(request, { ownFolders: [this.options.filesDir], getItems: (ids) => this.catalogs.getItems(ids), jobs: this.jobs }),
       retryErrors: async (request) => {
         const { rootIds } = await this.items.retryErrors(request.ids ?? null);
         const roots = (await this.items.roots()).filter((root) => rootIds.includes(root.id));
@@ -226,6 +232,7 @@ export class SharedLibrary {
     const store = await PgStore.open(options.url);
     const library = new SharedLibrary(store, options);
     try {
+      library.threads = (await loadSetting(library.settings, 'library')).threads ?? null;
       library.seen = await store.latestChange();
       await library.follow();
     } catch (error) {
@@ -383,6 +390,7 @@ export class SharedLibrary {
               spaces,
               thumbnailsDir: this.thumbnailsDir(),
               confirmRemovals: request.confirmRemovals ?? false,
+              excluded: (await loadSetting(this.settings, 'library')).excludedFolders ?? [],
               ownFolders: [this.options.filesDir],
             },
             roots.map((root) => ({ root })),
@@ -415,66 +423,46 @@ export class SharedLibrary {
    * a time across the processes. Fetched pictures go to the shared folder, where every
    * process serves them from.
    */
-  private async importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary> {
-    const file = request.demo ? DEMO_CATALOG : request.file;
-    if (!file) throw badInput('Name a catalog file, or ask for the demo catalog.');
-    const mapping = request.mapping ?? (request.mappingFile ? readMapping(request.mappingFile) : undefined);
-    const name = request.name ?? (request.demo ? 'demo' : undefined);
-    return this.jobs.run({
-      kind: 'catalog-import',
-      title: `Importing ${path.basename(file)}`,
-      unit: 'rows',
-      run: async (job) => {
+  private importCatalog(request: CatalogImportRequest): Promise<CatalogImportSummary> {
+    return runCatalogImport(request, {
+      store: this.catalogs,
+      jobs: this.jobs,
+      picturesDir: this.catalogPicturesDir(),
+      prepare: async () => {
+        await this.prepareSpaces(PRODUCT_SPACES);
+        return this.embedder();
+      },
+      hold: async (work) => {
         const lock = await this.store.tryJobLock('index');
         if (!lock) throw badInput('Another Semblance process is indexing this library now (one indexing job at a time): try again when it has finished.');
         try {
-          await this.prepareSpaces(PRODUCT_SPACES);
-          return await importCatalog({
-            store: this.catalogs,
-            pool: this.embedder(),
-            file,
-            job,
-            ...(name ? { name } : {}),
-            ...(mapping ? { mapping } : {}),
-            fetchImages: request.fetchImages ?? false,
-            allowOutsidePictures: request.allowOutsidePictures ?? false,
-            picturesDir: this.catalogPicturesDir(),
-          });
+          return await work();
         } finally {
           await lock.release();
         }
       },
-    }).result;
+    });
   }
 
   /**
-   * Copies items' files into a folder of this machine's (web mode's server), as a job: as on
-   * SQLite, never into Semblance's own files, nothing overwritten, each failure said per file.
+   * The library's settings, changed in one step under the database's hold (two processes
+   * saving at once both keep theirs). Excluded folders leave the library at the next index,
+   * started now; new thread counts start this process's embedding workers again when no job
+   * needs them (other processes take it when theirs next start).
    */
-  private async copyFiles(request: CopyFilesRequest): Promise<CopyFilesSummary> {
-    const folder = userPath(request.folder);
-    const own = [this.options.filesDir].find((mine) => folder === mine || folder.startsWith(mine + path.sep));
-    if (own) throw badInput(`${folder} is inside Semblance's own data (${own}): choose a folder of yours.`);
-    const stat = fs.statSync(folder, { throwIfNoEntry: false });
-    if (stat && !stat.isDirectory()) throw badInput(`${folder} is a file, not a folder.`);
-    try {
-      fs.mkdirSync(folder, { recursive: true });
-    } catch (error) {
-      throw badInput(`${folder} cannot be made: ${(error as Error).message}`);
+  private async saveSettings(request: SaveSettingsRequest): Promise<SettingsResponse> {
+    const next = await updateSetting(this.settings, 'library', (saved) => mergeSettings(saved, request, null));
+    if ((next.threads ?? null) !== this.threads) {
+      this.threads = next.threads ?? null;
+      if (!this.jobs.running() && this.pool) {
+        const pool = this.pool;
+        this.pool = undefined;
+        this.prepared.clear();
+        await pool.close();
+      }
     }
-    const rows = await this.catalogs.getItems(request.ids);
-    const missing = request.ids.filter((id) => !rows.has(id));
-    const sources = request.ids.flatMap((id) => {
-      const row = rows.get(id);
-      return row ? [{ id, path: row.path }] : [];
-    });
-    const summary = await this.jobs.run({
-      kind: 'copy-files',
-      title: `Copying ${sources.length} ${sources.length === 1 ? 'file' : 'files'} to ${path.basename(folder)}`,
-      unit: 'files',
-      run: (job) => copyFiles(sources, folder, { signal: job.signal, report: (done, total, current) => job.report(done, total, current) }),
-    }).result;
-    return { ...summary, failed: [...missing.map((id) => ({ id, path: null, reason: `no item with id ${id}` })), ...summary.failed] };
+    if (request.excludedFolders && (await this.items.roots()).length > 0) void this.index({}).catch(() => undefined);
+    return describeSettings(next, this.options.filesDir);
   }
 
   private progress(): Promise<ProgressResponse> {
@@ -571,18 +559,9 @@ export class SharedLibrary {
     return { queries };
   }
 
-  /** What a smart album finds now: its query, or its weighted view (look-alikes, substitutes), as on SQLite. */
-  private async albumRanking(query: string | null, view: AlbumView | null, albumsOpen: readonly string[]): Promise<RankedResponse> {
-    if (query !== null) return this.search({ query, k: MAX_K }, albumsOpen);
-    if (view && 'similar' in view) {
-      const [first] = (await this.similar({ targets: [view.similar.target], weights: view.similar.weights, k: MAX_K })).queries;
-      return first ?? { results: [], cutoff: null, warnings: [] };
-    }
-    if (view && 'substitutes' in view) {
-      const { product, weights, where } = view.substitutes;
-      return this.substitutes({ product, weights, ...(where ? { where } : {}), k: MAX_K });
-    }
-    return { results: [], cutoff: null, warnings: [] };
+  /** What a smart album finds now (album-ranking.ts, the same on either library). */
+  private albumRanking(query: string | null, view: AlbumView | null, albumsOpen: readonly string[]): Promise<RankedResponse> {
+    return albumRanking(query, view, albumsOpen, { search: (query, open) => this.search({ query, k: MAX_K }, open), similar: (request) => this.similar(request), substitutes: (request) => this.substitutes(request) });
   }
 
   /** Products like this one, weighted per space, with field conditions (substitutes.ts, as on SQLite). */
@@ -621,7 +600,7 @@ export class SharedLibrary {
   // ---- models ---------------------------------------------------------------------------------
 
   private embedder(): EmbedPool {
-    this.pool ??= new EmbedPool({ config: this.config, ...this.options.pool });
+    this.pool ??= new EmbedPool({ config: this.config, ...(this.options.pool ?? poolForThreads(this.threads)) });
     return this.pool;
   }
 

@@ -2,24 +2,24 @@ import type { CatalogImportSummary, CatalogMapping, CatalogStatus } from '../../
 import type { SavedCatalog } from './library-store.js';
 import type { Connection } from './connection.js';
 
-/** The catalogs table: each catalog's mapping, columns and last import (JSON columns). */
-interface CatalogRow {
+/** The catalogs table: each catalog's mapping, columns and last import (JSON columns; '{}' for none). Both stores keep it so. */
+export interface CatalogRow {
   name: string;
   file: string;
   mapping: string;
   columns: string;
   summary: string;
-  imported_at: number;
+  imported_at: number | string;
 }
 
-function fromRow(row: CatalogRow): SavedCatalog {
+export function fromRow(row: CatalogRow): SavedCatalog {
   return {
     name: row.name,
     file: row.file,
-    mapping: row.mapping === '{}' ? null : (JSON.parse(row.mapping) as CatalogMapping),
-    columns: JSON.parse(row.columns) as string[],
-    summary: row.summary === '{}' ? null : (JSON.parse(row.summary) as CatalogImportSummary),
-    importedAt: row.imported_at,
+    mapping: !row.mapping || row.mapping === '{}' ? null : (JSON.parse(row.mapping) as CatalogMapping),
+    columns: row.columns ? (JSON.parse(row.columns) as string[]) : [],
+    summary: !row.summary || row.summary === '{}' ? null : (JSON.parse(row.summary) as CatalogImportSummary),
+    importedAt: Number(row.imported_at),
   };
 }
 

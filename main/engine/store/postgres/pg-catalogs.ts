@@ -1,4 +1,5 @@
-import type { CatalogImportSummary, CatalogMapping, CatalogStatus, ItemKind, ItemStatus, Space } from '../../../../preload/contract.js';
+import type { CatalogStatus, ItemKind, ItemStatus, Space } from '../../../../preload/contract.js';
+import { fromRow, type CatalogRow } from '../catalogs.js';
 import type { CatalogStore, ItemRow, ItemWrite, PictureRecord, ProductStore, SavedCatalog } from '../library-store.js';
 import type { PgItems } from './pg-items.js';
 import type { PgStore } from './pg-store.js';
@@ -103,24 +104,4 @@ export class PgCatalogs implements CatalogStore, ProductStore {
     const row = rows[0];
     return row ? { kind: row.kind, file: row.file, contentHash: row.content_hash, catalogFolder: row.catalog_folder } : undefined;
   }
-}
-
-interface CatalogRow {
-  name: string;
-  file: string;
-  mapping: string;
-  columns: string;
-  summary: string;
-  imported_at: string;
-}
-
-function fromRow(row: CatalogRow): SavedCatalog {
-  return {
-    name: row.name,
-    file: row.file,
-    mapping: !row.mapping || row.mapping === '{}' ? null : (JSON.parse(row.mapping) as CatalogMapping),
-    columns: row.columns ? (JSON.parse(row.columns) as string[]) : [],
-    summary: !row.summary || row.summary === '{}' ? null : (JSON.parse(row.summary) as CatalogImportSummary),
-    importedAt: Number(row.imported_at),
-  };
 }
