@@ -121,6 +121,9 @@ test(
     assert.deepEqual(await scores.locator('.row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-space'))), ['clip', 'text']);
     assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'postgres-08-compare');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'postgres-08b-compare-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.keyboard.press('Escape');
 
     // Settings are the library's: a folder excluded there leaves the library (the next index, started at once).
@@ -145,6 +148,9 @@ test(
     await page.getByText('12 photos', { exact: false }).first().waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'postgres-09-settings');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'postgres-10-settings-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Back to library' }).click();
     await page.getByRole('button', { name: 'Best of 2023', exact: true }).click();
