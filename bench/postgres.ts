@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { Space, VectorTerm } from '../preload/contract.js';
 import { Engine } from '../main/engine/engine.js';
 import { DEFAULT_CANDIDATES, pgFusedSearch } from '../main/engine/store/postgres/pg-search.js';
-import { PgStore } from '../main/engine/store/postgres/pg-store.js';
+import { type HnswBuild, PgStore } from '../main/engine/store/postgres/pg-store.js';
 import { copyToPostgres } from '../main/engine/store/store-copy.js';
 import type { ItemWrite } from '../main/engine/store/store.js';
 import { postgresMissing, startPostgres } from '../test/helpers/postgres.js';
-import { makeGenerator } from './search.js';
 import { percentile } from './stats.js';
+import { clusteredVectors, type VectorShape } from './vector-shapes.js';
 
 const DIMS: Record<'clip' | 'visual' | 'text', number> = { clip: 512, visual: 512, text: 768 };
 
@@ -37,6 +37,8 @@ const SETTINGS: readonly { efSearch: number; candidates: number }[] = [
 
 export interface PostgresBenchResult {
   items: number;
+  shape: VectorShape;
+  hnsw: { m: number; efConstruction: number };
   skipped?: string;
   /** Items written per second with their three vectors: SQLite (the store's writes), PostgreSQL (the copy's batches and COPY). */
   sqliteItemsPerSecond: number;
@@ -51,19 +53,26 @@ export interface PostgresBenchResult {
  * bench (3 spaces: 512, 512, 768): the insert rate, fused top-20 latency for 1 and 3 spaces,
  * and recall@20 of PostgreSQL's HNSW candidates against SQLite's exact search.
  */
-export async function benchPostgres(options: { items: number; dir: string; queries: number; log: (line: string) => void }): Promise<PostgresBenchResult> {
-  const { items, log } = options;
-  const none = { items, sqliteItemsPerSecond: 0, postgresItemsPerSecond: 0, hnswSeconds: 0, queries: [] };
+export async function benchPostgres(options: {
+  items: number;
+  dir: string;
+  queries: number;
+  shape: VectorShape;
+  hnsw?: HnswBuild;
+  log: (line: string) => void;
+}): Promise<PostgresBenchResult> {
+  const { items, log, shape } = options;
+  const hnsw = { m: options.hnsw?.m ?? 16, efConstruction: options.hnsw?.efConstruction ?? 64 };
+  const none = { items, shape, hnsw, sqliteItemsPerSecond: 0, postgresItemsPerSecond: 0, hnswSeconds: 0, queries: [] };
   if (postgresMissing) return { ...none, skipped: postgresMissing };
   // Room to build an HNSW index in memory (about 2.2 GB a space at 1M 512-d vectors), and a larger WAL between checkpoints.
   const cluster = startPostgres(undefined, { maintenance_work_mem: items > 200_000 ? '6GB' : '1GB', max_wal_size: '8GB', shared_buffers: '1GB' });
-  const engine = Engine.open({ databaseFile: path.join(options.dir, `postgres-${items}.db`), env: { SEMBLANCE_MODELS_DIR: path.join(options.dir, 'models'), SEMBLANCE_OFFLINE: '1' } });
+  const engine = Engine.open({ databaseFile: path.join(options.dir, `postgres-${items}-${shape}-${hnsw.m}-${hnsw.efConstruction}.db`), env: { SEMBLANCE_MODELS_DIR: path.join(options.dir, 'models'), SEMBLANCE_OFFLINE: '1' } });
   let pg: PgStore | undefined;
   try {
     for (const space of Object.keys(DIMS) as (keyof typeof DIMS)[]) engine.store.setSpaceModel(space, `bench/${space}`, DIMS[space]);
-    const generate = makeGenerator(42);
-    const centres = new Map((Object.keys(DIMS) as (keyof typeof DIMS)[]).map((space) => [space, Array.from({ length: 300 }, () => generate(DIMS[space], null))]));
-    const member = (space: keyof typeof DIMS, i: number): Float32Array => generate(DIMS[space], (centres.get(space) as Float32Array[])[(i * 7919) % 300] as Float32Array);
+    const draw = clusteredVectors(shape);
+    const member = (space: keyof typeof DIMS, i: number): Float32Array => draw(space, DIMS[space], i);
     let sqliteSeconds = 0;
     for (let start = 0; start < items; start += 1000) {
       const writes: ItemWrite[] = [];
@@ -76,7 +85,7 @@ export async function benchPostgres(options: { items: number; dir: string; queri
     }
     log(`  SQLite: ${items.toLocaleString()} items with 3 vectors each written in ${sqliteSeconds.toFixed(1)} s`);
 
-    pg = await PgStore.open(cluster.url);
+    pg = await PgStore.open(cluster.url, { hnsw });
     let indexStarted = 0;
     let hnswSeconds = 0;
     let writtenAt = 0;
@@ -123,7 +132,7 @@ export async function benchPostgres(options: { items: number; dir: string; queri
         postgres: settings.map(({ efSearch, candidates, ms, recall }) => ({ efSearch, candidates, p50: percentile(ms.slice(1), 50), p95: percentile(ms.slice(1), 95), recallAt20: recall / options.queries })),
       });
     }
-    return { items, sqliteItemsPerSecond: items / sqliteSeconds, postgresItemsPerSecond: items / postgresSeconds, hnswSeconds, queries };
+    return { items, shape, hnsw, sqliteItemsPerSecond: items / sqliteSeconds, postgresItemsPerSecond: items / postgresSeconds, hnswSeconds, queries };
   } finally {
     await pg?.close();
     await engine.close();

@@ -12,6 +12,8 @@
  *   npm run bench -- --only faces               finding faces: per photo, faces/s, against indexing, memory
  *   npm run bench -- --only map                 the map's layout and clusters at 10k and 100k items, frames in Chromium
  *   npm run bench -- --only postgres --items 100000   PostgreSQL + pgvector against SQLite: inserts, fused top-20, recall@20
+ *       [--vectors isotropic|spectrum] (default both, see vector-shapes.ts) [--hnsw-m 16] [--hnsw-ef-construction 64]
+ *   npm run bench -- --only spectrum            how real MobileNetV2 vectors of the ImageNet photos spread, against the bench's two vector shapes
  *   npm run bench -- --only duplicates          the same-photo grouping, the duplicate job and new photos' check at 10k and 100k
  */
 import fs from 'node:fs';
@@ -35,6 +37,8 @@ import type { LibraryMeasurement } from './library-run.js';
 import { benchSearch, type SearchBenchResult } from './search.js';
 import { benchUi, type UiBenchResult } from './ui.js';
 import { benchPool, type PoolBenchResult } from './pool.js';
+import { VECTOR_SHAPES, type VectorShape } from './vector-shapes.js';
+import { benchSpectrum, type SpectrumBenchResult } from './spectrum.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,14 +47,24 @@ const { values } = parseArgs({
     items: { type: 'string', multiple: true },
     queries: { type: 'string', default: '20' },
     photos: { type: 'string', default: '200' },
+    vectors: { type: 'string', multiple: true },
+    'hnsw-m': { type: 'string' },
+    'hnsw-ef-construction': { type: 'string' },
   },
 });
 const only = values.only;
-if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map', 'faces', 'postgres'].includes(only)) {
-  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map|faces|postgres] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
+if (only !== undefined && !['search', 'embed', 'library', 'catalog', 'ui', 'pool', 'cli', 'duplicates', 'text', 'map', 'faces', 'postgres', 'spectrum'].includes(only)) {
+  console.error('usage: npm run bench -- [--only search|embed|library|catalog|ui|pool|cli|duplicates|text|map|faces|postgres|spectrum] [--items N ...] [--queries N] [--photos N] [--clip <model folder>]');
   process.exit(2);
 }
 const sizes = (values.items ?? ['10000', '100000']).map(Number);
+const shapes = (values.vectors ?? VECTOR_SHAPES) as VectorShape[];
+if (shapes.some((shape) => !VECTOR_SHAPES.includes(shape))) {
+  console.error(`usage: npm run bench -- --only postgres [--vectors ${VECTOR_SHAPES.join('|')}]`);
+  process.exit(2);
+}
+const hnswOption = (name: 'hnsw-m' | 'hnsw-ef-construction'): number | undefined => (values[name] === undefined ? undefined : Number(values[name]));
+const hnsw = { m: hnswOption('hnsw-m'), efConstruction: hnswOption('hnsw-ef-construction') };
 const queries = Number(values.queries);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(queries) || queries < 1) {
   console.error('usage: npm run bench -- [--items N ...] [--queries N]');
@@ -76,6 +90,7 @@ const maps: MapBenchResult[] = [];
 let mapUi: MapUiBenchResult | null = null;
 let faces: FacesBenchResult | null = null;
 const postgres: PostgresBenchResult[] = [];
+let spectrum: SpectrumBenchResult | null = null;
 /** The bench's CLIP text model folder, written once (see writeClipTextModel). */
 let clipTextFolder: string | undefined;
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -181,13 +196,30 @@ try {
     }
     log(`    the 68-landmark net, left on TensorFlow.js WebAssembly: ${fmt(f.landmarksMs, 1)} ms a face`);
   }
-  for (const items of only === undefined || only === 'postgres' ? sizes : []) {
-    log(`\nPostgreSQL + pgvector against SQLite, ${items.toLocaleString()} items, 3 spaces (512, 512, 768), one run`);
-    const r = await benchPostgres({ items, dir, queries, log });
+  if (only === undefined || only === 'spectrum') {
+    const dirs = defaultEmbedDirs(repo);
+    if (!fs.existsSync(dirs.photosDir) || !dirs.mobilenetDir) log(`\nVector shapes: skipped (needs ${dirs.photosDir} and npm run models:test)`);
+    else {
+      log(`\nVector shapes: the real MobileNetV2 on ${dirs.photosDir}, and the bench's shapes (vector-shapes.ts), as many vectors each`);
+      spectrum = await benchSpectrum({ photosDir: dirs.photosDir, mobilenet: dirs.mobilenetDir, dir });
+      for (const [name, s] of [['photos (1280-d)', spectrum.photos], ['isotropic (512-d)', spectrum.isotropic], ['spectrum (512-d)', spectrum.spectrum]] as const) {
+        log(
+          `  ${name}: ${s.count} vectors; common direction ${fmt(s.commonShare, 2)} of each; participation ratio ${fmt(s.participationRatio, 0)} dimensions; ` +
+            `mean cosine ${fmt(s.meanCosine, 3)}, with the nearest other ${fmt(s.nearestCosine, 3)}`,
+        );
+      }
+    }
+  }
+  for (const items of only === undefined || only === 'postgres' ? sizes : []) for (const shape of shapes) {
+    log(`\nPostgreSQL + pgvector against SQLite, ${items.toLocaleString()} items, 3 spaces (512, 512, 768), ${shape} vectors, one run`);
+    const r = await benchPostgres({ items, dir, queries, shape, hnsw, log });
     postgres.push(r);
     if (r.skipped) log(`  skipped: ${r.skipped}`);
     else {
-      log(`  insert: SQLite ${fmt(r.sqliteItemsPerSecond, 0)} items/s, PostgreSQL ${fmt(r.postgresItemsPerSecond, 0)} items/s (${fmt(r.postgresItemsPerSecond / r.sqliteItemsPerSecond, 2)}x), then HNSW ${fmt(r.hnswSeconds, 1)} s`);
+      log(
+        `  insert: SQLite ${fmt(r.sqliteItemsPerSecond, 0)} items/s, PostgreSQL ${fmt(r.postgresItemsPerSecond, 0)} items/s (${fmt(r.postgresItemsPerSecond / r.sqliteItemsPerSecond, 2)}x), ` +
+          `then HNSW (m ${r.hnsw.m}, ef_construction ${r.hnsw.efConstruction}) ${fmt(r.hnswSeconds, 1)} s`,
+      );
       for (const q of r.queries) {
         log(`  top-20, ${q.name}: SQLite exact p50 ${fmt(q.sqlite.p50, 1)} / p95 ${fmt(q.sqlite.p95, 1)} ms; PostgreSQL:`);
         for (const s of q.postgres) {
@@ -256,7 +288,7 @@ try {
 const resultsDir = path.join(repo, 'bench', 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `bench-${machine.date.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi, faces, postgres }, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify({ machine, search: results, embed, library, catalog, ui, pool, cli, duplicates, duplicateJobs, text, maps, mapUi, faces, postgres, spectrum }, null, 2)}\n`);
 log(`\nwrote ${path.relative(process.cwd(), file)}`);
 if (results.some((r) => r.queries.some((q) => !q.exact))) {
   console.error('A fused result differed from the brute force: that is a bug.');

@@ -67,7 +67,7 @@ test(
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
     }
     assert.equal(await page.getByRole('heading', { name: 'Labels' }).count(), 1, 'label sets are kept in the database');
-    assert.equal(await page.getByRole('button', { name: `Forget ${photos}` }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: `Forget ${photos}` }).count(), 1, 'forgetting a folder is offered: the database keeps it for undo');
     assert.equal(await page.getByRole('alert').count(), 0, 'no error notice');
 
     // Albums live in the database: one made (by another process, say) shows in the sidebar and opens.
@@ -157,6 +157,28 @@ test(
     await page.getByTestId('result-count').filter({ hasText: /^3\s+matches/ }).waitFor();
     await page.setViewportSize({ width: 1024, height: 640 });
     await screenshot(page, 'postgres-04-library-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // Forgetting the folder asks first and is undone from the notice: the same photos, the same ids, back from the database.
+    const before = await served.api<BrowseResponse>('browse', { kinds: ['photo'] });
+    await page.getByRole('button', { name: `Forget ${photos}` }).click();
+    const ask = page.getByRole('dialog', { name: 'Forget this folder?' });
+    await ask.getByText('Semblance will forget 12 photos').waitFor();
+    await ask.getByRole('button', { name: 'Forget folder' }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'Forgot Pictures: 12 photos left the library.' });
+    await notice.waitFor();
+    await page.getByTestId('forgotten-folders').getByText('Pictures', { exact: true }).waitFor();
+    assert.equal((await served.api<BrowseResponse>('browse', { kinds: ['photo'] })).total, 0);
+    // The album open on screen follows: its photos left with the folder.
+    await page.getByTestId('result-count').filter({ hasText: /^0\s+matches/ }).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await screenshot(page, 'postgres-11-forgotten-with-undo');
+    await notice.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pictures is back: 12 photos' }).waitFor();
+    assert.deepEqual(await served.api<BrowseResponse>('browse', { kinds: ['photo'] }), before, 'the same items, ids and order');
+    await page.getByTestId('result-count').filter({ hasText: /^3\s+matches/ }).waitFor();
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'postgres-12-undone-1024');
     assert.deepEqual(pageErrors, []);
   },
 );

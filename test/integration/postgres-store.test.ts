@@ -9,6 +9,7 @@ import { Engine } from '../../main/engine/engine.js';
 import { numberOf } from '../../main/engine/catalog/number-of.js';
 import { pgFusedSearch } from '../../main/engine/store/postgres/pg-search.js';
 import { PgStore } from '../../main/engine/store/postgres/pg-store.js';
+import { PgItems } from '../../main/engine/store/postgres/pg-items.js';
 import { postgresMissing, startPostgres } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { IMAGENET, imagenetMissing, testModelEnv } from '../helpers/test-models.js';
@@ -203,4 +204,22 @@ test('numbers as people write them read the same in PostgreSQL as in JavaScript 
     written.map((value) => [value, numberOf(value)]),
   );
   assert.ok(written.filter((value) => numberOf(value) !== null).length >= 12, 'most of the list are numbers');
+});
+
+test('the HNSW graph is built with the settings asked for, and settings pgvector would refuse are refused before anything is written', { skip: postgresMissing, timeout: 60_000 }, async (t) => {
+  const cluster = startPostgres(t);
+  for (const [hnsw, reason] of [
+    [{ m: 1 }, 'HNSW m must be a whole number from 2 to 100, got 1.'],
+    [{ m: 16.5 }, 'HNSW m must be a whole number from 2 to 100, got 16.5.'],
+    [{ efConstruction: 2000 }, 'HNSW ef_construction must be a whole number from 4 to 1000, got 2000.'],
+    [{ m: 48 }, 'HNSW ef_construction (64) must be at least twice m (96).'],
+  ] as const) {
+    await assert.rejects(PgStore.open(cluster.url, { hnsw }), (error: Error) => error.message === reason);
+  }
+  const store = await PgStore.open(cluster.url, { hnsw: { m: 24, efConstruction: 100 } });
+  t.after(() => store.close());
+  const items = new PgItems(store);
+  await items.setSpaceModel('clip', 'test/clip', 4);
+  const { rows } = await store.pool.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'vec_clip_hnsw'");
+  assert.match(rows[0]?.indexdef ?? '', /USING hnsw \(embedding vector_cosine_ops\) WITH \(m='24', ef_construction='100'\)/);
 });

@@ -201,6 +201,39 @@ test(
     const nothing = await two.call('retryErrors', {});
     assert.equal(nothing.status, 404);
 
+    // Forgetting a folder in one process: asked first (what it takes), refused while another process holds the index, then out for both, and undone by the other.
+    const everything = async (): Promise<number[]> => (await one.api<TextSearchResponse>('search', { query: 'a photo', k: 100 })).results.map((hit) => hit.id).sort((a, b) => a - b);
+    const all = await everything();
+    assert.equal(all.length, 47);
+    const impact = await two.api<{ path: string; photos: number; albums: number; undoHours: number }>('folderImpact', { path: trip });
+    assert.deepEqual([impact.path, impact.photos, impact.undoHours], [trip, 6, 24]);
+    const holder = await admin.pool.connect();
+    await holder.query("SELECT pg_advisory_lock($1, hashtext('index'))", [0x53454d4a]);
+    const held = await two.call('removeRoot', { path: trip });
+    await holder.query("SELECT pg_advisory_unlock($1, hashtext('index'))", [0x53454d4a]);
+    holder.release();
+    assert.equal(held.status, 400);
+    assert.ok(!held.result.ok && /Another Semblance process is indexing this library now: try forgetting .* again when it has finished\./.test(held.result.error.message), JSON.stringify(held.result));
+    const forgetHeard = await eventOf(base(one.port), one.token, 'library-changed', stop.signal);
+    const forgot = await two.api<StatusResponse & { forgot: { id: number; path: string; photos: number } }>('removeRoot', { path: trip });
+    assert.deepEqual([forgot.forgot.path, forgot.forgot.photos], [trip, 6]);
+    await forgetHeard.arrived;
+    const left = await everything();
+    assert.equal(left.length, 41);
+    const oneStatus = await one.api<StatusResponse>('status', {});
+    assert.deepEqual(oneStatus.forgotten.map((f) => [f.id, f.path]), [[forgot.forgot.id, trip]], 'the other process offers the undo too');
+    assert.equal(oneStatus.roots.some((root) => root.path === trip), false);
+    assert.equal((await one.call('folderTree', { path: trip })).status, 404);
+    const restored = await one.api<StatusResponse>('restoreRoot', { id: forgot.forgot.id });
+    assert.deepEqual(restored.forgotten, []);
+    assert.deepEqual(await everything(), all, 'the same items, the same ids');
+    assert.equal((await two.api<TextSearchResponse>('search', { query: 'album:Trip' })).listed?.total, 2);
+    // Forgotten for good ("forget now"): no undo left.
+    const again = await one.api<StatusResponse & { forgot: { id: number } }>('removeRoot', { path: trip });
+    assert.deepEqual((await two.api<StatusResponse>('purgeForgotten', { id: again.forgot.id })).forgotten, []);
+    assert.equal((await two.call('restoreRoot', { id: again.forgot.id })).status, 404);
+    assert.equal((await everything()).length, 41);
+
     // What a library in PostgreSQL does not do yet says so, in words, and its status lists it.
     const duplicates = await two.call('duplicates', {});
     assert.equal(duplicates.status, 501);

@@ -6,7 +6,10 @@ import type { Space } from '../../preload/contract.js';
 import { Engine } from '../../main/engine/engine.js';
 import { IndexJob } from '../../main/engine/library/index-job.js';
 import { thumbnailPath } from '../../main/engine/library/thumbnails.js';
-import type { AlbumStore, CatalogStore, IndexStore, LabelStore, ProductStore } from '../../main/engine/store/library-store.js';
+import type { AlbumStore, CatalogStore, ForgetStore, IndexStore, LabelStore, ProductStore } from '../../main/engine/store/library-store.js';
+import { forgetFolder, restoreFolder } from '../../main/engine/library/forget-folder.js';
+import { JobScheduler } from '../../main/engine/jobs/scheduler.js';
+import { PgForgotten } from '../../main/engine/store/postgres/pg-forgotten.js';
 import { PRODUCT_SPACES, importCatalog } from '../../main/engine/catalog/import-catalog.js';
 import { catalogDetails } from '../../main/engine/catalog/catalog-details.js';
 import { productId, substitutesQuery } from '../../main/engine/search/substitutes.js';
@@ -33,6 +36,17 @@ async function openStores(t: { after(fn: () => unknown): void }, backend: 'sqlit
   const pg = await PgStore.open(startPostgres(t).url);
   t.after(() => pg.close());
   return { dir, engine, pg };
+}
+
+/** The stores a test asks for, on its backend, with a 4-d clip space declared. */
+async function storesWith4dClip(engine: Engine, pg: PgStore | undefined): Promise<{ items: IndexStore; labels: LabelStore; albums: AlbumStore; forget: ForgetStore }> {
+  if (!pg) {
+    engine.store.setSpaceModel('clip', 'test/clip', 4);
+    return { items: engine.store, labels: engine.store, albums: engine.store, forget: engine.store };
+  }
+  const items = new PgItems(pg);
+  await items.setSpaceModel('clip', 'test/clip', 4);
+  return { items, labels: new PgLabels(pg, items), albums: new PgAlbums(pg), forget: new PgForgotten(pg, items) };
 }
 
 /** A refusal as the user reads it: its code and its sentence. */
@@ -227,11 +241,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 for (const backend of ['sqlite', 'postgres'] as const) {
   test(`store matrix (${backend}): tags and label sets keep the same rules (replaced whole, new items labelled, hand tags once, rename and delete with their tags)`, { skip: backend === 'postgres' ? postgresMissing : undefined, timeout: 60_000 }, async (t) => {
     const { dir, engine, pg } = await openStores(t, backend);
-    const pgItems = pg ? new PgItems(pg) : undefined;
-    if (pgItems) await pgItems.setSpaceModel('clip', 'test/clip', 4);
-    else engine.store.setSpaceModel('clip', 'test/clip', 4);
-    const items: IndexStore = pgItems ?? engine.store;
-    const labels: LabelStore = pg && pgItems ? new PgLabels(pg, pgItems) : engine.store;
+    const { items, labels } = await storesWith4dClip(engine, pg);
     const [a, b, c] = (await items.writeItems(
       [
         [1, 0, 0, 0],
@@ -386,4 +396,96 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     assert.deepEqual(asked.product, { id: await productId(store, 'A2'), title: 'Red velvet cake', key: 'shop:A2' });
     assert.deepEqual(asked.terms.map((term) => term.space).sort(), Object.keys(asked.weights).filter((s) => (asked.weights as Record<string, number>)[s] !== 0).sort());
   });
+}
+
+for (const backend of ['sqlite', 'postgres'] as const) {
+  test(
+    `store matrix (${backend}): forgetting a folder takes its items out at once and undo brings them back as they were (ids, tags, albums, vectors, raw path bytes)`,
+    { skip: backend === 'postgres' ? postgresMissing : undefined, timeout: 60_000 },
+    async (t) => {
+      const { dir, engine, pg } = await openStores(t, backend);
+      const { items, labels, albums: albumStore, forget } = await storesWith4dClip(engine, pg);
+      const albums = new AlbumService(albumStore, new EngineEvents()).api;
+      const jobs = new JobScheduler();
+
+      const trip = path.join(dir, 'Trip');
+      const home = path.join(dir, 'Home');
+      const [tripId, homeId] = [await items.addRoot(trip), await items.addRoot(home)];
+      // 1,203 photos in the trip: more than two chunks of a forget and of an undo.
+      const vectorOf = (i: number): number[] => [Math.cos(i), Math.sin(i), (i % 7) / 7, 1];
+      const tripIds: number[] = [];
+      for (let start = 0; start < 1203; start += 400) {
+        const batch = Array.from({ length: Math.min(400, 1203 - start) }, (_, j) => start + j);
+        tripIds.push(
+          ...(await items.writeItems(
+            batch.map((i) => ({
+              item: { kind: 'photo' as const, path: path.join(trip, `${i}.jpg`), rootId: tripId, contentHash: `h${i}`, takenAt: 1_600_000_000_000 + i, width: 640, height: 480, ...(i === 0 ? { pathBytes: Buffer.from([0x66, 0xe9, 0x2e, 0x6a]) } : {}) },
+              vectors: { clip: vectorOf(i) },
+            })),
+          )),
+        );
+      }
+      const [homePhoto] = await items.writeItems([{ item: { kind: 'photo', path: path.join(home, 'cat.jpg'), rootId: homeId }, vectors: { clip: [0, 0, 1, 0] } }]);
+      const [first, second] = tripIds as [number, number];
+      await labels.tagItems('favourite', [first, homePhoto as number]);
+      await labels.replaceLabelSet('scenes', [{ id: second, labels: [{ label: 'beach', confidence: 0.75 }] }]);
+      await albums.createAlbum({ name: 'Best', ids: [first, second, homePhoto as number] });
+      const before = (await items.rootItems(tripId, ['clip'])).find((item) => item.id === first);
+      const vectorBefore = (await items.readVectors('clip', [first])).get(first);
+
+      assert.deepEqual(await forget.rootImpact(tripId), { path: trip, photos: 1203, tags: 1, labels: 1, albums: 1, undoHours: 24 });
+      assert.equal(await fails(() => forget.rootImpact(999_999)), 'bad-input: No library folder with id 999999.');
+
+      // A cancel while the items are being kept (after the first chunk) changes nothing.
+      const stop = jobs.onProgress((progress) => {
+        if (progress.kind === 'forget-folder' && progress.done > 0) jobs.cancelAll();
+      });
+      assert.match(await fails(() => forgetFolder(forget, jobs, { id: tripId, path: trip, online: true, items: 1203 })), /^cancelled: Forgetting .*Trip was cancelled: nothing changed\.$/);
+      stop();
+      assert.equal((await items.rootItems(tripId, ['clip'])).length, 1203);
+      assert.deepEqual(await forget.forgottenFolders(), []);
+
+      const folderId = await forgetFolder(forget, jobs, { id: tripId, path: trip, online: true, items: 1203 });
+      assert.deepEqual(await forget.rootByPath(trip), undefined, 'the folder is no library folder any more');
+      assert.equal((await items.readVectors('clip', tripIds)).size, 0);
+      assert.deepEqual(
+        (await albums.albums()).map(({ name, items: n }) => [name, n]),
+        [['Best', 1]],
+      );
+      const [waiting] = await forget.forgottenFolders();
+      assert.deepEqual([waiting?.id, waiting?.path, waiting?.photos, waiting?.labels], [folderId, trip, 1203, 2]);
+      assert.equal((waiting?.undoUntil ?? 0) - (waiting?.forgottenAt ?? 0), 24 * 3_600_000);
+
+      // Meanwhile one of its files came back into the library (the folder added again): undo leaves that one as it is now.
+      const rootAgain = await forget.addRoot(trip);
+      const [readAgain] = await items.writeItems([{ item: { kind: 'photo', path: path.join(trip, '5.jpg'), rootId: rootAgain, contentHash: 'new' }, vectors: { clip: [0, 1, 0, 0] } }]);
+      // Undo: the same ids, tags, labels, albums and vectors, under the folder again.
+      await restoreFolder(forget, jobs, waiting as NonNullable<typeof waiting>, rootAgain);
+      const back = await items.rootItems(rootAgain, ['clip']);
+      assert.deepEqual(
+        back.map((item) => item.id).sort((x, y) => x - y),
+        [...tripIds.filter((id) => id !== tripIds[5]), readAgain as number].sort((x, y) => x - y),
+      );
+      assert.equal(back.find((item) => item.id === readAgain)?.contentHash, 'new');
+      const firstBack = back.find((item) => item.id === first);
+      assert.deepEqual({ ...firstBack, rootId: tripId }, { ...before, rootId: tripId }, 'the row as it was, raw path bytes too');
+      assert.deepEqual(Array.from((await items.readVectors('clip', [first])).get(first) ?? []), Array.from(vectorBefore ?? []));
+      assert.equal((await items.readVectors('clip', tripIds)).size, 1202);
+      assert.deepEqual((await labels.labelSets()).find((set) => set.name === 'scenes')?.labels, [{ label: 'beach', items: 1 }]);
+      assert.deepEqual(await labels.tagItems('favourite', [first]), [], 'its tag came back: tagging again adds nothing');
+      assert.deepEqual(
+        (await albums.albums()).map(({ name, items: n }) => [name, n]),
+        [['Best', 3]],
+      );
+      assert.deepEqual(await forget.forgottenFolders(), [], 'nothing is left waiting');
+
+      // Forget now: purged, no undo.
+      const again = await forgetFolder(forget, jobs, { id: rootAgain, path: trip, online: true, items: 1203 });
+      assert.equal((await forget.forgottenFolders())[0]?.photos, 1203);
+      assert.equal(await forget.purgeForgotten({ id: again }), 1);
+      assert.deepEqual(await forget.forgottenFolders(), []);
+      assert.equal(await forget.purgeForgotten({ id: again }), 0);
+      assert.equal((await items.rootItems(homeId, ['clip'])).length, 1, 'the other folder is untouched');
+    },
+  );
 }

@@ -19,7 +19,7 @@ import {
   type RootStatus,
   type StatusResponse,
 } from '../../../preload/contract.js';
-import { SemblanceError, badInput, notFound } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
 import type { EngineEvents } from '../events.js';
 import type { JobScheduler } from '../jobs/scheduler.js';
 import { controlJob } from '../jobs/job.js';
@@ -30,6 +30,7 @@ import type { LibraryStore } from '../store/library-store.js';
 import { VERSION } from '../version.js';
 import { copyFilesJob } from './copy-out.js';
 import { folderTree } from './folder-tree.js';
+import { forgetFolder, restoreFolder } from './forget-folder.js';
 import { preparePreview, previewPath } from './previews.js';
 import { folderToAdd } from './folder-to-add.js';
 import { FolderPresence } from './folder-presence.js';
@@ -37,9 +38,6 @@ import { FolderWatcher } from './folder-watcher.js';
 import { decodableFormats } from './formats.js';
 import { IndexJob, type IndexTarget } from './index-job.js';
 import { thumbnailPath } from './thumbnails.js';
-
-/** Items a forget or an undo handles per transaction (the event loop is free between them). */
-const FORGET_CHUNK = 500;
 
 export interface LibraryServiceOptions {
   /** The spaces photos are embedded into (default: the table's photo spaces). */
@@ -100,7 +98,7 @@ export class LibraryService {
         throw badInput(`Indexing is running: cancel it or wait for it to end before forgetting ${root.path}.`);
       }
       this.tidyFolders();
-      const id = await this.forget(root);
+      const id = await forgetFolder(this.store, this.jobs, root);
       this.events.emit({ type: 'library-changed' });
       this.events.emit({ type: 'folders-changed', rescan: false });
       const status = await this.api.status();
@@ -114,22 +112,7 @@ export class LibraryService {
       const folder = this.forgottenFolders().find((f) => f.id === request.id);
       if (!folder) throw notFound(`No forgotten folder with id ${request.id} (its undo window may have ended).`);
       const rootId = this.store.rootByPath(this.placeFolders([folder.path])[0] as string)?.id ?? this.store.addRoot(folder.path);
-      await this.jobs.run({
-        kind: 'restore-folder',
-        title: `Bringing back ${path.basename(folder.path)}`,
-        unit: 'photos',
-        run: async (job) => {
-          // In chunks, each its own transaction: a cancel leaves the rest still undoable.
-          for (let done = 0; ; ) {
-            if (job.signal.aborted) return;
-            const { restored, left } = this.store.restoreChunk(folder.id, rootId, FORGET_CHUNK);
-            done += restored;
-            job.report(done, done + left, null);
-            if (left === 0) return;
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        },
-      }).result;
+      await restoreFolder(this.store, this.jobs, folder, rootId);
       this.events.emit({ type: 'library-changed' });
       // Watched again, and read once in case files changed while it was forgotten.
       this.events.emit({ type: 'folders-changed', rescan: true });
@@ -216,48 +199,6 @@ export class LibraryService {
     } catch {
       // A read-only or busy database: the next open tidies up.
     }
-  }
-
-  /**
-   * Forgets a folder as a job: its items are kept (copied into the forgotten tables) chunk by
-   * chunk, then taken out of the library chunk by chunk, with the event loop free between
-   * chunks. A cancel while they are being kept changes nothing.
-   */
-  private async forget(root: RootStatus): Promise<number> {
-    const { folderId, ids } = this.store.startForget(root.id);
-    let undoable = false;
-    const kept = await this.jobs.run({
-      kind: 'forget-folder',
-      title: `Forgetting ${path.basename(root.path)}`,
-      unit: 'photos',
-      run: async (job) => {
-        for (let start = 0; start < ids.length; start += FORGET_CHUNK) {
-          if (job.signal.aborted) return false;
-          this.store.keepForgotten(folderId, ids.slice(start, start + FORGET_CHUNK));
-          job.report(Math.round(Math.min(ids.length, start + FORGET_CHUNK) / 2), ids.length, root.path);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        // From here it is undoable, and no longer cancelled half-way.
-        this.store.markForgotten(folderId);
-        undoable = true;
-        for (let start = 0; start < ids.length; start += FORGET_CHUNK) {
-          this.store.dropForgotten(ids.slice(start, start + FORGET_CHUNK));
-          job.report(Math.round((ids.length + Math.min(ids.length, start + FORGET_CHUNK)) / 2), ids.length, root.path);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        this.store.finishForget(folderId, root.id);
-        return true;
-      },
-    }).result.catch((error: unknown) => {
-      // Kept copies go only while the library still has every item; once undoable, they stay.
-      if (!undoable) this.store.purgeForgotten({ id: folderId });
-      throw error;
-    });
-    if (!kept) {
-      this.store.purgeForgotten({ id: folderId });
-      throw new SemblanceError('cancelled', `Forgetting ${root.path} was cancelled: nothing changed.`);
-    }
-    return folderId;
   }
 
   private forgottenFolders(): ForgottenFolder[] {

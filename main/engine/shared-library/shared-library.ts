@@ -11,10 +11,13 @@ import {
   type FinderApi,
   type FinderEvent,
   type FinderMethod,
+  type ForgottenFolder,
   type IndexRequest,
   type IndexSummary,
   type ProgressResponse,
   type RankedResponse,
+  type RemoveRootResponse,
+  type RootStatus,
   type SearchFilters,
   type SearchHit,
   type SearchRequest,
@@ -58,12 +61,15 @@ import { compareSides } from '../search/compare.js';
 import { colourTerm, CUTOFF_WINDOW, DEFAULT_SIMILAR_WEIGHTS, ITEM_TEXT_WEIGHT, NOTHING_INDEXED, QUERY } from '../search/search-rules.js';
 import { PgAlbums } from '../store/postgres/pg-albums.js';
 import { PgCatalogs } from '../store/postgres/pg-catalogs.js';
+import { PgForgotten } from '../store/postgres/pg-forgotten.js';
+import { UNDO_WINDOW_MS } from '../store/forgotten.js';
+import { forgetFolder, restoreFolder } from '../library/forget-folder.js';
 import { PgSettings } from '../store/postgres/pg-settings.js';
 import { describeSettings, loadSetting, mergeSettings, presetsResponse, updateSetting, withPreset } from '../settings/settings-service.js';
 import { poolForThreads } from '../models/model-service.js';
 import { PgItems } from '../store/postgres/pg-items.js';
 import { PgLabels } from '../store/postgres/pg-labels.js';
-import { pgFusedSearch } from '../store/postgres/pg-search.js';
+import { pgFusedSearch, searchOptionsFrom, type PgSearchOptions } from '../store/postgres/pg-search.js';
 import { describeUrl, PgStore } from '../store/postgres/pg-store.js';
 import { VERSION } from '../version.js';
 
@@ -94,7 +100,8 @@ type Answered =
   | 'albums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'renameAlbum' | 'deleteAlbum'
   | 'classify' | 'applyLabels' | 'labelSets' | 'renameLabelSet' | 'deleteLabelSet' | 'tagItems' | 'untagItems'
   | 'importCatalog' | 'previewCatalog' | 'catalogs' | 'substitutes' | 'weightPresets' | 'saveWeightPreset'
-  | 'compare' | 'copyFiles' | 'retryErrors' | 'settings' | 'saveSettings';
+  | 'compare' | 'copyFiles' | 'retryErrors' | 'settings' | 'saveSettings'
+  | 'folderImpact' | 'removeRoot' | 'restoreRoot' | 'purgeForgotten';
 
 /**
  * A library kept in PostgreSQL and served by any number of processes at once (web mode's
@@ -106,7 +113,7 @@ type Answered =
  * finds what another just indexed without reloading anything.
  *
  * It answers the methods in `Answered`; the rest of the FinderApi (duplicates, faces, maps,
- * text in pictures, model choice and downloads, forgetting folders) runs on the SQLite library
+ * text in pictures, model choice and downloads) runs on the SQLite library
  * only for now: those reject with `unsupported` and a sentence, and `status` lists them so
  * the UI leaves them out.
  */
@@ -116,12 +123,15 @@ export class SharedLibrary {
   readonly items: PgItems;
   readonly albums: PgAlbums;
   readonly catalogs: PgCatalogs;
+  readonly forgotten: PgForgotten;
   private readonly settings: PgSettings;
   private readonly labels: LabelService;
   private readonly options: SharedLibraryOptions;
   /** The FinderApi methods this library does not answer yet (status tells the UI). */
   private readonly unsupported: FinderMethod[];
   private readonly config: ModelConfig;
+  /** How widely each search looks in the HNSW graphs (SEMBLANCE_PG_CANDIDATES, SEMBLANCE_PG_EF_SEARCH). */
+  private readonly searchOptions: PgSearchOptions;
   private readonly jobs = new JobScheduler();
   private readonly listeners = new Set<(event: FinderEvent) => void>();
   private pool: EmbedPool | undefined;
@@ -143,8 +153,10 @@ export class SharedLibrary {
     this.albums = new PgAlbums(store);
     this.catalogs = new PgCatalogs(store, this.items);
     this.settings = new PgSettings(store);
+    this.forgotten = new PgForgotten(store, this.items);
     this.options = options;
     this.config = resolveModelConfig(options.env, {});
+    this.searchOptions = searchOptionsFrom(options.env);
     this.jobs.onProgress((progress) => this.emit({ type: 'job-progress', progress }));
     // Its library-changed events are not passed on: every process, this one too, hears of album changes through the database.
     const albums = new AlbumService(this.albums, new EngineEvents());
@@ -173,6 +185,13 @@ export class SharedLibrary {
         if (roots.length === 0) throw notFound(request.ids ? 'None of these items is a photo that failed.' : 'No photo has failed: there is nothing to retry.');
         return this.index({ paths: roots.map((root) => root.path) });
       },
+      folderImpact: async (request) => this.forgotten.rootImpact((await this.rootOf(request.path)).id),
+      removeRoot: (request) => this.removeRoot(request.path),
+      restoreRoot: (request) => this.restoreRoot(request.id),
+      purgeForgotten: async (request) => {
+        if ((await this.forgotten.purgeForgotten({ id: request.id })) === 0) throw notFound(`No forgotten folder with id ${request.id}.`);
+        return this.status();
+      },
       models: () => Promise.resolve(describeModels(this.config)),
       index: (request) => this.index(request),
       progress: () => this.progress(),
@@ -187,7 +206,7 @@ export class SharedLibrary {
         return this.progress();
       },
       search: (request) => this.search(request, []),
-      searchVectors: async (request) => ({ results: await pgFusedSearch(this.store, { terms: request.terms, k: request.k ?? DEFAULT_K, filters: request.filters ?? {} }) }),
+      searchVectors: async (request) => ({ results: await pgFusedSearch(this.store, { terms: request.terms, k: request.k ?? DEFAULT_K, filters: request.filters ?? {} }, this.searchOptions) }),
       similar: (request) => this.similar(request),
       preview: async (request) => {
         const [original, hash] = await Promise.all([this.originalFile(request.id), this.items.contentHash(request.id)]);
@@ -207,9 +226,7 @@ export class SharedLibrary {
         return { ...page, offset, groups };
       },
       folderTree: async (request) => {
-        const folder = path.resolve(request.path);
-        const root = (await this.items.roots()).find((r) => r.path === folder);
-        if (!root) throw notFound(`${request.path} is not a library folder.`);
+        const root = await this.rootOf(request.path);
         return folderTree(root.path, await this.items.rootItemPaths(root.id));
       },
       checkFolder: async (request) => ({ path: await this.folderToAdd(request.path) }),
@@ -229,6 +246,8 @@ export class SharedLibrary {
 
   /** Connects (and brings the schema up to date), then follows the other processes' changes. */
   static async open(options: SharedLibraryOptions): Promise<SharedLibrary> {
+    // A setting that is no number is said before the database is touched.
+    searchOptionsFrom(options.env);
     const store = await PgStore.open(options.url);
     const library = new SharedLibrary(store, options);
     try {
@@ -333,7 +352,7 @@ export class SharedLibrary {
   // ---- the methods ----------------------------------------------------------------------------
 
   private async status(): Promise<StatusResponse> {
-    const [roots, items, vectors, models, recent, errorGroups, catalogs, size] = await Promise.all([
+    const [roots, items, vectors, models, recent, errorGroups, catalogs, size, forgotten] = await Promise.all([
       this.items.roots(),
       this.items.counts(),
       this.items.vectorCounts(),
@@ -343,6 +362,7 @@ export class SharedLibrary {
       this.items.errorGroups(),
       this.items.catalogStatuses(),
       this.store.pool.query<{ size: string; version: number }>('SELECT pg_database_size(current_database()) AS size, (SELECT max(version) FROM schema_migrations) AS version'),
+      this.forgottenFolders(),
     ]);
     return {
       version: VERSION,
@@ -354,10 +374,64 @@ export class SharedLibrary {
       errorGroups,
       formats: decodableFormats(),
       catalogs,
-      // Forgetting a folder (and its undo) is not offered on PostgreSQL yet, so nothing is waiting.
-      forgotten: [],
+      forgotten,
       unsupported: this.unsupported,
     };
+  }
+
+  private async rootOf(folder: string): Promise<RootStatus> {
+    const root = await this.forgotten.rootByPath(path.resolve(folder));
+    if (!root) throw notFound(`${folder} is not a library folder.`);
+    return root;
+  }
+
+  /** Forgotten folders still within their undo window; those past it are purged on the way. */
+  private async forgottenFolders(): Promise<ForgottenFolder[]> {
+    const now = Date.now();
+    const all = await this.forgotten.forgottenFolders();
+    if (all.some((folder) => folder.undoUntil < now)) await this.forgotten.purgeForgotten({ before: now - UNDO_WINDOW_MS });
+    return all.filter((folder) => folder.undoUntil >= now);
+  }
+
+  /**
+   * Forgets a folder as on SQLite (kept for undo, then out of the library), under the same
+   * database hold as indexing: an index in another process would otherwise write into the
+   * folder while it leaves.
+   */
+  private async removeRoot(folder: string): Promise<RemoveRootResponse> {
+    const root = await this.rootOf(folder);
+    const id = await this.underIndexHold(`forgetting ${root.path}`, () => forgetFolder(this.forgotten, this.jobs, root));
+    const status = await this.status();
+    const forgot = status.forgotten.find((f) => f.id === id);
+    if (!forgot) throw new Error(`The forgotten folder ${root.path} was not kept.`);
+    return { ...status, forgot };
+  }
+
+  /**
+   * Undo: the items come back as they were (same ids, tags, albums, vectors), under the folder
+   * again or the library folder that holds it now. Web mode watches no folders: the next index
+   * reads files that changed while it was forgotten.
+   */
+  private async restoreRoot(id: number): Promise<StatusResponse> {
+    const folder = (await this.forgottenFolders()).find((f) => f.id === id);
+    if (!folder) throw notFound(`No forgotten folder with id ${id} (its undo window may have ended).`);
+    await this.underIndexHold(`bringing back ${folder.path}`, async () => {
+      const holder = (await this.items.roots()).find((root) => folder.path === root.path || folder.path.startsWith(root.path + path.sep));
+      const rootId = holder?.id ?? (await this.forgotten.addRoot(folder.path));
+      await restoreFolder(this.forgotten, this.jobs, folder, rootId);
+    });
+    return this.status();
+  }
+
+  private async underIndexHold<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.jobs.running()?.kind === 'index') throw badInput(`Indexing is running: cancel it or wait for it to end before ${what}.`);
+    const lock = await this.store.tryJobLock('index');
+    if (!lock) throw badInput(`Another Semblance process is indexing this library now: try ${what} again when it has finished.`);
+    try {
+      return await work();
+    } finally {
+      await lock.release();
+    }
   }
 
   /** A folder someone typed, checked as the SQLite library checks it (there, a folder, not the system's nor Semblance's own files). */
@@ -586,7 +660,7 @@ export class SharedLibrary {
   /** The best k, after the examples themselves, with the relevance cut-off found over a wider window (as on SQLite). */
   private async rank(terms: VectorTerm[], filters: SearchFilters, k: number, exclude: ReadonlySet<number>, sort: 'score' | 'date'): Promise<RankedResponse> {
     const window = Math.min(MAX_K, Math.max(k, CUTOFF_WINDOW) + exclude.size);
-    const hits: SearchHit[] = (await pgFusedSearch(this.store, { terms, k: window, filters })).filter((hit) => !exclude.has(hit.id));
+    const hits: SearchHit[] = (await pgFusedSearch(this.store, { terms, k: window, filters }, this.searchOptions)).filter((hit) => !exclude.has(hit.id));
     const cutoff = relevanceCutoff(hits.map((hit) => hit.score));
     if (sort === 'date') {
       // The relevant ones newest first, then the rest by score (date-order.ts, as on SQLite).

@@ -128,6 +128,29 @@ export interface IndexStore {
   setPictureHashes(entries: readonly { contentHash: string; hashes: readonly string[] }[]): Awaitable<void>;
 }
 
+/**
+ * Forgetting a library folder with undo, in the steps the forget job runs (see
+ * library/forget-folder.ts and store/forgotten.ts): start (an incomplete entry and the
+ * items' ids), keep chunks of items, mark it complete (undoable), drop chunks from the
+ * library, finish (the folder entry goes); bring back in chunks; purge. Both stores keep it.
+ */
+export interface ForgetStore {
+  rootByPath(rootPath: string): Awaitable<RootStatus | undefined>;
+  addRoot(rootPath: string): Awaitable<number>;
+  /** What forgetting a folder would take out of the library. */
+  rootImpact(rootId: number): Awaitable<FolderImpact>;
+  startForget(rootId: number, now?: number): Awaitable<{ folderId: number; ids: number[] }>;
+  keepForgotten(folderId: number, ids: readonly number[]): Awaitable<void>;
+  markForgotten(folderId: number): Awaitable<void>;
+  dropForgotten(ids: readonly number[]): Awaitable<void>;
+  finishForget(folderId: number, rootId: number): Awaitable<void>;
+  /** Forgotten folders that can be brought back, newest first (the undo window not checked). */
+  forgottenFolders(): Awaitable<ForgottenFolder[]>;
+  /** Brings up to `limit` of a forgotten folder's items back under a library folder. */
+  restoreChunk(folderId: number, rootId: number, limit: number): Awaitable<{ restored: number; left: number }>;
+  purgeForgotten(which: { id: number } | { before: number }): Awaitable<number>;
+}
+
 /** What the album service asks of a store: both keep it (`store/albums.ts`, `postgres/pg-albums.ts`). */
 export interface AlbumStore {
   albums(): Awaitable<AlbumSummary[]>;

@@ -196,6 +196,40 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 4,
+    name: 'forgotten folders kept for undo',
+    sql: `
+      -- As the SQLite store's migration 7: a forgotten folder's items leave the library at once,
+      -- their rows (as JSON), tags, albums and vectors wait here until undo or the window ends.
+      CREATE TABLE forgotten_folders (
+        id bigserial PRIMARY KEY,
+        path text NOT NULL,
+        added_at bigint NOT NULL,
+        forgotten_at bigint NOT NULL,
+        photos bigint NOT NULL,
+        labels bigint NOT NULL DEFAULT 0,
+        complete boolean NOT NULL DEFAULT false
+      );
+      CREATE TABLE forgotten_items (
+        folder_id bigint NOT NULL REFERENCES forgotten_folders(id) ON DELETE CASCADE,
+        item_id bigint NOT NULL,
+        item jsonb NOT NULL,
+        labels jsonb NOT NULL,
+        albums jsonb NOT NULL,
+        PRIMARY KEY (folder_id, item_id)
+      );
+      -- Any space's vectors: pgvector's vector without a fixed number of dimensions.
+      CREATE TABLE forgotten_vectors (
+        folder_id bigint NOT NULL REFERENCES forgotten_folders(id) ON DELETE CASCADE,
+        item_id bigint NOT NULL,
+        space text NOT NULL,
+        generation bigint NOT NULL,
+        embedding vector NOT NULL,
+        PRIMARY KEY (folder_id, item_id, space)
+      );
+    `,
+  },
 ];
 
 /** Migrations are applied under an advisory lock, so several processes opening one database at once apply each once. */

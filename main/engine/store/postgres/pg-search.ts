@@ -24,6 +24,27 @@ export interface PgSearchOptions {
 
 export const DEFAULT_CANDIDATES = 200;
 const MAX_EF_SEARCH = 1000;
+/** More candidates than this per space cost seconds a query at a million items (see the README's measurements). */
+const MAX_CANDIDATES = 10_000;
+
+/**
+ * The search settings a serve process takes from its environment: SEMBLANCE_PG_CANDIDATES
+ * (candidates per space, 20 to 10,000; default 200) and SEMBLANCE_PG_EF_SEARCH (1 to 1,000;
+ * default the candidates, at most 1,000). More finds more of the exact top 20 at a million
+ * items, for more time a query. A value that is no such number stops the start with a sentence.
+ */
+export function searchOptionsFrom(env: NodeJS.ProcessEnv): PgSearchOptions {
+  const read = (name: string, min: number, max: number): number | undefined => {
+    const text = env[name]?.trim();
+    if (!text) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}".`);
+    return value;
+  };
+  const candidates = read('SEMBLANCE_PG_CANDIDATES', 20, MAX_CANDIDATES);
+  const efSearch = read('SEMBLANCE_PG_EF_SEARCH', 1, MAX_EF_SEARCH);
+  return { ...(candidates === undefined ? {} : { candidates }), ...(efSearch === undefined ? {} : { efSearch }) };
+}
 
 export async function pgFusedSearch(store: PgStore, query: { terms: readonly VectorTerm[]; k?: number; filters?: SearchFilters }, options: PgSearchOptions = {}): Promise<SearchHit[]> {
   const k = query.k ?? DEFAULT_K;

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Space } from '../../../../preload/contract.js';
-import { SemblanceError } from '../../errors.js';
+import { badInput, SemblanceError } from '../../errors.js';
 import { migrate } from './pg-migrations.js';
 
 /**
@@ -73,17 +73,45 @@ export function vectorFromBinary(data: Buffer): Float32Array {
   return out;
 }
 
+/**
+ * How a space's HNSW graph is built: pgvector's `m` (links per node, 2 to 100, default 16) and
+ * `ef_construction` (how widely each insert looks, 4 to 1,000, default 64). Larger ones make
+ * a graph that finds more of the true nearest at the same ef_search, at a slower build.
+ */
+export interface HnswBuild {
+  m?: number;
+  efConstruction?: number;
+}
+
+function hnswWith(build: HnswBuild): string {
+  const parts: string[] = [];
+  const check = (name: string, value: number | undefined, min: number, max: number): void => {
+    if (value === undefined) return;
+    if (!Number.isInteger(value) || value < min || value > max) throw badInput(`HNSW ${name} must be a whole number from ${min} to ${max}, got ${value}.`);
+    parts.push(`${name} = ${value}`);
+  };
+  check('m', build.m, 2, 100);
+  check('ef_construction', build.efConstruction, 4, 1000);
+  // pgvector's own rule, said before a build begins rather than by the server after the rows are in.
+  const [m, efConstruction] = [build.m ?? 16, build.efConstruction ?? 64];
+  if (efConstruction < 2 * m) throw badInput(`HNSW ef_construction (${efConstruction}) must be at least twice m (${2 * m}).`);
+  return parts.length > 0 ? ` WITH (${parts.join(', ')})` : '';
+}
+
 export class PgStore {
   readonly url: string;
   readonly pool: pg.Pool;
+  readonly #hnsw: string;
 
-  private constructor(url: string, pool: pg.Pool) {
+  private constructor(url: string, pool: pg.Pool, hnsw: string) {
     this.url = url;
     this.pool = pool;
+    this.#hnsw = hnsw;
   }
 
   /** Connects and brings the schema up to date; a clear error when the server cannot be reached or lacks pgvector. */
-  static async open(url: string, options: { connections?: number } = {}): Promise<PgStore> {
+  static async open(url: string, options: { connections?: number; hnsw?: HnswBuild } = {}): Promise<PgStore> {
+    const hnsw = hnswWith(options.hnsw ?? {});
     const pool = new pg.Pool({ connectionString: url, max: options.connections ?? 8 });
     // An idle client's error (the server went away) must not end the process.
     pool.on('error', () => undefined);
@@ -104,7 +132,7 @@ export class PgStore {
       throw new SemblanceError('unavailable', `Could not prepare the PostgreSQL database at ${describeUrl(url)}: ${reason}${hint}`, { cause: error });
     }
     client.release();
-    return new PgStore(url, pool);
+    return new PgStore(url, pool, hnsw);
   }
 
   async close(): Promise<void> {
@@ -141,7 +169,7 @@ export class PgStore {
    * over the rows is much faster than growing it row by row.
    */
   async indexSpace(space: Space): Promise<void> {
-    await this.pool.query(`CREATE INDEX IF NOT EXISTS ${vectorTable(space)}_hnsw ON ${vectorTable(space)} USING hnsw (embedding vector_cosine_ops)`);
+    await this.pool.query(`CREATE INDEX IF NOT EXISTS ${vectorTable(space)}_hnsw ON ${vectorTable(space)} USING hnsw (embedding vector_cosine_ops)${this.#hnsw}`);
     // Fresh statistics: without them the planner takes a bulk-filled table for a few rows and scans it instead.
     await this.pool.query(`ANALYZE ${vectorTable(space)}`);
   }
