@@ -49,9 +49,10 @@ export interface PostgresBenchResult {
 }
 
 /**
- * The PostgreSQL store against SQLite in one run, on the same clustered vectors as the search
- * bench (3 spaces: 512, 512, 768): the insert rate, fused top-20 latency for 1 and 3 spaces,
- * and recall@20 of PostgreSQL's HNSW candidates against SQLite's exact search.
+ * The PostgreSQL store against SQLite in one run, on clustered vectors of one shape
+ * (vector-shapes.ts; `isotropic` is the search bench's) in 3 spaces (512, 512, 768): the
+ * insert rate, fused top-20 latency for 1 and 3 spaces, and recall@20 of PostgreSQL's HNSW
+ * candidates against SQLite's exact search.
  */
 export async function benchPostgres(options: {
   items: number;

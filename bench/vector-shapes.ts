@@ -18,8 +18,9 @@ import { makeGenerator } from './search.js';
  *   the variance each. `npm run bench -- --only spectrum` compares 1,000 vectors of each:
  *   participation ratio (about how many dimensions the spread fills) 144 for the photos, 104
  *   for this shape, 281 for `isotropic`; mean cosine 0.50, 0.50, 0.00; cosine with the nearest
- *   other 0.70, 0.77, 0.52. CLIP's embeddings share that form (a strong common direction, a
- *   fast falling spectrum): far fewer dimensions matter than the vector has.
+ *   other 0.70, 0.77, 0.52. CLIP's embeddings are described the same way (they sit in a
+ *   narrow cone, and a few directions carry most of their spread), though not measured here:
+ *   no CLIP image tower is on these machines.
  */
 export type VectorShape = 'isotropic' | 'spectrum';
 
