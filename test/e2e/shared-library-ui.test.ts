@@ -173,6 +173,9 @@ test(
     await page.getByTestId('result-count').filter({ hasText: /^0\s+matches/ }).waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
     await screenshot(page, 'postgres-11-forgotten-with-undo');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await screenshot(page, 'postgres-11b-forgotten-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await notice.getByRole('button', { name: 'Undo' }).click();
     await page.getByRole('status').filter({ hasText: 'Pictures is back: 12 photos' }).waitFor();
     assert.deepEqual(await served.api<BrowseResponse>('browse', { kinds: ['photo'] }), before, 'the same items, ids and order');

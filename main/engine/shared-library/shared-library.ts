@@ -147,7 +147,7 @@ export class SharedLibrary {
   private missed = false;
   private closed = false;
 
-  private constructor(store: PgStore, options: SharedLibraryOptions) {
+  private constructor(store: PgStore, options: SharedLibraryOptions, searchOptions: PgSearchOptions) {
     this.store = store;
     this.items = new PgItems(store);
     this.albums = new PgAlbums(store);
@@ -156,7 +156,7 @@ export class SharedLibrary {
     this.forgotten = new PgForgotten(store, this.items);
     this.options = options;
     this.config = resolveModelConfig(options.env, {});
-    this.searchOptions = searchOptionsFrom(options.env);
+    this.searchOptions = searchOptions;
     this.jobs.onProgress((progress) => this.emit({ type: 'job-progress', progress }));
     // Its library-changed events are not passed on: every process, this one too, hears of album changes through the database.
     const albums = new AlbumService(this.albums, new EngineEvents());
@@ -247,9 +247,9 @@ export class SharedLibrary {
   /** Connects (and brings the schema up to date), then follows the other processes' changes. */
   static async open(options: SharedLibraryOptions): Promise<SharedLibrary> {
     // A setting that is no number is said before the database is touched.
-    searchOptionsFrom(options.env);
+    const searchOptions = searchOptionsFrom(options.env);
     const store = await PgStore.open(options.url);
-    const library = new SharedLibrary(store, options);
+    const library = new SharedLibrary(store, options, searchOptions);
     try {
       library.threads = (await loadSetting(library.settings, 'library')).threads ?? null;
       library.seen = await store.latestChange();
